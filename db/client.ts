@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import * as schema from './schema.ts';
+
+export type Database = BetterSQLite3Database<typeof schema> & { $client: Sqlite.Database };
+
+export const DEFAULT_DATABASE_PATH = 'data/common-thread.db';
+
+/** The database file this process uses: `DATABASE_PATH`, relative to the working directory. */
+export function resolveDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
+	return resolve(env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+}
+
+/**
+ * Opens (creating the file and its folder if needed) and tunes a SQLite database.
+ * It does not migrate: the server's start-up and `npm run db:migrate` do that once,
+ * before any request is served (see migrate.ts).
+ */
+export function openDatabase(file: string): Database {
+	mkdirSync(dirname(file), { recursive: true });
+	const client = new Sqlite(file);
+	// WAL lets readers run while a writer commits; busy_timeout makes a second
+	// process wait for the write lock instead of failing with SQLITE_BUSY.
+	client.pragma('journal_mode = WAL');
+	client.pragma('busy_timeout = 5000');
+	client.pragma('foreign_keys = ON');
+	// A writer told "received" must never lose the story: sync the WAL on every commit.
+	client.pragma('synchronous = FULL');
+	// Erased stories (withdrawals, redactions) must not linger in free pages of the file.
+	client.pragma('secure_delete = ON');
+	return drizzle({ client, schema });
+}
+
+let sharedDatabase: Database | undefined;
+
+/** The process-wide handle at `DATABASE_PATH`, opened on first use. */
+export function getDatabase(): Database {
+	sharedDatabase ??= openDatabase(resolveDatabasePath());
+	return sharedDatabase;
+}
+
+/** Closes the process-wide handle (on shutdown), so the WAL is checkpointed. */
+export function closeDatabase(): void {
+	sharedDatabase?.$client.close();
+	sharedDatabase = undefined;
+}

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type { Database } from './client.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/**
+ * Applies the pending migrations from `db/migrations/` and returns how many ran.
+ *
+ * Keeps drizzle's own bookkeeping table, but unlike drizzle's `migrate()` it reads
+ * the last applied migration inside a `BEGIN IMMEDIATE` transaction, so two
+ * processes starting on the same file at once cannot both apply the same step.
+ */
+export function migrateDatabase(database: Database, migrationsFolder = MIGRATIONS_FOLDER): number {
+	const migrations = readMigrationFiles({ migrationsFolder });
+	return database.transaction(
+		(transaction) => {
+			transaction.run(sql`
+				CREATE TABLE IF NOT EXISTS __drizzle_migrations (
+					id INTEGER PRIMARY KEY,
+					hash TEXT NOT NULL,
+					created_at NUMERIC
+				)`);
+			const [last] = transaction.all<{ createdAt: number }>(
+				sql`SELECT created_at AS createdAt FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1`,
+			);
+			const pending = migrations.filter(
+				(migration) => last === undefined || Number(last.createdAt) < migration.folderMillis,
+			);
+			for (const migration of pending) {
+				for (const statement of migration.sql) transaction.run(sql.raw(statement));
+				transaction.run(
+					sql`INSERT INTO __drizzle_migrations (hash, created_at) VALUES (${migration.hash}, ${migration.folderMillis})`,
+				);
+			}
+			return pending.length;
+		},
+		{ behavior: 'immediate' },
+	);
+}

@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const SUBMISSION_STATUSES = [
+	'pending',
+	'approved',
+	'rejected',
+	'withdrawn',
+	'unpublished',
+] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+/**
+ * Anonymous narratives. Privacy: no address, user agent or time of day is kept —
+ * only the calendar day a story arrived, and the hash of its receipt code.
+ */
+export const submissions = sqliteTable(
+	'submissions',
+	{
+		id: text('id').primaryKey(),
+		/** Assigned when the story is first published. */
+		slug: text('slug').unique(),
+		title: text('title').notNull(),
+		/** Markdown exactly as written (or as redacted by a moderator). */
+		body: text('body').notNull(),
+		/** `body` rendered and sanitized at write time; the only HTML ever shown. */
+		bodyHtml: text('body_html').notNull(),
+		penName: text('pen_name'),
+		topics: text('topics', { mode: 'json' })
+			.$type<string[]>()
+			.notNull()
+			.default(sql`'[]'`),
+		contentWarnings: text('content_warnings', { mode: 'json' })
+			.$type<string[]>()
+			.notNull()
+			.default(sql`'[]'`),
+		status: text('status', { enum: SUBMISSION_STATUSES }).notNull().default('pending'),
+		receiptHash: text('receipt_hash').notNull().unique(),
+		/** Optimistic lock: every write bumps it, every decision names the version it saw. */
+		version: integer('version').notNull().default(1),
+		/** YYYY-MM-DD in UTC; deliberately no time of day. */
+		createdDay: text('created_day').notNull(),
+		publishedAt: integer('published_at', { mode: 'timestamp' }),
+		/** Shown to the writer at /my-story when a story is declined. */
+		decisionReason: text('decision_reason'),
+	},
+	(table) => [
+		check(
+			'submissions_status_known',
+			sql`${table.status} IN (${sql.raw(SUBMISSION_STATUSES.map((status) => `'${status}'`).join(', '))})`,
+		),
+		index('submissions_status_published_idx').on(table.status, table.publishedAt),
+	],
+);
+
+export const moderators = sqliteTable('moderators', {
+	id: text('id').primaryKey(),
+	/** Stored lower-cased so that names are unique regardless of case. */
+	username: text('username').notNull().unique(),
+	passwordHash: text('password_hash').notNull(),
+	isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+	disabledAt: integer('disabled_at', { mode: 'timestamp' }),
+	createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
+});
+
+/** Moderator sessions, in the shape lucia's drizzle adapter expects (expiry in seconds). */
+export const sessions = sqliteTable('sessions', {
+	id: text('id').primaryKey(),
+	userId: text('user_id')
+		.notNull()
+		.references(() => moderators.id, { onDelete: 'cascade' }),
+	expiresAt: integer('expires_at').notNull(),
+});
+
+/** Append-only audit trail; triggers in the migrations refuse UPDATE and DELETE. */
+export const moderationEvents = sqliteTable(
+	'moderation_events',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		/** Null for events caused by the system or the command line. */
+		moderatorId: text('moderator_id').references(() => moderators.id),
+		submissionId: text('submission_id').references(() => submissions.id),
+		action: text('action').notNull(),
+		reason: text('reason'),
+		detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+		createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
+	},
+	(table) => [
+		index('moderation_events_submission_idx').on(table.submissionId),
+		index('moderation_events_created_idx').on(table.createdAt),
+	],
+);
+
+export const reports = sqliteTable(
+	'reports',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		submissionId: text('submission_id')
+			.notNull()
+			.references(() => submissions.id, { onDelete: 'cascade' }),
+		reason: text('reason').notNull(),
+		note: text('note'),
+		createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
+		resolvedAt: integer('resolved_at', { mode: 'timestamp' }),
+		resolvedBy: text('resolved_by').references(() => moderators.id),
+		resolution: text('resolution'),
+	},
+	(table) => [index('reports_submission_idx').on(table.submissionId)],
+);
+
+/**
+ * Reader reactions, as aggregate counts only: no row ever says who reacted.
+ * Keyed by story slug so curated and community stories share one table.
+ */
+export const reactionCounts = sqliteTable(
+	'reaction_counts',
+	{
+		storySlug: text('story_slug').notNull(),
+		reaction: text('reaction').notNull(),
+		count: integer('count').notNull().default(0),
+	},
+	(table) => [primaryKey({ columns: [table.storySlug, table.reaction] })],
+);

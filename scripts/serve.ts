@@ -1,0 +1,61 @@
+/**
+ * The production server: migrates the database, then serves the built site.
+ * Run through `npm start` (which builds first when needed).
+ *
+ * It wraps the adapter's standalone handler in our own `node:http` server so that
+ * every response — static files included — carries the security headers, and so the
+ * database is migrated before the first request is accepted.
+ */
+import { createServer } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { openDatabase, resolveDatabasePath } from '../db/client.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { countActiveModerators } from '../src/lib/server/moderators.ts';
+import { FALLBACK_CSP, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
+import { PROJECT_ROOT } from './build.ts';
+
+const host = process.env.HOST || '127.0.0.1';
+const port = Number(process.env.PORT || 4321);
+
+const databasePath = resolveDatabasePath();
+const database = openDatabase(databasePath);
+const appliedMigrations = migrateDatabase(database);
+const moderatorCount = await countActiveModerators(database);
+database.$client.close();
+console.log(`Database ready at ${databasePath} (${appliedMigrations} migration(s) applied).`);
+if (moderatorCount === 0) {
+	console.log(
+		'No moderator yet: add one with `npm run moderator -- add <username> --admin` (the command arrives with the moderation feature).',
+	);
+}
+
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const entry = pathToFileURL(resolve(PROJECT_ROOT, 'dist/server/entry.mjs')).href;
+const { handler } = (await import(entry)) as {
+	handler: (
+		request: import('node:http').IncomingMessage,
+		response: import('node:http').ServerResponse,
+	) => void;
+};
+
+// Deliberately no request logging: addresses and user agents must never reach a log.
+const server = createServer((request, response) => {
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+	// Pages replace this with their own policy; static files keep the strict one.
+	response.setHeader('Content-Security-Policy', FALLBACK_CSP);
+	handler(request, response);
+});
+
+server.listen(port, host, () => {
+	const address = server.address();
+	const actualPort = typeof address === 'object' && address ? address.port : port;
+	console.log(`Common Thread is listening on http://${host}:${actualPort}`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => {
+		server.close(() => process.exit(0));
+		server.closeAllConnections();
+	});
+}

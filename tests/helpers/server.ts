@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createTempFolder } from './temp-database.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface RunningServer {
+	baseUrl: string;
+	databasePath: string;
+	/** Everything the server printed so far (stdout and stderr). */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+/**
+ * Starts the built server (`scripts/serve.ts`) on a free port with its own database
+ * in a temp folder. The build must exist: the global setup makes sure of it.
+ */
+export async function startServer(options: { databasePath?: string } = {}): Promise<RunningServer> {
+	const folder = options.databasePath ? undefined : createTempFolder('common-thread-server-');
+	const databasePath = options.databasePath ?? join(folder!, 'data', 'common-thread.db');
+	const child = spawn(process.execPath, [join(ROOT, 'scripts/serve.ts')], {
+		cwd: ROOT,
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+
+	const baseUrl = await new Promise<string>((resolveUrl, reject) => {
+		const onData = () => {
+			const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+			if (match) {
+				child.stdout.off('data', onData);
+				resolveUrl(match[1]!);
+			}
+		};
+		child.stdout.on('data', onData);
+		child.once('exit', (code) =>
+			reject(new Error(`server exited (${code}) before listening:\n${output}`)),
+		);
+	});
+
+	const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+	return {
+		baseUrl,
+		databasePath,
+		output: () => output,
+		async stop() {
+			child.kill('SIGTERM');
+			await exited;
+			if (folder) rmSync(folder, { recursive: true, force: true });
+		},
+	};
+}

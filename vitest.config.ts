@@ -1,0 +1,37 @@
+/// <reference types="vitest/config" />
+import { getViteConfig } from 'astro/config';
+
+const serverSetup = ['tests/helpers/server-setup.ts'];
+
+export default getViteConfig({
+	test: {
+		environment: 'node',
+		projects: [
+			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+			{
+				extends: true,
+				test: { name: 'integration', include: ['tests/integration/**/*.test.ts'] },
+			},
+			{
+				extends: true,
+				test: {
+					name: 'http',
+					include: ['tests/http/**/*.test.ts'],
+					globalSetup: serverSetup,
+					testTimeout: 20_000,
+					hookTimeout: 60_000,
+				},
+			},
+			{
+				extends: true,
+				test: {
+					name: 'browser',
+					include: ['tests/browser/**/*.test.ts'],
+					globalSetup: serverSetup,
+					testTimeout: 30_000,
+					hookTimeout: 60_000,
+				},
+			},
+		],
+	},
+});
