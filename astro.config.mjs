@@ -3,8 +3,10 @@ import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
 import { CSP_DIRECTIVES } from './src/lib/security-headers.ts';
+import { SITE_URL } from './src/lib/settings.ts';
 
 export default defineConfig({
+	site: SITE_URL,
 	output: 'server',
 	adapter: node({ mode: 'standalone', staticHeaders: true }),
 	integrations: [mdx()],

@@ -9,6 +9,12 @@ export const SITE_TAGLINE =
 	'Anonymous stories of addiction and recovery, shared so no one walks alone.';
 export const SITE_LANGUAGE = 'en';
 
+/**
+ * The public address of the site, for canonical links, feeds and share cards.
+ * Set it to your domain before deploying (a change here triggers a rebuild on start).
+ */
+export const SITE_URL = 'http://127.0.0.1:4321';
+
 export interface CrisisLine {
 	/** The service's own name, e.g. "988 Suicide & Crisis Lifeline". */
 	name: string;
@@ -55,6 +61,8 @@ export const QUICK_EXIT_URL = 'https://www.google.com/search?q=weather';
 
 /** Links in the site header, in order. */
 export const NAVIGATION: readonly { href: string; label: string }[] = [
-	{ href: '/', label: 'Home' },
+	{ href: '/stories', label: 'Stories' },
+	{ href: '/strategies', label: 'Strategies' },
+	{ href: '/topics', label: 'Topics' },
 	{ href: '/about', label: 'About' },
 ];

@@ -1,14 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { findSeriousAxeViolations, openPage, useBrowser } from '../helpers/browser.ts';
+import { publishedSourcePieces } from '../helpers/library.ts';
 
 const browser = useBrowser();
+const pieces = publishedSourcePieces();
+const warnedStory = pieces.find(
+	(piece) => piece.path.startsWith('/stories/') && piece.contentWarnings.length > 0,
+)!;
+const strategy = pieces.find((piece) => piece.path.startsWith('/strategies/'))!;
+
+/** One page of every type a reader can reach. */
+const PAGE_TYPES = [
+	['home', '/'],
+	['story list', '/stories'],
+	['filtered story list', '/stories?topic=alcohol'],
+	['story with a content warning', warnedStory.path],
+	['strategy list', '/strategies'],
+	['strategy', strategy.path],
+	['topic index', '/topics'],
+	['topic', '/topics/relapse'],
+	['search results', '/search?q=meeting'],
+	['about', '/about'],
+	['not found', '/no-such-page'],
+] as const;
 
 describe.each(['light', 'dark'] as const)('in the %s colour scheme', (colorScheme) => {
-	it.each(['/', '/about', '/no-such-page'])(
-		'%s has no serious or critical axe violations',
-		async (path) => {
+	it.each(PAGE_TYPES)(
+		'the %s page (%s) has no serious or critical axe violations',
+		async (_type, path) => {
 			const { context, page, cspViolations } = await openPage(browser(), { colorScheme });
 			await page.goto(path);
+			// Open any folded story so its text is checked too.
+			for (const fold of await page.locator('details.content-warning').all())
+				await fold.locator('summary').click();
 			expect(await findSeriousAxeViolations(page)).toEqual([]);
 			expect(cspViolations).toEqual([]);
 			await context.close();
@@ -16,13 +40,37 @@ describe.each(['light', 'dark'] as const)('in the %s colour scheme', (colorSchem
 	);
 });
 
+describe('page outline', () => {
+	it.each(PAGE_TYPES)(
+		'the %s page has one h1 and never skips a heading level',
+		async (_type, path) => {
+			const { context, page } = await openPage(browser());
+			await page.goto(path);
+			const levels = await page
+				.locator('main h1, main h2, main h3, main h4, main h5, main h6')
+				.evaluateAll((headings) => headings.map((heading) => Number(heading.tagName[1])));
+			expect(levels.filter((level) => level === 1)).toHaveLength(1);
+			levels.forEach((level, index) => {
+				if (index > 0) expect(level - levels[index - 1]!).toBeLessThanOrEqual(1);
+			});
+			await context.close();
+		},
+	);
+});
+
 describe('on a 360 px wide phone', () => {
-	it('fits the page without sideways scrolling and keeps the quick exit clear of the header links', async () => {
+	it.each(PAGE_TYPES)('the %s page fits without sideways scrolling', async (_type, path) => {
 		const { context, page } = await openPage(browser(), { viewport: { width: 360, height: 740 } });
-		await page.goto('/');
+		await page.goto(path);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
 			360,
 		);
+		await context.close();
+	});
+
+	it('keeps the quick exit clear of the header links', async () => {
+		const { context, page } = await openPage(browser(), { viewport: { width: 360, height: 740 } });
+		await page.goto('/');
 		const exitBox = await page.getByRole('link', { name: /Leave this site/ }).boundingBox();
 		const navBox = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
 		const siteNameBox = await page
@@ -37,6 +85,23 @@ describe('on a 360 px wide phone', () => {
 			b.y < a.y + a.height;
 		expect(overlaps(exitBox, navBox)).toBe(false);
 		expect(overlaps(exitBox, siteNameBox)).toBe(false);
+		await context.close();
+	});
+});
+
+describe('focus', () => {
+	it('is visible on every link the keyboard reaches', async () => {
+		const { context, page } = await openPage(browser());
+		await page.goto('/stories');
+		for (let step = 0; step < 8; step++) {
+			await page.keyboard.press('Tab');
+			const outline = await page.evaluate(() => {
+				const style = getComputedStyle(document.activeElement!);
+				return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+			});
+			expect(outline.style).not.toBe('none');
+			expect(outline.width).toBeGreaterThanOrEqual(2);
+		}
 		await context.close();
 	});
 });

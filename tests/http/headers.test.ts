@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { get } from '../helpers/http.ts';
+import { publishedSourcePieces } from '../helpers/library.ts';
 
 const ROUTES = [
 	['home page', '/', 200],
 	['prerendered page', '/about', 200],
+	['story list', '/stories?topic=alcohol', 200],
+	['curated piece', publishedSourcePieces()[0]!.path, 200],
+	['feed', '/rss.xml', 200],
 	['health endpoint', '/healthz', 200],
 	['static file', '/favicon.svg', 200],
 	['unknown page', '/no-such-page', 404],

@@ -1,0 +1,34 @@
+import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { z } from 'astro/zod';
+import { CONTENT_WARNING_SLUGS, TOPIC_SLUGS } from './lib/taxonomy';
+
+/** Frontmatter shared by every curated piece; a mistake fails the build naming file and field. */
+const curatedPiece = z.object({
+	title: z.string().min(3).max(120),
+	summary: z.string().min(20).max(200, { error: 'summary must be at most 200 characters' }),
+	published: z.coerce.date(),
+	updated: z.coerce.date().optional(),
+	topics: z.array(z.enum(TOPIC_SLUGS)).min(1).max(6),
+	contentWarnings: z.array(z.enum(CONTENT_WARNING_SLUGS)).default([]),
+	featured: z.boolean().default(false),
+	draft: z.boolean().default(false),
+});
+
+const stories = defineCollection({
+	loader: glob({ pattern: '**/*.mdx', base: './content/stories' }),
+	schema: curatedPiece.extend({
+		/** Stories on this site are composites written by the editors, never one person's testimony. */
+		kind: z.literal('composite', { error: 'stories must have kind: composite' }),
+		penName: z.string().min(1).max(40),
+	}),
+});
+
+const strategies = defineCollection({
+	loader: glob({ pattern: '**/*.mdx', base: './content/strategies' }),
+	schema: curatedPiece.extend({
+		kind: z.literal('editorial', { error: 'strategy articles must have kind: editorial' }),
+	}),
+});
+
+export const collections = { stories, strategies };

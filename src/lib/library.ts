@@ -1,0 +1,155 @@
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { paginate } from './pagination';
+import { readingMinutes } from './reading-time';
+import { rankByQuery } from './search-library';
+import {
+	isTopicSlug,
+	TOPIC_SLUGS,
+	topicLabel,
+	type ContentWarningSlug,
+	type TopicSlug,
+} from './taxonomy';
+
+export type CuratedEntry = CollectionEntry<'stories'> | CollectionEntry<'strategies'>;
+
+/** What lists, feeds and related links need to know about one published piece. */
+export interface LibraryPiece {
+	collection: 'stories' | 'strategies';
+	slug: string;
+	href: string;
+	title: string;
+	summary: string;
+	published: Date;
+	updated?: Date;
+	kind: 'composite' | 'editorial';
+	/** The pen name of a composite story, or "Editorial team". */
+	byline: string;
+	topics: TopicSlug[];
+	contentWarnings: ContentWarningSlug[];
+	featured: boolean;
+	readingMinutes: number;
+}
+
+/** The label readers see for each kind of piece. */
+export const KIND_LABELS: Record<LibraryPiece['kind'], string> = {
+	composite: 'Composite story',
+	editorial: 'Editorial article',
+};
+
+export const EDITORIAL_BYLINE = 'Editorial team';
+
+/** Turns a curated entry into a list item. */
+export function toLibraryPiece(entry: CuratedEntry): LibraryPiece {
+	const { data } = entry;
+	return {
+		collection: entry.collection,
+		slug: entry.id,
+		href: `/${entry.collection}/${entry.id}`,
+		title: data.title,
+		summary: data.summary,
+		published: data.published,
+		updated: data.updated,
+		kind: data.kind,
+		byline: 'penName' in data ? data.penName : EDITORIAL_BYLINE,
+		topics: data.topics,
+		contentWarnings: data.contentWarnings,
+		featured: data.featured,
+		readingMinutes: readingMinutes(entry.body ?? ''),
+	};
+}
+
+function newestFirst(a: LibraryPiece, b: LibraryPiece): number {
+	return b.published.getTime() - a.published.getTime() || a.title.localeCompare(b.title);
+}
+
+const isPublished = ({ data }: CuratedEntry) => !data.draft;
+
+/** Published curated stories, newest first. */
+export async function getStories(): Promise<LibraryPiece[]> {
+	return (await getCollection('stories', isPublished)).map(toLibraryPiece).sort(newestFirst);
+}
+
+/** Published strategy articles, newest first. */
+export async function getStrategies(): Promise<LibraryPiece[]> {
+	return (await getCollection('strategies', isPublished)).map(toLibraryPiece).sort(newestFirst);
+}
+
+/** Every published piece, newest first. */
+export async function getLibrary(): Promise<LibraryPiece[]> {
+	return [...(await getStories()), ...(await getStrategies())].sort(newestFirst);
+}
+
+/** Static paths for the pages of one collection, each carrying its entry. */
+export async function staticPathsFor(collection: 'stories' | 'strategies') {
+	return (await getCollection(collection, isPublished)).map((entry) => ({
+		params: { slug: entry.id },
+		props: { entry },
+	}));
+}
+
+export const STORIES_PER_PAGE = 12;
+
+/**
+ * One page of the story list, optionally narrowed to a topic, or `null` when the
+ * topic is unknown or the page is past the end (the page answers 404).
+ */
+export async function findStoriesPage(topic: string | null, page: number) {
+	if (topic !== null && !isTopicSlug(topic)) return null;
+	const stories = await getStories();
+	const shown = topic === null ? stories : stories.filter((story) => story.topics.includes(topic));
+	const pageOfStories = paginate(shown, page, STORIES_PER_PAGE);
+	if (!pageOfStories) return null;
+	const topicsInUse = TOPIC_SLUGS.filter((slug) =>
+		stories.some((story) => story.topics.includes(slug)),
+	);
+	return { topic, stories: pageOfStories, topicsInUse };
+}
+
+/** Stories and strategies on one topic. */
+export async function findTopicPieces(topic: TopicSlug) {
+	const hasTopic = (piece: LibraryPiece) => piece.topics.includes(topic);
+	return {
+		stories: (await getStories()).filter(hasTopic),
+		strategies: (await getStrategies()).filter(hasTopic),
+	};
+}
+
+/** How many published pieces carry each topic. */
+export async function countPiecesByTopic(): Promise<Map<TopicSlug, number>> {
+	const counts = new Map<TopicSlug, number>(TOPIC_SLUGS.map((slug) => [slug, 0]));
+	for (const piece of await getLibrary()) {
+		for (const topic of piece.topics) counts.set(topic, (counts.get(topic) ?? 0) + 1);
+	}
+	return counts;
+}
+
+/** What the home page shows: featured pieces, the latest stories, a few strategies. */
+export async function getHomeSelection() {
+	const [stories, strategies] = [await getStories(), await getStrategies()];
+	const featured = [...stories, ...strategies].filter((piece) => piece.featured).slice(0, 4);
+	const isFeatured = (piece: LibraryPiece) => featured.includes(piece);
+	return {
+		featured,
+		latestStories: stories.filter((piece) => !isFeatured(piece)).slice(0, 4),
+		strategies: strategies.filter((piece) => !isFeatured(piece)).slice(0, 4),
+	};
+}
+
+/** Curated pieces matching `query`, best first (see rankByQuery). */
+export async function searchLibrary(query: string): Promise<LibraryPiece[]> {
+	const entries = [
+		...(await getCollection('stories', isPublished)),
+		...(await getCollection('strategies', isPublished)),
+	];
+	const searchable = entries.map((entry) => {
+		const piece = toLibraryPiece(entry);
+		return {
+			piece,
+			title: piece.title,
+			summary: piece.summary,
+			keywords: piece.topics.map(topicLabel),
+			body: entry.body ?? '',
+		};
+	});
+	return rankByQuery(searchable, query).map(({ piece }) => piece);
+}

@@ -1,0 +1,21 @@
+import rss from '@astrojs/rss';
+import type { APIRoute } from 'astro';
+import { getLibrary, KIND_LABELS } from '../lib/library';
+import { SITE_NAME, SITE_TAGLINE } from '../lib/settings';
+
+export const prerender = true;
+
+export const GET: APIRoute = async ({ site }) =>
+	rss({
+		title: SITE_NAME,
+		description: SITE_TAGLINE,
+		site: site!,
+		trailingSlash: false,
+		items: (await getLibrary()).map((piece) => ({
+			title: piece.title,
+			link: piece.href,
+			pubDate: piece.published,
+			description: piece.summary,
+			categories: [KIND_LABELS[piece.kind], ...piece.topics],
+		})),
+	});

@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import type { ContentWarningSlug, TopicSlug } from '../../src/lib/taxonomy.ts';
+
+const CONTENT = resolve(import.meta.dirname, '../../content');
+
+export interface SourcePiece {
+	path: string;
+	title: string;
+	summary: string;
+	published: Date;
+	kind: 'composite' | 'editorial';
+	penName?: string;
+	topics: TopicSlug[];
+	contentWarnings: ContentWarningSlug[];
+	featured: boolean;
+}
+
+/**
+ * The published curated pieces read straight from the MDX frontmatter: the source the
+ * pages must reflect, read independently of the site's own content helpers.
+ */
+export function publishedSourcePieces(): SourcePiece[] {
+	return (['stories', 'strategies'] as const).flatMap((collection) =>
+		readdirSync(join(CONTENT, collection))
+			.filter((file) => file.endsWith('.mdx'))
+			.map((file) => {
+				const source = readFileSync(join(CONTENT, collection, file), 'utf8');
+				const data = parse(/^---\n([\s\S]*?)\n---/.exec(source)![1]!);
+				return {
+					path: `/${collection}/${file.replace(/\.mdx$/, '')}`,
+					title: data.title,
+					summary: data.summary,
+					published: new Date(data.published),
+					kind: data.kind,
+					penName: data.penName,
+					topics: data.topics,
+					contentWarnings: data.contentWarnings ?? [],
+					featured: data.featured ?? false,
+					draft: data.draft ?? false,
+				};
+			})
+			.filter((piece) => !piece.draft),
+	);
+}

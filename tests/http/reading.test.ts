@@ -1,0 +1,289 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { CONTENT_WARNINGS, TOPICS } from '../../src/lib/taxonomy.ts';
+import { fetchDocument, textOf } from '../helpers/html.ts';
+import { get } from '../helpers/http.ts';
+import { publishedSourcePieces } from '../helpers/library.ts';
+
+const pieces = publishedSourcePieces();
+const stories = pieces.filter(({ path }) => path.startsWith('/stories/'));
+const newestFirst = (a: { published: Date }, b: { published: Date }) =>
+	b.published.getTime() - a.published.getTime();
+
+describe('the curated library', () => {
+	it('has at least 8 composite stories and 8 editorial strategies', () => {
+		expect(stories.filter(({ kind }) => kind === 'composite').length).toBeGreaterThanOrEqual(8);
+		expect(pieces.filter(({ kind }) => kind === 'editorial').length).toBeGreaterThanOrEqual(8);
+	});
+});
+
+describe('GET /', () => {
+	it('says what the site is and is not, and invites readers to share', async () => {
+		const { response, document } = await fetchDocument('/');
+		expect(response.status).toBe(200);
+		expect(textOf(document.querySelector('main'))).toMatch(
+			/is not:? treatment.*or a crisis service/i,
+		);
+		expect(document.querySelector('main a[href="/share"]')).not.toBeNull();
+	});
+
+	it('shows featured stories, the latest stories and strategies', async () => {
+		const { document } = await fetchDocument('/');
+		const linked = document.querySelectorAll('main a').map((link) => link.getAttribute('href'));
+		for (const featured of pieces.filter((piece) => piece.featured).slice(0, 4)) {
+			expect(linked).toContain(featured.path);
+		}
+		expect(linked.some((href) => href?.startsWith('/strategies/'))).toBe(true);
+		expect(linked).toContain(stories.toSorted(newestFirst)[0]!.path);
+	});
+});
+
+describe('GET /stories', () => {
+	it('lists every story, newest first', async () => {
+		const { document } = await fetchDocument('/stories');
+		const listed = document
+			.querySelectorAll('.piece-list h2 a')
+			.map((link) => link.getAttribute('href'));
+		expect(listed).toEqual(
+			stories
+				.toSorted(newestFirst)
+				.slice(0, 12)
+				.map(({ path }) => path),
+		);
+	});
+
+	it.each(TOPICS.map(({ slug }) => slug))('narrows the list to ?topic=%s', async (topic) => {
+		const expected = stories.filter((story) => story.topics.includes(topic));
+		const { response, document } = await fetchDocument(`/stories?topic=${topic}`);
+		expect(response.status).toBe(200);
+		const listed = document
+			.querySelectorAll('.piece-list h2 a')
+			.map((link) => link.getAttribute('href'));
+		expect(listed).toEqual(
+			expected
+				.toSorted(newestFirst)
+				.slice(0, 12)
+				.map(({ path }) => path),
+		);
+	});
+
+	it('offers topic chips that lead to filtered lists, marking the current one', async () => {
+		const { document } = await fetchDocument('/stories?topic=alcohol');
+		const current = document.querySelectorAll('.topic-chips a[aria-current="true"]');
+		expect(current.map((chip) => chip.getAttribute('href'))).toEqual(['/stories?topic=alcohol']);
+	});
+
+	it.each([
+		['an unknown topic', '/stories?topic=moonlight'],
+		['a page number past the end', `/stories?page=${Math.ceil(stories.length / 12) + 1}`],
+		['a page number that is not a number', '/stories?page=two'],
+		['page zero', '/stories?page=0'],
+	])('answers 404 for %s', async (_case, path) => {
+		const { response, document } = await fetchDocument(path);
+		expect(response.status).toBe(404);
+		expect(textOf(document.querySelector('h1'))).toMatch(/couldn't find/i);
+	});
+});
+
+describe.each(pieces.map((piece) => [piece.path, piece] as const))('GET %s', (path, piece) => {
+	it('shows the title, byline, label, date, reading time and topics', async () => {
+		const { response, document } = await fetchDocument(path);
+		expect(response.status).toBe(200);
+		expect(textOf(document.querySelector('h1'))).toBe(piece.title);
+		const meta = textOf(document.querySelector('.piece-header .piece-meta'));
+		expect(meta).toContain(piece.kind === 'composite' ? 'Composite story' : 'Editorial article');
+		expect(meta).toContain(piece.penName ?? 'Editorial team');
+		expect(meta).toMatch(/\d+ min read/);
+		expect(document.querySelector('.piece-header time')?.getAttribute('datetime')).toBe(
+			piece.published.toISOString().slice(0, 10),
+		);
+		const topicLinks = document
+			.querySelectorAll('.piece-header .topic-chips a')
+			.map((link) => link.getAttribute('href'));
+		expect(topicLinks).toEqual(piece.topics.map((topic) => `/topics/${topic}`));
+		expect(textOf(document.querySelector('title'))).toBe(`${piece.title} · Common Thread`);
+	});
+
+	it(
+		piece.contentWarnings.length > 0
+			? 'keeps the text folded behind a notice naming its warnings'
+			: 'shows the text without a fold',
+		async () => {
+			const { document } = await fetchDocument(path);
+			const fold = document.querySelector('details.content-warning');
+			if (piece.contentWarnings.length === 0) {
+				expect(fold).toBeNull();
+				return;
+			}
+			expect(fold).not.toBeNull();
+			expect(fold!.hasAttribute('open')).toBe(false);
+			const notice = textOf(fold!.querySelector('summary'));
+			for (const slug of piece.contentWarnings) {
+				expect(notice).toContain(CONTENT_WARNINGS.find((warning) => warning.slug === slug)!.label);
+			}
+			expect(fold!.querySelector('.prose')).not.toBeNull();
+		},
+	);
+
+	it('offers the crisis line and related reading', async () => {
+		const { document } = await fetchDocument(path);
+		expect(document.querySelector('main .crisis-note a[href^="tel:"]')).not.toBeNull();
+		const related = document
+			.querySelectorAll('.related a')
+			.map((link) => link.getAttribute('href'));
+		expect(related).not.toContain(path);
+		for (const href of related) {
+			const other = pieces.find((candidate) => candidate.path === href)!;
+			expect(other.topics.some((topic) => piece.topics.includes(topic))).toBe(true);
+		}
+	});
+
+	it('has a canonical URL and share-card metadata', async () => {
+		const { document } = await fetchDocument(path);
+		const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href');
+		expect(new URL(canonical!).pathname).toBe(path);
+		const meta = (property: string) =>
+			document
+				.querySelector(`meta[property="${property}"], meta[name="${property}"]`)
+				?.getAttribute('content');
+		expect(meta('og:title')).toBe(piece.title);
+		expect(meta('og:description')).toBe(piece.summary);
+		expect(meta('og:type')).toBe('article');
+		expect(meta('twitter:card')).toBe('summary_large_image');
+		const image = await get(new URL(meta('og:image')!).pathname);
+		expect(image.status).toBe(200);
+		expect(image.headers.get('content-type')).toBe('image/png');
+	});
+
+	it('ships no JavaScript but the small quick-exit enhancement', async () => {
+		const { document } = await fetchDocument(path);
+		const scripts = document.querySelectorAll('script');
+		expect(scripts).toHaveLength(1);
+		expect(scripts[0]!.getAttribute('src')).toBeUndefined();
+		expect(scripts[0]!.textContent).toContain('location.replace');
+		expect(Buffer.byteLength(scripts[0]!.textContent)).toBeLessThanOrEqual(2048);
+	});
+});
+
+describe('GET /strategies', () => {
+	it('lists every strategy article', async () => {
+		const { document } = await fetchDocument('/strategies');
+		const listed = document
+			.querySelectorAll('.piece-list a')
+			.map((link) => link.getAttribute('href'));
+		const expected = pieces
+			.filter(({ path }) => path.startsWith('/strategies/'))
+			.map(({ path }) => path);
+		expect(listed.toSorted()).toEqual(expected.toSorted());
+	});
+});
+
+describe('topics', () => {
+	it('GET /topics links every topic of the taxonomy', async () => {
+		const { document } = await fetchDocument('/topics');
+		const linked = document.querySelectorAll('main a').map((link) => link.getAttribute('href'));
+		for (const { slug } of TOPICS) expect(linked).toContain(`/topics/${slug}`);
+	});
+
+	it.each(TOPICS.map(({ slug, label }) => [slug, label] as const))(
+		'GET /topics/%s lists exactly its pieces',
+		async (slug, label) => {
+			const { response, document } = await fetchDocument(`/topics/${slug}`);
+			expect(response.status).toBe(200);
+			expect(textOf(document.querySelector('h1'))).toBe(label);
+			const listed = document
+				.querySelectorAll('.piece-list a')
+				.map((link) => link.getAttribute('href'));
+			const expected = pieces
+				.filter((piece) => piece.topics.includes(slug))
+				.map(({ path }) => path);
+			expect(listed.toSorted()).toEqual(expected.toSorted());
+		},
+	);
+
+	it('GET /topics/<unknown> answers 404', async () => {
+		expect((await get('/topics/moonlight')).status).toBe(404);
+	});
+});
+
+describe('the 404 page', () => {
+	it('helps: a search box, links onward and the crisis line', async () => {
+		const { response, document } = await fetchDocument('/no/such/page');
+		expect(response.status).toBe(404);
+		expect(document.querySelector('form[action="/search"] input[name="q"]')).not.toBeNull();
+		expect(document.querySelector('main a[href="/stories"]')).not.toBeNull();
+		expect(document.querySelector('footer a[href^="tel:"]')).not.toBeNull();
+		expect(document.querySelector('meta[name="robots"]')?.getAttribute('content')).toBe('noindex');
+	});
+});
+
+describe('GET /search', () => {
+	it('finds a piece by a word of its title', async () => {
+		const target = pieces.find(({ title }) => /craving/i.test(title))!;
+		const { document } = await fetchDocument('/search?q=craving');
+		const listed = document
+			.querySelectorAll('.piece-list a')
+			.map((link) => link.getAttribute('href'));
+		expect(listed).toContain(target.path);
+	});
+
+	it('helps when nothing matches', async () => {
+		const { response, document } = await fetchDocument('/search?q=zzzqqqxxx');
+		expect(response.status).toBe(200);
+		expect(textOf(document.querySelector('main'))).toMatch(/Nothing matched/);
+		expect(document.querySelector('main a[href="/topics"]')).not.toBeNull();
+	});
+
+	it.each([
+		'"',
+		'((',
+		'a AND NEAR(b',
+		'*',
+		'<script>alert(1)</script>',
+		'<img src=x onerror=alert(1)>',
+		'x'.repeat(2048),
+	])('answers %j without an error, showing it as text only', async (query) => {
+		const { response, document } = await fetchDocument(`/search?q=${encodeURIComponent(query)}`);
+		expect(response.status).toBe(200);
+		expect(document.querySelectorAll('script')).toHaveLength(1);
+		expect(document.querySelectorAll('main img, main [onerror]')).toHaveLength(0);
+		expect(document.querySelector('input[name="q"]')?.getAttribute('value')).toBe(
+			query.slice(0, 200),
+		);
+	});
+});
+
+describe('feeds and indexes', () => {
+	it('GET /rss.xml is valid XML listing every published piece with its summary', async () => {
+		const response = await get('/rss.xml');
+		expect(response.headers.get('content-type')).toMatch(/xml/);
+		const xml = await response.text();
+		expect(XMLValidator.validate(xml)).toBe(true);
+		const items = [new XMLParser().parse(xml).rss.channel.item].flat() as {
+			link: string;
+			description: string;
+		}[];
+		expect(items.map(({ link }) => new URL(link).pathname).toSorted()).toEqual(
+			pieces.map(({ path }) => path).toSorted(),
+		);
+		for (const piece of pieces) {
+			const item = items.find(({ link }) => new URL(link).pathname === piece.path)!;
+			expect(item.description).toBe(piece.summary);
+		}
+	});
+
+	it('GET /sitemap.xml is valid XML listing every piece and topic', async () => {
+		const xml = await (await get('/sitemap.xml')).text();
+		expect(XMLValidator.validate(xml)).toBe(true);
+		const locations = ([new XMLParser().parse(xml).urlset.url].flat() as { loc: string }[]).map(
+			({ loc }) => new URL(loc).pathname,
+		);
+		for (const piece of pieces) expect(locations).toContain(piece.path);
+		for (const { slug } of TOPICS) expect(locations).toContain(`/topics/${slug}`);
+	});
+
+	it('GET /robots.txt points to the sitemap', async () => {
+		const sitemapLine = /^Sitemap: (\S+)$/m.exec(await (await get('/robots.txt')).text());
+		expect(new URL(sitemapLine![1]!).pathname).toBe('/sitemap.xml');
+	});
+});

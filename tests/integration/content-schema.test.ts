@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTempFolder } from '../helpers/temp-database.ts';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+
+const VALID_STORY = {
+	title: '"A valid story"',
+	summary: '"A summary long enough to satisfy the schema."',
+	published: '2026-01-01',
+	kind: 'composite',
+	penName: '"Sam"',
+	topics: '[alcohol, early-recovery]',
+	contentWarnings: '[]',
+};
+
+function frontmatter(fields: Record<string, string | undefined>): string {
+	const lines = Object.entries(fields)
+		.filter(([, value]) => value !== undefined)
+		.map(([key, value]) => `${key}: ${value}`);
+	return `---\n${lines.join('\n')}\n---\n\nSome text.\n`;
+}
+
+/**
+ * A scratch copy of the project whose content is the one file under test; `astro sync`
+ * (the content step `astro build` starts with) validates it against src/content.config.ts.
+ */
+async function syncWithStory(fileName: string, fields: Record<string, string | undefined>) {
+	const project = createTempFolder('common-thread-content-');
+	try {
+		for (const linked of ['src', 'node_modules', 'public', 'db']) {
+			symlinkSync(join(ROOT, linked), join(project, linked));
+		}
+		for (const copied of ['astro.config.mjs', 'package.json', 'tsconfig.json']) {
+			cpSync(join(ROOT, copied), join(project, copied));
+		}
+		mkdirSync(join(project, 'content/stories'), { recursive: true });
+		mkdirSync(join(project, 'content/strategies'), { recursive: true });
+		writeFileSync(join(project, 'content/stories', fileName), frontmatter(fields));
+		const astro = join(ROOT, 'node_modules/astro/bin/astro.mjs');
+		return await run(process.execPath, [astro, 'sync'], {
+			cwd: project,
+			env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+		}).then(
+			({ stdout, stderr }) => ({ ok: true, output: stdout + stderr }),
+			(error: { stdout: string; stderr: string }) => ({
+				ok: false,
+				output: error.stdout + error.stderr,
+			}),
+		);
+	} finally {
+		rmSync(project, { recursive: true, force: true });
+	}
+}
+
+describe('curated frontmatter', () => {
+	it('accepts a valid story', { timeout: 30_000 }, async () => {
+		const result = await syncWithStory('valid-story.mdx', VALID_STORY);
+		expect(result.output).not.toMatch(/does not match collection schema/);
+		expect(result.ok).toBe(true);
+	});
+
+	it.each([
+		['an unknown topic', { topics: '[alcohol, moonlight]' }, 'topics'],
+		['an unknown content warning', { contentWarnings: '[spoilers]' }, 'contentWarnings'],
+		['a summary over 200 characters', { summary: `"${'x'.repeat(201)}"` }, 'summary'],
+		['no title', { title: undefined }, 'title'],
+		['no pen name on a story', { penName: undefined }, 'penName'],
+		['an editorial kind in the stories collection', { kind: 'editorial' }, 'kind'],
+		['a date that is not a date', { published: 'someday' }, 'published'],
+	])(
+		'fails the build for %s, naming the file and the field',
+		{ timeout: 30_000 },
+		async (_case, change, field) => {
+			const result = await syncWithStory('broken-story.mdx', { ...VALID_STORY, ...change });
+			expect(result.ok).toBe(false);
+			expect(result.output).toContain('broken-story');
+			expect(result.output).toMatch(new RegExp(`\\b${field}\\b`));
+		},
+	);
+});
