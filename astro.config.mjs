@@ -8,7 +8,8 @@ import { SITE_URL } from './src/lib/settings.ts';
 export default defineConfig({
 	site: SITE_URL,
 	output: 'server',
-	adapter: node({ mode: 'standalone', staticHeaders: true }),
+	// The adapter refuses anything over 1 MiB outright; actions allow far less (see security).
+	adapter: node({ mode: 'standalone', staticHeaders: true, bodySizeLimit: 1024 * 1024 }),
 	integrations: [mdx()],
 	// Readers and writers get no cookies: moderator sessions live in SQLite instead.
 	session: false,
@@ -18,6 +19,8 @@ export default defineConfig({
 	build: { inlineStylesheets: 'never' },
 	security: {
 		checkOrigin: true,
+		// A 20,000-character story fits comfortably; anything bigger is refused with a 413.
+		actionBodySizeLimit: 64 * 1024,
 		csp: { directives: [...CSP_DIRECTIVES] },
 	},
 });

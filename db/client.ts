@@ -5,6 +5,8 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import * as schema from './schema.ts';
 
 export type Database = BetterSQLite3Database<typeof schema> & { $client: Sqlite.Database };
+/** The handle itself or an open transaction on it: anything that can run queries. */
+export type Queryable = Database | Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export const DEFAULT_DATABASE_PATH = 'data/common-thread.db';
 

@@ -35,7 +35,11 @@ export const submissions = sqliteTable(
 			.notNull()
 			.default(sql`'[]'`),
 		status: text('status', { enum: SUBMISSION_STATUSES }).notNull().default('pending'),
-		receiptHash: text('receipt_hash').notNull().unique(),
+		/**
+		 * HMAC of title and body as the writer sent them, to fold an accidental double
+		 * submission into one row. Erased with the text on withdrawal.
+		 */
+		contentHash: text('content_hash'),
 		/** Optimistic lock: every write bumps it, every decision names the version it saw. */
 		version: integer('version').notNull().default(1),
 		/** YYYY-MM-DD in UTC; deliberately no time of day. */
@@ -50,8 +54,30 @@ export const submissions = sqliteTable(
 			sql`${table.status} IN (${sql.raw(SUBMISSION_STATUSES.map((status) => `'${status}'`).join(', '))})`,
 		),
 		index('submissions_status_published_idx').on(table.status, table.publishedAt),
+		index('submissions_content_hash_idx').on(table.contentHash, table.createdDay),
 	],
 );
+
+/**
+ * Receipt codes, stored only as hashes. Usually one per story; a story sent twice on the
+ * same day (a lost response, a double click) gets a second working code for the same row.
+ */
+export const submissionReceipts = sqliteTable(
+	'submission_receipts',
+	{
+		receiptHash: text('receipt_hash').primaryKey(),
+		submissionId: text('submission_id')
+			.notNull()
+			.references(() => submissions.id, { onDelete: 'cascade' }),
+	},
+	(table) => [index('submission_receipts_submission_idx').on(table.submissionId)],
+);
+
+/** Secrets the site generates for itself on first use and shares across its processes. */
+export const appSecrets = sqliteTable('app_secrets', {
+	name: text('name').primaryKey(),
+	value: text('value').notNull(),
+});
 
 export const moderators = sqliteTable('moderators', {
 	id: text('id').primaryKey(),

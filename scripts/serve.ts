@@ -11,9 +11,13 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { openDatabase, resolveDatabasePath } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { PROJECT_ROOT } from './build.ts';
+
+// Refuse to start on a mistyped limit rather than run with a surprising one.
+readSubmissionLimits(process.env);
 
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 4321);

@@ -64,5 +64,6 @@ export const NAVIGATION: readonly { href: string; label: string }[] = [
 	{ href: '/stories', label: 'Stories' },
 	{ href: '/strategies', label: 'Strategies' },
 	{ href: '/topics', label: 'Topics' },
+	{ href: '/share', label: 'Share your story' },
 	{ href: '/about', label: 'About' },
 ];

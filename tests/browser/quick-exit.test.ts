@@ -18,7 +18,7 @@ describe('Leave this site, with JavaScript off', () => {
 
 describe('Leave this site, with JavaScript on', () => {
 	it('replaces the current history entry, so Back does not return to the page', async () => {
-		const { context, page, cspViolations } = await openPage(browser());
+		const { context, page, cspViolations, offsiteRequests } = await openPage(browser());
 		await page.goto('/');
 		await page.goto('/about');
 		await page.getByRole('link', { name: /Leave this site/ }).click();
@@ -26,6 +26,8 @@ describe('Leave this site, with JavaScript on', () => {
 		await page.goBack();
 		expect(new URL(page.url()).pathname).toBe('/');
 		expect(cspViolations).toEqual([]);
+		// The neutral site learns nothing about where the reader came from.
+		expect(offsiteRequests.map(({ referer }) => referer)).toEqual([undefined]);
 		await context.close();
 	});
 

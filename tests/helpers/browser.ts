@@ -45,7 +45,13 @@ export interface PageOptions {
 export async function openPage(
 	browser: Browser,
 	options: PageOptions = {},
-): Promise<{ context: BrowserContext; page: Page; cspViolations: string[] }> {
+): Promise<{
+	context: BrowserContext;
+	page: Page;
+	cspViolations: string[];
+	/** Every request that tried to leave for another host, with the Referer it carried. */
+	offsiteRequests: { url: string; referer: string | undefined }[];
+}> {
 	const context = await browser.newContext({
 		baseURL: inject('baseUrl'),
 		javaScriptEnabled: options.javaScriptEnabled ?? true,
@@ -53,20 +59,26 @@ export async function openPage(
 		viewport: options.viewport ?? { width: 1280, height: 800 },
 	});
 	// Nothing may leave the machine: any request to another host is answered locally.
+	const offsiteRequests: { url: string; referer: string | undefined }[] = [];
 	await context.route(
 		(url) => url.hostname !== '127.0.0.1',
-		(route) =>
-			route.fulfill({
+		async (route) => {
+			offsiteRequests.push({
+				url: route.request().url(),
+				referer: (await route.request().headerValue('referer')) ?? undefined,
+			});
+			await route.fulfill({
 				contentType: 'text/html',
 				body: '<!doctype html><title>Elsewhere</title><p>A page on another site.</p>',
-			}),
+			});
+		},
 	);
 	const page = await context.newPage();
 	const cspViolations: string[] = [];
 	page.on('console', (message) => {
 		if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
 	});
-	return { context, page, cspViolations };
+	return { context, page, cspViolations, offsiteRequests };
 }
 
 const require = createRequire(import.meta.url);

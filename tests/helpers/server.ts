@@ -17,12 +17,20 @@ export interface RunningServer {
  * Starts the built server (`scripts/serve.ts`) on a free port with its own database
  * in a temp folder. The build must exist: the global setup makes sure of it.
  */
-export async function startServer(options: { databasePath?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+	options: { databasePath?: string; env?: Record<string, string> } = {},
+): Promise<RunningServer> {
 	const folder = options.databasePath ? undefined : createTempFolder('common-thread-server-');
 	const databasePath = options.databasePath ?? join(folder!, 'data', 'common-thread.db');
 	const child = spawn(process.execPath, [join(ROOT, 'scripts/serve.ts')], {
 		cwd: ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath },
+		env: {
+			...process.env,
+			...options.env,
+			HOST: '127.0.0.1',
+			PORT: '0',
+			DATABASE_PATH: databasePath,
+		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let output = '';

@@ -30,7 +30,7 @@ describe.each(ROUTES)('the %s (%s)', (_kind, path, status) => {
 	it('tells browsers not to sniff, not to refer and not to grant device features', async () => {
 		const { headers } = await get(path);
 		expect(headers.get('x-content-type-options')).toBe('nosniff');
-		expect(headers.get('referrer-policy')).toBe('no-referrer');
+		expect(headers.get('referrer-policy')).toBe('same-origin');
 		expect(headers.get('permissions-policy')).toMatch(/camera=\(\)/);
 		expect(headers.get('permissions-policy')).toMatch(/geolocation=\(\)/);
 	});

@@ -1,0 +1,45 @@
+export interface RateLimitDecision {
+	allowed: boolean;
+	/** When the caller may try again (only meaningful when refused). */
+	retryAt: Date;
+}
+
+/**
+ * Fixed-window counters: at most `limit` events per `windowMs` for each key. State is
+ * kept in memory only (a restart forgets it, which errs on the side of the user).
+ */
+export class FixedWindowRateLimiter {
+	readonly #windows = new Map<string, { startedAt: number; count: number }>();
+	readonly #limit: number;
+	readonly #windowMs: number;
+	readonly #now: () => number;
+
+	constructor(options: { limit: number; windowMs: number; now?: () => number }) {
+		this.#limit = options.limit;
+		this.#windowMs = options.windowMs;
+		this.#now = options.now ?? Date.now;
+	}
+
+	/** Counts one event for `key` if the window still has room, and says whether it may proceed. */
+	take(key: string): RateLimitDecision {
+		const now = this.#now();
+		this.#forgetExpired(now);
+		let window = this.#windows.get(key);
+		if (!window || now - window.startedAt >= this.#windowMs) {
+			window = { startedAt: now, count: 0 };
+			this.#windows.set(key, window);
+		}
+		const retryAt = new Date(window.startedAt + this.#windowMs);
+		if (window.count >= this.#limit) return { allowed: false, retryAt };
+		window.count += 1;
+		return { allowed: true, retryAt };
+	}
+
+	/** Keeps memory bounded: windows that have ended hold nothing worth keeping. */
+	#forgetExpired(now: number): void {
+		if (this.#windows.size < 10_000) return;
+		for (const [key, window] of this.#windows) {
+			if (now - window.startedAt >= this.#windowMs) this.#windows.delete(key);
+		}
+	}
+}

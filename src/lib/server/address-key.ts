@@ -1,0 +1,24 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Rate limits need to tell addresses apart without ever storing one. Each address is
+ * replaced by an HMAC under a secret that lives only in this process's memory and is
+ * replaced every UTC day, so yesterday's keys cannot be linked to today's, and nothing
+ * written anywhere can be turned back into an address.
+ */
+let secret = randomBytes(32);
+let secretDay = currentDay();
+
+function currentDay(): string {
+	return new Date().toISOString().slice(0, 10);
+}
+
+/** An opaque, daily-changing stand-in for a client address. */
+export function addressKey(address: string): string {
+	const today = currentDay();
+	if (today !== secretDay) {
+		secret = randomBytes(32);
+		secretDay = today;
+	}
+	return createHmac('sha256', secret).update(address).digest('base64url');
+}

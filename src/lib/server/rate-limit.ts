@@ -1,0 +1,33 @@
+import { FixedWindowRateLimiter, type RateLimitDecision } from '../rate-limiter.ts';
+import { addressKey } from './address-key.ts';
+import { readSubmissionLimits } from './limits.ts';
+
+const HOUR = 60 * 60 * 1000;
+const limits = readSubmissionLimits(process.env);
+
+const submissionsByAddress = new FixedWindowRateLimiter({
+	limit: limits.submissionsPerAddressPerHour,
+	windowMs: HOUR,
+});
+const submissionsOverall = new FixedWindowRateLimiter({
+	limit: limits.submissionsPerHour,
+	windowMs: HOUR,
+});
+const lookupsByAddress = new FixedWindowRateLimiter({
+	limit: limits.receiptLookupsPerAddressPerHour,
+	windowMs: HOUR,
+});
+
+/** Whether one more story may be received from `clientAddress` (counted if so). */
+export function allowSubmission(clientAddress: string): RateLimitDecision {
+	const mine = submissionsByAddress.take(addressKey(clientAddress));
+	if (!mine.allowed) return mine;
+	return submissionsOverall.take('site');
+}
+
+/** Whether one more receipt-code request may be made from `clientAddress` (counted if so). */
+export function allowReceiptLookup(clientAddress: string): RateLimitDecision {
+	return lookupsByAddress.take(addressKey(clientAddress));
+}
+
+export { limits as SUBMISSION_LIMITS };

@@ -1,0 +1,236 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
+import {
+	moderationEvents,
+	reports,
+	submissionReceipts,
+	submissions,
+	type SubmissionStatus,
+} from '../../../db/schema.ts';
+import { renderUserMarkdown } from '../markdown.ts';
+import { generateReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../receipt-codes.ts';
+import type { StoryDraft } from '../story-draft.ts';
+import { canTransition, isEditableByWriter } from '../submission-status.ts';
+import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
+import { getAppSecret } from './app-secrets.ts';
+
+/** Today in UTC as YYYY-MM-DD: the only time a submission records. */
+function utcDay(now = new Date()): string {
+	return now.toISOString().slice(0, 10);
+}
+
+/** Midnight UTC today: writers' actions are audited by day, never to the second. */
+function startOfUtcDay(now = new Date()): Date {
+	return new Date(`${utcDay(now)}T00:00:00Z`);
+}
+
+function contentHash(draft: Pick<StoryDraft, 'title' | 'body'>, database: Database): string {
+	return createHmac('sha256', getAppSecret('content-hash', database))
+		.update(`${draft.title}\u0000${draft.body}`)
+		.digest('base64url');
+}
+
+/** For the audit trail: proves whether text changed without keeping the text. */
+function textFingerprint(title: string, body: string): string {
+	return createHash('sha256').update(`${title}\u0000${body}`).digest('hex');
+}
+
+function storedFields(draft: StoryDraft, database: Database) {
+	return {
+		title: draft.title,
+		body: draft.body,
+		bodyHtml: renderUserMarkdown(draft.body),
+		penName: draft.penName,
+		topics: draft.topics,
+		contentWarnings: draft.contentWarnings,
+		contentHash: contentHash(draft, database),
+	};
+}
+
+/**
+ * Stores a new story as pending and returns its receipt code, the only time the code
+ * exists in readable form. The same title and body sent again the same day, while the
+ * first copy still waits, stays one row; the repeat gets its own working code for it.
+ */
+export async function receiveStory(
+	draft: StoryDraft,
+	database: Database = getDatabase(),
+): Promise<{ receiptCode: string }> {
+	const receiptCode = generateReceiptCode();
+	const fields = storedFields(draft, database);
+	const createdDay = utcDay();
+	database.transaction(
+		(transaction) => {
+			const duplicate = transaction
+				.select({ id: submissions.id })
+				.from(submissions)
+				.where(
+					and(
+						eq(submissions.contentHash, fields.contentHash),
+						eq(submissions.createdDay, createdDay),
+						eq(submissions.status, 'pending'),
+					),
+				)
+				.get();
+			const submissionId = duplicate?.id ?? randomBytes(16).toString('base64url');
+			if (!duplicate) {
+				transaction
+					.insert(submissions)
+					.values({ id: submissionId, ...fields, createdDay })
+					.run();
+			}
+			transaction
+				.insert(submissionReceipts)
+				.values({ receiptHash: hashReceiptCode(normalizeReceiptCode(receiptCode)!), submissionId })
+				.run();
+		},
+		{ behavior: 'immediate' },
+	);
+	return { receiptCode };
+}
+
+/** What a writer sees of their own story at /my-story. */
+export interface WriterStoryView {
+	status: SubmissionStatus;
+	title: string;
+	body: string;
+	penName: string | null;
+	topics: TopicSlug[];
+	contentWarnings: ContentWarningSlug[];
+	slug: string | null;
+	decisionReason: string | null;
+	createdDay: string;
+	editable: boolean;
+}
+
+function findSubmissionByReceipt(code: string, database: Queryable) {
+	const canonical = normalizeReceiptCode(code);
+	// A malformed code still costs one hash and one indexed read, like a wrong one.
+	const receiptHash = hashReceiptCode(canonical ?? code);
+	const row = database
+		.select({ submission: submissions })
+		.from(submissionReceipts)
+		.innerJoin(submissions, eq(submissions.id, submissionReceipts.submissionId))
+		.where(eq(submissionReceipts.receiptHash, receiptHash))
+		.get();
+	return canonical && row ? row.submission : null;
+}
+
+/** The story a receipt code belongs to, or `null` for any code that is not one of ours. */
+export async function findStoryByReceipt(
+	code: string,
+	database: Database = getDatabase(),
+): Promise<WriterStoryView | null> {
+	const submission = findSubmissionByReceipt(code, database);
+	if (!submission) return null;
+	return {
+		status: submission.status,
+		title: submission.title,
+		body: submission.body,
+		penName: submission.penName,
+		topics: submission.topics as TopicSlug[],
+		contentWarnings: submission.contentWarnings as ContentWarningSlug[],
+		slug: submission.slug,
+		decisionReason: submission.decisionReason,
+		createdDay: submission.createdDay,
+		editable: isEditableByWriter(submission.status),
+	};
+}
+
+export type WriterChangeOutcome = 'done' | 'not-found' | 'not-allowed';
+
+/**
+ * Replaces the text of a story that waits for review, or resubmits a declined one
+ * (back to pending, the old decision cleared). Bumps the version so a moderator working
+ * on the previous text is told it changed.
+ */
+export async function reviseStory(
+	code: string,
+	draft: StoryDraft,
+	database: Database = getDatabase(),
+): Promise<WriterChangeOutcome> {
+	return database.transaction(
+		(transaction) => {
+			const submission = findSubmissionByReceipt(code, transaction);
+			if (!submission) return 'not-found';
+			if (!isEditableByWriter(submission.status)) return 'not-allowed';
+			const resubmitting = submission.status === 'rejected';
+			if (resubmitting && !canTransition('rejected', 'pending', 'writer')) return 'not-allowed';
+			transaction
+				.update(submissions)
+				.set({
+					...storedFields(draft, database),
+					status: 'pending',
+					decisionReason: resubmitting ? null : submission.decisionReason,
+					version: submission.version + 1,
+				})
+				.where(eq(submissions.id, submission.id))
+				.run();
+			transaction
+				.insert(moderationEvents)
+				.values({
+					submissionId: submission.id,
+					action: resubmitting ? 'writer-resubmitted' : 'writer-revised',
+					detail: {
+						textBefore: textFingerprint(submission.title, submission.body),
+						textAfter: textFingerprint(draft.title, draft.body),
+					},
+					createdAt: startOfUtcDay(),
+				})
+				.run();
+			return 'done';
+		},
+		{ behavior: 'immediate' },
+	);
+}
+
+/**
+ * Withdraws a story at any status: title, text, pen name, topics, warnings and the
+ * content hash are erased (secure_delete overwrites the freed pages), reader notes about
+ * it are cleared, and only a content-free tombstone stays for the audit trail.
+ */
+export async function withdrawStory(
+	code: string,
+	database: Database = getDatabase(),
+): Promise<WriterChangeOutcome> {
+	return database.transaction(
+		(transaction) => {
+			const submission = findSubmissionByReceipt(code, transaction);
+			if (!submission) return 'not-found';
+			if (submission.status === 'withdrawn') return 'done';
+			if (!canTransition(submission.status, 'withdrawn', 'writer')) return 'not-allowed';
+			transaction
+				.update(submissions)
+				.set({
+					title: '',
+					body: '',
+					bodyHtml: '',
+					penName: null,
+					topics: [],
+					contentWarnings: [],
+					contentHash: null,
+					decisionReason: null,
+					status: 'withdrawn',
+					version: submission.version + 1,
+				})
+				.where(eq(submissions.id, submission.id))
+				.run();
+			transaction
+				.update(reports)
+				.set({ note: null })
+				.where(eq(reports.submissionId, submission.id))
+				.run();
+			transaction
+				.insert(moderationEvents)
+				.values({
+					submissionId: submission.id,
+					action: 'writer-withdrew',
+					createdAt: startOfUtcDay(),
+				})
+				.run();
+			return 'done';
+		},
+		{ behavior: 'immediate' },
+	);
+}

@@ -1,0 +1,194 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { QUICK_EXIT_URL } from '../../src/lib/settings.ts';
+import { findSeriousAxeViolations, openPage, useBrowser } from '../helpers/browser.ts';
+
+const browser = useBrowser();
+
+const STORY_BODY =
+	'The first month I counted hours, not days. My sponsor Dave said to call him at 555-867-5309 whenever it got loud. ' +
+	'I went to a meeting every evening and mostly sat at the back. Some nights I left early; some nights I stayed for coffee. '.repeat(
+		3,
+	);
+
+async function fillStory(page: Page, title: string) {
+	await page.getByLabel('Title').fill(title);
+	await page.getByLabel('Your story', { exact: true }).fill(STORY_BODY);
+	await page.getByLabel('Pen name').fill('Lark');
+	await page.getByLabel('Alcohol').check();
+	await page.getByLabel('Early recovery').check();
+	await page.getByLabel(/I agree that my story may be published/).check();
+}
+
+describe.each([
+	['off', false],
+	['on', true],
+] as const)('sharing a story with JavaScript %s', (_label, javaScriptEnabled) => {
+	it('previews with warnings, goes back to edit without losing anything, and ends on a receipt at /share', async () => {
+		const { context, page, cspViolations } = await openPage(browser(), { javaScriptEnabled });
+		await page.goto('/share');
+		const title = `Counting hours, not days (${javaScriptEnabled ? 'js' : 'no-js'})`;
+		await fillStory(page, title);
+		await page.getByRole('button', { name: 'Preview my story' }).click();
+
+		await expect
+			.poll(() => page.getByRole('heading', { level: 1 }).textContent())
+			.toMatch(/Check your story/);
+		const checks = page.locator('.checks');
+		expect(await checks.textContent()).toContain('555-867-5309');
+		expect(await checks.textContent()).toContain('Dave');
+		expect(await page.locator('.preview-story').textContent()).toContain(title);
+
+		await page.getByRole('button', { name: 'Go back and edit' }).click();
+		await expect.poll(() => page.getByLabel('Title').inputValue()).toBe(title);
+		expect(await page.getByLabel('Your story', { exact: true }).inputValue()).toBe(STORY_BODY);
+		expect(await page.getByLabel('Alcohol').isChecked()).toBe(true);
+		expect(await page.getByLabel(/I agree/).isChecked()).toBe(true);
+
+		await page.getByRole('button', { name: 'Preview my story' }).click();
+		await page.getByRole('button', { name: 'Send my story' }).click();
+		const code = page.locator('#receipt-code');
+		await expect.poll(() => code.textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
+		expect(new URL(page.url()).pathname).toBe('/share');
+		expect(cspViolations).toEqual([]);
+		await context.close();
+	});
+
+	it('keeps everything typed when the server refuses the form', async () => {
+		const { context, page } = await openPage(browser(), { javaScriptEnabled });
+		await page.goto('/share');
+		await page.getByLabel('Title').fill('Hi');
+		await page.getByLabel('Your story', { exact: true }).fill('Only a few words so far.');
+		await page.getByLabel('Gambling').check();
+		await page.getByRole('button', { name: 'Preview my story' }).click();
+		await expect.poll(() => page.locator('.form-problem').isVisible()).toBe(true);
+		expect(await page.locator('#title-error').textContent()).toMatch(/at least 5 characters/);
+		expect(await page.getByLabel('Title').inputValue()).toBe('Hi');
+		expect(await page.getByLabel('Your story', { exact: true }).inputValue()).toBe(
+			'Only a few words so far.',
+		);
+		expect(await page.getByLabel('Gambling').isChecked()).toBe(true);
+		await context.close();
+	});
+});
+
+describe('with JavaScript', () => {
+	it('counts characters live', async () => {
+		const { context, page } = await openPage(browser());
+		await page.goto('/share');
+		const counter = page.locator('#body-count');
+		await page.getByLabel('Your story', { exact: true }).fill('x'.repeat(120));
+		await expect
+			.poll(() => counter.textContent())
+			.toBe('120 of 20,000 characters — 180 more needed');
+		await context.close();
+	});
+
+	it('warns before leaving a page with unsent text, stores nothing in the browser, and never blocks the quick exit', async () => {
+		const { context, page } = await openPage(browser());
+		await page.goto('/share');
+		await page
+			.getByLabel('Your story', { exact: true })
+			.fill('Something I have never said out loud.');
+		const dialogs: string[] = [];
+		page.on('dialog', async (dialog) => {
+			dialogs.push(dialog.type());
+			await dialog.dismiss();
+		});
+		await page.goto('/about').catch(() => undefined);
+		expect(dialogs).toEqual(['beforeunload']);
+		expect(new URL(page.url()).pathname).toBe('/share');
+		expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+		expect(await context.cookies()).toEqual([]);
+
+		await page.getByRole('link', { name: /Leave this site/ }).click();
+		await page.waitForURL((url) => url.hostname === new URL(QUICK_EXIT_URL).hostname);
+		expect(dialogs).toEqual(['beforeunload']);
+		await context.close();
+	});
+
+	it('copies the receipt code', async () => {
+		const { context, page } = await openPage(browser());
+		await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+		await page.goto('/share');
+		await fillStory(page, 'A code worth keeping safe');
+		await page.getByRole('button', { name: 'Preview my story' }).click();
+		await page.getByRole('button', { name: 'Send my story' }).click();
+		const code = (await page.locator('#receipt-code').textContent())!;
+		await page.getByRole('button', { name: 'Copy code' }).click();
+		await expect.poll(() => page.locator('.copy-status').textContent()).toBe('Copied.');
+		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+		await context.close();
+	});
+});
+
+describe('the writer keeps control', () => {
+	it.each([
+		['off', false],
+		['on', true],
+	] as const)(
+		'finds, edits and withdraws a story by receipt code with JavaScript %s',
+		async (_label, javaScriptEnabled) => {
+			const { context, page } = await openPage(browser(), { javaScriptEnabled });
+			await page.goto('/share');
+			await fillStory(page, `A story to take back (${javaScriptEnabled})`);
+			await page.getByRole('button', { name: 'Preview my story' }).click();
+			await page.getByRole('button', { name: 'Send my story' }).click();
+			const code = (await page.locator('#receipt-code').textContent())!;
+
+			await page.goto('/my-story');
+			await page.getByLabel('Receipt code').fill(code.toLowerCase());
+			await page.getByRole('button', { name: 'Find my story' }).click();
+			await expect
+				.poll(() => page.locator('#status-heading').textContent())
+				.toBe('Status: Waiting for review');
+
+			await page.getByLabel('Your story', { exact: true }).fill(`${STORY_BODY} Ninety days now.`);
+			await page.getByRole('button', { name: 'Preview changes' }).click();
+			await page.getByRole('button', { name: 'Save my changes' }).click();
+			await expect.poll(() => page.locator('.notice').textContent()).toMatch(/changes are saved/);
+			expect(await page.getByLabel('Your story', { exact: true }).inputValue()).toContain(
+				'Ninety days now.',
+			);
+
+			await page.getByRole('button', { name: /Withdraw my story/ }).click();
+			await page.getByRole('button', { name: /Yes, withdraw and erase/ }).click();
+			await expect
+				.poll(() => page.locator('#status-heading').textContent())
+				.toBe('Status: Withdrawn');
+			await context.close();
+		},
+	);
+});
+
+describe('accessibility of the sharing pages', () => {
+	it.each(['light', 'dark'] as const)(
+		'has no serious or critical axe violations at any step (%s)',
+		async (colorScheme) => {
+			const { context, page } = await openPage(browser(), { colorScheme });
+			const scan = async (step: string) =>
+				expect(await findSeriousAxeViolations(page), step).toEqual([]);
+			await page.goto('/guidelines');
+			await scan('guidelines');
+			await page.goto('/share');
+			await scan('form');
+			await page.getByRole('button', { name: 'Preview my story' }).click();
+			await page.locator('.form-problem').waitFor();
+			await scan('form with errors');
+			await fillStory(page, 'Checking every step of the form');
+			await page.getByRole('button', { name: 'Preview my story' }).click();
+			await page.locator('.checks').waitFor();
+			await scan('preview');
+			await page.getByRole('button', { name: 'Send my story' }).click();
+			const code = (await page.locator('#receipt-code').textContent())!;
+			await scan('receipt');
+			await page.goto('/my-story');
+			await scan('code entry');
+			await page.getByLabel('Receipt code').fill(code);
+			await page.getByRole('button', { name: 'Find my story' }).click();
+			await page.locator('#status-heading').waitFor();
+			await scan('status');
+			await context.close();
+		},
+	);
+});

@@ -1,0 +1,44 @@
+import { parse } from 'node-html-parser';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { get, postForm, siteUrl, type FormFields } from './http.ts';
+
+/** A story that passes every check, different on every call so none is taken for a repeat. */
+export function validStory(overrides: FormFields = {}): FormFields {
+	const marker = Math.random().toString(36).slice(2, 10);
+	return {
+		title: `Learning to ask for help ${marker}`,
+		body: `The first weeks were the hardest. I went to a meeting every day and mostly listened. ${'Slowly the days got a little easier, and I started to believe I could do this. '.repeat(4)}(${marker})`,
+		penName: 'Harbor',
+		topics: ['alcohol', 'early-recovery'],
+		contentWarnings: [],
+		consent: 'on',
+		...overrides,
+	};
+}
+
+/** The signed form token a fresh /share page carries. */
+export async function fetchFormToken(baseUrl = inject('baseUrl')): Promise<string> {
+	const html = await (await fetch(siteUrl('/share', baseUrl))).text();
+	return parse(html).querySelector('input[name="formToken"]')!.getAttribute('value')!;
+}
+
+/** Sends a story straight to the submit step, as the preview page's "Send" button does. */
+export async function submitStory(fields: FormFields = validStory(), baseUrl = inject('baseUrl')) {
+	const formToken = await fetchFormToken(baseUrl);
+	const response = await postForm(
+		'/share?_action=shareStory',
+		{ formToken, ...fields, intent: 'submit' },
+		{ baseUrl },
+	);
+	const html = await response.text();
+	const receiptCode = parse(html).querySelector('#receipt-code')?.textContent ?? null;
+	return { response, html, receiptCode };
+}
+
+/** A handle on a test server's database, to check what was (not) stored. */
+export function openServerDatabase(path = inject('databasePath')): Database {
+	return openDatabase(path);
+}
+
+export { get };

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { count } from 'drizzle-orm';
+import { parse } from 'node-html-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submissions } from '../../db/schema.ts';
+import { textOf } from '../helpers/html.ts';
+import { postForm } from '../helpers/http.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { fetchFormToken, openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+
+/** A server of its own with the production limits, so the limits can be reached. */
+let server: RunningServer;
+beforeAll(async () => {
+	server = await startServer({ env: { SUBMISSION_MINIMUM_FILL_SECONDS: '0' } });
+});
+afterAll(() => server.stop());
+
+const rowsIn = (path: string) => {
+	const database = openServerDatabase(path);
+	try {
+		return database.select({ total: count() }).from(submissions).get()!.total;
+	} finally {
+		database.$client.close();
+	}
+};
+
+describe('rate limits (production defaults)', () => {
+	it('takes 5 stories an hour from one address, then answers 429 keeping the text', async () => {
+		for (let i = 0; i < 5; i++) {
+			expect((await submitStory(validStory(), server.baseUrl)).response.status).toBe(200);
+		}
+		const story = validStory();
+		const refused = await submitStory(story, server.baseUrl);
+		expect(refused.response.status).toBe(429);
+		const document = parse(refused.html);
+		expect(textOf(document.querySelector('.form-problem'))).toMatch(/try again in \d+ minutes?/);
+		expect(document.querySelector('textarea#body')?.textContent).toBe(story.body);
+		expect(rowsIn(server.databasePath)).toBe(5);
+	});
+
+	it('allows 20 receipt look-ups an hour from one address, then answers 429', async () => {
+		const statuses: number[] = [];
+		for (let i = 0; i < 21; i++) {
+			statuses.push(
+				(
+					await postForm(
+						'/my-story?_action=lookUpMyStory',
+						{ code: 'nope' },
+						{ baseUrl: server.baseUrl },
+					)
+				).status,
+			);
+		}
+		expect(statuses.slice(0, 20).every((status) => status === 404)).toBe(true);
+		expect(statuses[20]).toBe(429);
+	});
+});
+
+describe('the minimum time to fill the form', () => {
+	let strict: RunningServer;
+	beforeAll(async () => {
+		strict = await startServer();
+	});
+	afterAll(() => strict.stop());
+
+	it('takes a form sent back within seconds for a bot: it looks accepted, nothing is stored', async () => {
+		const { response, receiptCode } = await submitStory(validStory(), strict.baseUrl);
+		expect(response.status).toBe(200);
+		expect(receiptCode).not.toBeNull();
+		expect(rowsIn(strict.databasePath)).toBe(0);
+	});
+});
+
+describe('privacy of a submission', () => {
+	it('leaves neither the address, the user agent nor the referrer in the database or the server output', async () => {
+		const identifying = [
+			'PrivacyProbe/7.7 (unique-agent-3f9c)',
+			'203.0.113.77',
+			'127.0.0.1',
+			'referrer.example',
+		];
+		const fresh = await startServer({ env: { SUBMISSION_MINIMUM_FILL_SECONDS: '0' } });
+		try {
+			const response = await postForm(
+				'/share?_action=shareStory',
+				{ ...validStory(), formToken: await fetchFormToken(fresh.baseUrl), intent: 'submit' },
+				{
+					baseUrl: fresh.baseUrl,
+					headers: {
+						'user-agent': identifying[0]!,
+						'x-forwarded-for': identifying[1]!,
+						referer: 'https://referrer.example/secret-page',
+					},
+				},
+			);
+			expect(response.status).toBe(200);
+			expect(rowsIn(fresh.databasePath)).toBe(1);
+			const database = openServerDatabase(fresh.databasePath);
+			database.$client.pragma('wal_checkpoint(TRUNCATE)');
+			database.$client.close();
+			const stored = readFileSync(fresh.databasePath).toString('latin1');
+			// The start-up line names the listening address; everything else must not.
+			const output = fresh
+				.output()
+				.split('\n')
+				.filter((line) => !line.includes('listening on'))
+				.join('\n');
+			for (const detail of identifying) {
+				expect(stored).not.toContain(detail);
+				expect(output).not.toContain(detail);
+			}
+		} finally {
+			await fresh.stop();
+		}
+	});
+});

@@ -1,0 +1,162 @@
+import { eq } from 'drizzle-orm';
+import { parse } from 'node-html-parser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { submissions } from '../../db/schema.ts';
+import { textOf } from '../helpers/html.ts';
+import { get, postForm } from '../helpers/http.ts';
+import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+
+const database = openServerDatabase();
+afterAll(() => database.$client.close());
+const rowTitled = (title: string) =>
+	database.select().from(submissions).where(eq(submissions.title, title)).get();
+
+async function myStory(action: string, fields: Record<string, string | string[] | undefined>) {
+	const response = await postForm(`/my-story?_action=${action}`, fields);
+	const html = await response.text();
+	return { response, html, document: parse(html) };
+}
+
+describe('/my-story', () => {
+	it('asks for the receipt code, uncached', async () => {
+		const response = await get('/my-story');
+		expect(response.headers.get('cache-control')).toBe('no-store');
+		expect(parse(await response.text()).querySelector('form input[name="code"]')).not.toBeNull();
+	});
+
+	it('shows a waiting story with its edit and withdraw forms', async () => {
+		const story = validStory();
+		const { receiptCode } = await submitStory(story);
+		const { response, document } = await myStory('lookUpMyStory', { code: receiptCode! });
+		expect(response.headers.get('cache-control')).toBe('no-store');
+		expect(textOf(document.querySelector('#status-heading'))).toBe('Status: Waiting for review');
+		expect(document.querySelector('textarea#body')?.textContent).toBe(story.body);
+		expect(
+			document
+				.querySelector('form[action$="withdrawMyStory"] input[name="code"]')
+				?.getAttribute('value'),
+		).toBe(receiptCode);
+	});
+
+	it('gives one generic answer to every wrong code', async () => {
+		const answers = await Promise.all(
+			['', 'hello', '0000-0000-0000-0000-0000-0000-0000', 'ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ'].map(
+				async (code) => {
+					const { response, document } = await myStory('lookUpMyStory', { code });
+					return {
+						status: response.status,
+						problem: textOf(document.querySelector('.form-problem p')),
+					};
+				},
+			),
+		);
+		const [first] = answers.slice(1);
+		for (const answer of answers.slice(1)) expect(answer).toEqual(first);
+		expect(first!.status).toBe(404);
+		expect(first!.problem).toMatch(/could not find a story for that code/);
+	});
+
+	it('edits a waiting story through the same preview and checks', async () => {
+		const story = validStory();
+		const { receiptCode } = await submitStory(story);
+		const revisedBody = `${story.body} My number is 555-123-4567.`;
+		const preview = await myStory('reviseMyStory', {
+			code: receiptCode!,
+			...story,
+			body: revisedBody,
+			intent: 'preview',
+		});
+		expect(textOf(preview.document.querySelector('.checks'))).toContain('555-123-4567');
+		const saved = await myStory('reviseMyStory', {
+			code: receiptCode!,
+			...story,
+			body: revisedBody,
+			intent: 'submit',
+		});
+		expect(textOf(saved.document.querySelector('.notice'))).toMatch(/changes are saved/);
+		expect(rowTitled(story.title as string)).toMatchObject({
+			body: revisedBody,
+			version: 2,
+			status: 'pending',
+		});
+	});
+
+	it('keeps the edited text and explains when an edit is invalid', async () => {
+		const story = validStory();
+		const { receiptCode } = await submitStory(story);
+		const { response, document } = await myStory('reviseMyStory', {
+			code: receiptCode!,
+			...story,
+			title: 'Hi',
+			intent: 'preview',
+		});
+		expect(response.status).toBe(400);
+		expect(textOf(document.querySelector('#title-error'))).toMatch(/at least 5/);
+		expect(document.querySelector('textarea#body')?.textContent).toBe(story.body);
+		expect(rowTitled(story.title as string)!.version).toBe(1);
+	});
+
+	it('shows a decline with its reason, and resubmits a revision', async () => {
+		const story = validStory();
+		const { receiptCode } = await submitStory(story);
+		database
+			.update(submissions)
+			.set({ status: 'rejected', decisionReason: 'It names a workplace.' })
+			.where(eq(submissions.title, story.title as string))
+			.run();
+		const status = await myStory('lookUpMyStory', { code: receiptCode! });
+		expect(textOf(status.document.querySelector('#status-heading'))).toBe('Status: Declined');
+		expect(textOf(status.document.querySelector('.decision-reason'))).toBe('It names a workplace.');
+		const revised = { ...story, title: `${story.title} (revised)` };
+		await myStory('reviseMyStory', { code: receiptCode!, ...revised, intent: 'submit' });
+		expect(rowTitled(revised.title)).toMatchObject({ status: 'pending', decisionReason: null });
+	});
+
+	it('withdraws a published story after a confirmation, leaving a tombstone', async () => {
+		const story = validStory();
+		const { receiptCode } = await submitStory(story);
+		database
+			.update(submissions)
+			.set({ status: 'approved' })
+			.where(eq(submissions.title, story.title as string))
+			.run();
+		const id = rowTitled(story.title as string)!.id;
+
+		const confirm = await myStory('withdrawMyStory', { code: receiptCode!, intent: 'confirm' });
+		expect(textOf(confirm.document.querySelector('#confirm-heading'))).toContain(
+			story.title as string,
+		);
+		expect(database.select().from(submissions).where(eq(submissions.id, id)).get()!.status).toBe(
+			'approved',
+		);
+
+		const done = await myStory('withdrawMyStory', { code: receiptCode!, intent: 'withdraw' });
+		expect(textOf(done.document.querySelector('#status-heading'))).toBe('Status: Withdrawn');
+		expect(database.select().from(submissions).where(eq(submissions.id, id)).get()).toMatchObject({
+			status: 'withdrawn',
+			title: '',
+			body: '',
+			bodyHtml: '',
+			penName: null,
+		});
+		expect(done.document.querySelector('textarea#body')).toBeNull();
+	});
+
+	it('refuses to edit a published story', async () => {
+		const story = validStory();
+		const { receiptCode } = await submitStory(story);
+		database
+			.update(submissions)
+			.set({ status: 'approved' })
+			.where(eq(submissions.title, story.title as string))
+			.run();
+		const { response } = await myStory('reviseMyStory', {
+			code: receiptCode!,
+			...story,
+			body: `${story.body} more`,
+			intent: 'submit',
+		});
+		expect(response.status).toBe(409);
+		expect(rowTitled(story.title as string)!.body).toBe(story.body);
+	});
+});

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { checkFormToken, issueFormToken } from '../../src/lib/server/form-token.ts';
+
+describe('checkFormToken', () => {
+	const secret = randomBytes(32);
+	const shownAt = Date.UTC(2026, 5, 1, 12);
+	const token = issueFormToken(shownAt, secret);
+
+	it('accepts a form sent back after the minimum time', () => {
+		expect(checkFormToken(token, 3, shownAt + 60_000, secret)).toBe('ok');
+	});
+
+	it('takes a form sent back faster than a person could write for a bot', () => {
+		expect(checkFormToken(token, 3, shownAt + 1_000, secret)).toBe('too-fast');
+	});
+
+	it.each([
+		['missing', undefined],
+		['empty', ''],
+		['garbage', 'not-a-token'],
+		['signed with another secret', issueFormToken(shownAt, randomBytes(32))],
+		['with a changed time', token.replace(/^\d+/, String(Math.floor(shownAt / 1000) - 3600))],
+		['with a changed signature', token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')],
+		['from the future', issueFormToken(shownAt + 3_600_000, secret)],
+	])('refuses a token that is %s', (_case, given) => {
+		expect(checkFormToken(given, 3, shownAt + 60_000, secret)).toBe('invalid');
+	});
+});
