@@ -18,6 +18,11 @@ const VALID_STORY = {
 	contentWarnings: '[]',
 };
 
+/** Terminal colour codes would hide word boundaries around the field names. */
+function withoutColours(text: string): string {
+	return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
 function frontmatter(fields: Record<string, string | undefined>): string {
 	const lines = Object.entries(fields)
 		.filter(([, value]) => value !== undefined)
@@ -44,12 +49,12 @@ async function syncWithStory(fileName: string, fields: Record<string, string | u
 		const astro = join(ROOT, 'node_modules/astro/bin/astro.mjs');
 		return await run(process.execPath, [astro, 'sync'], {
 			cwd: project,
-			env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+			env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
 		}).then(
-			({ stdout, stderr }) => ({ ok: true, output: stdout + stderr }),
+			({ stdout, stderr }) => ({ ok: true, output: withoutColours(stdout + stderr) }),
 			(error: { stdout: string; stderr: string }) => ({
 				ok: false,
-				output: error.stdout + error.stderr,
+				output: withoutColours(error.stdout + error.stderr),
 			}),
 		);
 	} finally {
