@@ -18,6 +18,9 @@ export default getViteConfig({
 					name: 'http',
 					include: ['tests/http/**/*.test.ts'],
 					globalSetup: serverSetup,
+					// The files share one server and its database: one file at a time keeps what
+					// each test sees (lists, counts) free of another file's writes.
+					fileParallelism: false,
 					testTimeout: 20_000,
 					hookTimeout: 60_000,
 				},
@@ -28,6 +31,7 @@ export default getViteConfig({
 					name: 'browser',
 					include: ['tests/browser/**/*.test.ts'],
 					globalSetup: serverSetup,
+					fileParallelism: false,
 					testTimeout: 30_000,
 					hookTimeout: 60_000,
 				},

@@ -45,8 +45,17 @@ export const submissions = sqliteTable(
 		/** YYYY-MM-DD in UTC; deliberately no time of day. */
 		createdDay: text('created_day').notNull(),
 		publishedAt: integer('published_at', { mode: 'timestamp' }),
-		/** Shown to the writer at /my-story when a story is declined. */
+		/** Why a story was declined: a reason slug from src/lib/guidelines.ts, shown to the writer. */
 		decisionReason: text('decision_reason'),
+		/** The moderator's optional note to the writer, shown with the reason. */
+		decisionNote: text('decision_note'),
+		/** Marked by a moderator who wants a second opinion; the story stays in the queue. */
+		needsSecondOpinion: integer('needs_second_opinion', { mode: 'boolean' })
+			.notNull()
+			.default(false),
+		/** Who is reviewing it right now, until when: a claim lapses on its own. */
+		claimedBy: text('claimed_by').references(() => moderators.id),
+		claimedUntil: integer('claimed_until', { mode: 'timestamp' }),
 	},
 	(table) => [
 		check(
@@ -87,6 +96,10 @@ export const moderators = sqliteTable('moderators', {
 	isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
 	disabledAt: integer('disabled_at', { mode: 'timestamp' }),
 	createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
+	/** Base64 TOTP key once a second factor is enrolled; null without one. */
+	totpKey: text('totp_key'),
+	/** SHA-256 hashes of the unused recovery codes. */
+	recoveryCodeHashes: text('recovery_code_hashes', { mode: 'json' }).$type<string[]>(),
 });
 
 /** Moderator sessions, in the shape lucia's drizzle adapter expects (expiry in seconds). */
@@ -96,6 +109,20 @@ export const sessions = sqliteTable('sessions', {
 		.notNull()
 		.references(() => moderators.id, { onDelete: 'cascade' }),
 	expiresAt: integer('expires_at').notNull(),
+	/** When the session began: sessions end 7 days after it, however active. Always set on insert. */
+	createdAt: integer('created_at', { mode: 'timestamp' })
+		.notNull()
+		.default(sql`0`),
+	/** False until the second factor was given at sign-in, for moderators who have one. */
+	secondFactorVerified: integer('second_factor_verified', { mode: 'boolean' })
+		.notNull()
+		.default(false),
+});
+
+/** Site-wide switches set by admins, e.g. whether every moderator needs a second factor. */
+export const siteSettings = sqliteTable('site_settings', {
+	name: text('name').primaryKey(),
+	value: text('value').notNull(),
 });
 
 /** Append-only audit trail; triggers in the migrations refuse UPDATE and DELETE. */

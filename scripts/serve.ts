@@ -29,9 +29,7 @@ const moderatorCount = await countActiveModerators(database);
 database.$client.close();
 console.log(`Database ready at ${databasePath} (${appliedMigrations} migration(s) applied).`);
 if (moderatorCount === 0) {
-	console.log(
-		'No moderator yet: add one with `npm run moderator -- add <username> --admin` (the command arrives with the moderation feature).',
-	);
+	console.log('No moderator yet: add one with `npm run moderator -- add <username> --admin`.');
 }
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';

@@ -1,1 +1,9 @@
 /// <reference types="astro/client" />
+
+declare namespace App {
+	interface Locals {
+		/** The signed-in moderator, or null for everyone else (set by the middleware). */
+		moderator: import('./lib/server/session').ModeratorIdentity | null;
+		moderatorSession: import('./lib/server/session').ModeratorSession | null;
+	}
+}

@@ -1,9 +1,48 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { FALLBACK_CSP, SECURITY_HEADERS } from './lib/security-headers';
+import {
+	SESSION_COOKIE_NAME,
+	sessionCookieOptions,
+	validateModeratorSession,
+} from './lib/server/session';
 
-/** Adds the security headers to every response Astro produces. */
-const securityHeaders = defineMiddleware(async (_context, next) => {
+/**
+ * Looks up the moderator session, if the request carries one. Readers never have the
+ * cookie, so for them this is a single cookie read and nothing is set.
+ */
+const moderatorSession = defineMiddleware(async (context, next) => {
+	context.locals.moderator = null;
+	context.locals.moderatorSession = null;
+	if (context.isPrerendered) return next();
+	const token = context.cookies.get(SESSION_COOKIE_NAME)?.value;
+	if (!token) return next();
+	const found = await validateModeratorSession(token);
+	if (!found) {
+		context.cookies.delete(SESSION_COOKIE_NAME, sessionCookieOptions(context.url));
+		return next();
+	}
+	context.locals.moderator = found.moderator;
+	context.locals.moderatorSession = found.session;
+	if (found.session.fresh) {
+		context.cookies.set(
+			SESSION_COOKIE_NAME,
+			token,
+			sessionCookieOptions(context.url, found.session.expiresAt),
+		);
+	}
+	return next();
+});
+
+/**
+ * Adds the security headers to every response Astro produces. Moderation pages are never
+ * cached or indexed (a caching decision by path; who may see them is decided by the guard).
+ */
+const securityHeaders = defineMiddleware(async (context, next) => {
 	const response = await next();
+	if (context.url.pathname.startsWith('/moderate')) {
+		response.headers.set('Cache-Control', 'no-store');
+		response.headers.set('X-Robots-Tag', 'noindex');
+	}
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
 	// Pages get a policy with script and style hashes from Astro; endpoints get the strict fallback.
 	if (!response.headers.has('Content-Security-Policy')) {
@@ -12,4 +51,4 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
 	return response;
 });
 
-export const onRequest = sequence(securityHeaders);
+export const onRequest = sequence(securityHeaders, moderatorSession);

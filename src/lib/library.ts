@@ -1,7 +1,9 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { paginate } from './pagination';
 import { readingMinutes } from './reading-time';
+import { findRelated } from './related';
 import { rankByQuery } from './search-library';
+import { findCommunityStory, listCommunityStories } from './server/community-stories';
 import {
 	isTopicSlug,
 	TOPIC_SLUGS,
@@ -21,8 +23,8 @@ export interface LibraryPiece {
 	summary: string;
 	published: Date;
 	updated?: Date;
-	kind: 'composite' | 'editorial';
-	/** The pen name of a composite story, or "Editorial team". */
+	kind: 'composite' | 'editorial' | 'community';
+	/** The pen name of a story, or "Editorial team". */
 	byline: string;
 	topics: TopicSlug[];
 	contentWarnings: ContentWarningSlug[];
@@ -34,6 +36,7 @@ export interface LibraryPiece {
 export const KIND_LABELS: Record<LibraryPiece['kind'], string> = {
 	composite: 'Composite story',
 	editorial: 'Editorial article',
+	community: 'Shared anonymously',
 };
 
 export const EDITORIAL_BYLINE = 'Editorial team';
@@ -69,6 +72,11 @@ export async function getStories(): Promise<LibraryPiece[]> {
 	return (await getCollection('stories', isPublished)).map(toLibraryPiece).sort(newestFirst);
 }
 
+/** Curated and community stories together, newest first (reads the database). */
+export async function getAllStories(): Promise<LibraryPiece[]> {
+	return [...(await getStories()), ...(await listCommunityStories())].sort(newestFirst);
+}
+
 /** Published strategy articles, newest first. */
 export async function getStrategies(): Promise<LibraryPiece[]> {
 	return (await getCollection('strategies', isPublished)).map(toLibraryPiece).sort(newestFirst);
@@ -95,7 +103,7 @@ export const STORIES_PER_PAGE = 12;
  */
 export async function findStoriesPage(topic: string | null, page: number) {
 	if (topic !== null && !isTopicSlug(topic)) return null;
-	const stories = await getStories();
+	const stories = await getAllStories();
 	const shown = topic === null ? stories : stories.filter((story) => story.topics.includes(topic));
 	const pageOfStories = paginate(shown, page, STORIES_PER_PAGE);
 	if (!pageOfStories) return null;
@@ -109,7 +117,7 @@ export async function findStoriesPage(topic: string | null, page: number) {
 export async function findTopicPieces(topic: TopicSlug) {
 	const hasTopic = (piece: LibraryPiece) => piece.topics.includes(topic);
 	return {
-		stories: (await getStories()).filter(hasTopic),
+		stories: (await getAllStories()).filter(hasTopic),
 		strategies: (await getStrategies()).filter(hasTopic),
 	};
 }
@@ -152,4 +160,47 @@ export async function searchLibrary(query: string): Promise<LibraryPiece[]> {
 		};
 	});
 	return rankByQuery(searchable, query).map(({ piece }) => piece);
+}
+
+/**
+ * Up to three pieces sharing topics with `piece`. Prerendered pages pass
+ * `withCommunity: false`: a build never reads the database.
+ */
+export async function findRelatedTo(
+	piece: LibraryPiece,
+	{ withCommunity }: { withCommunity: boolean },
+): Promise<LibraryPiece[]> {
+	const stories = withCommunity ? await getAllStories() : await getStories();
+	return findRelated(piece, [...stories, ...(await getStrategies())]);
+}
+
+/**
+ * A story by slug, curated or community: `found` with what its page needs, `gone` when a
+ * community story was unpublished or withdrawn, `null` when there never was one.
+ */
+export async function findStory(slug: string) {
+	// Looked up in the collection rather than with getEntry, which warns about every community slug.
+	const entry = (await getCollection('stories', isPublished)).find(
+		(candidate) => candidate.id === slug,
+	);
+	if (entry) {
+		const piece = toLibraryPiece(entry);
+		return {
+			state: 'found' as const,
+			piece,
+			entry,
+			html: null,
+			related: await findRelatedTo(piece, { withCommunity: true }),
+		};
+	}
+	const community = await findCommunityStory(slug);
+	if (!community) return null;
+	if (community.state === 'gone') return { state: 'gone' as const };
+	return {
+		state: 'found' as const,
+		piece: community.piece,
+		entry: null,
+		html: community.html,
+		related: await findRelatedTo(community.piece, { withCommunity: true }),
+	};
 }

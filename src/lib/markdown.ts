@@ -45,3 +45,58 @@ export function sanitizeUserHtml(html: string): string {
 export function renderUserMarkdown(source: string): string {
 	return sanitizeUserHtml(markdown.render(source));
 }
+
+// Private-use characters that mark where a highlight starts and ends while the text passes
+// through the parser and the allowlist; the writer's own copies are removed first.
+const MARK_START = '\uE000';
+const MARK_END = '\uE001';
+const MARKERS = /[\uE000\uE001]/g;
+
+/**
+ * Renders like `renderUserMarkdown`, wrapping the given source ranges in `<mark>` (for
+ * moderators: identifying details highlighted in place). Marks are only ever added in
+ * text, never inside a tag or an attribute.
+ */
+export function renderUserMarkdownWithHighlights(
+	source: string,
+	ranges: readonly { start: number; end: number }[],
+): string {
+	// A marker inside a link target would change where the link goes: those stay unmarked.
+	const linkTargets = [...source.matchAll(/\]\(([^)]*)\)/g)].map((match) => ({
+		start: match.index,
+		end: match.index + match[0].length,
+	}));
+	const insideLinkTarget = (start: number, end: number) =>
+		linkTargets.some((target) => start < target.end && target.start < end);
+	let marked = '';
+	let position = 0;
+	for (const { start, end } of [...ranges].sort((a, b) => a.start - b.start)) {
+		if (start < position || insideLinkTarget(start, end)) continue;
+		marked += source.slice(position, start).replace(MARKERS, '') + MARK_START;
+		marked += source.slice(start, end).replace(MARKERS, '') + MARK_END;
+		position = end;
+	}
+	marked += source.slice(position).replace(MARKERS, '');
+	// Marks are closed at every tag and reopened after it, so they always nest correctly,
+	// and markers that ended up inside a tag (a highlighted link target) are dropped there.
+	let highlighting = false;
+	return renderUserMarkdown(marked)
+		.split(/(<[^>]*>)/)
+		.map((part) => {
+			if (part.startsWith('<')) {
+				for (const marker of part.match(MARKERS) ?? []) highlighting = marker === MARK_START;
+				return part.replace(MARKERS, '');
+			}
+			let text = highlighting ? '<mark>' : '';
+			for (const character of part) {
+				if (character === MARK_START || character === MARK_END) {
+					if ((character === MARK_START) !== highlighting)
+						text += highlighting ? '</mark>' : '<mark>';
+					highlighting = character === MARK_START;
+				} else text += character;
+			}
+			return highlighting ? `${text}</mark>` : text;
+		})
+		.join('')
+		.replace(/<mark><\/mark>/g, '');
+}

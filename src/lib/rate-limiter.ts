@@ -35,6 +35,24 @@ export class FixedWindowRateLimiter {
 		return { allowed: true, retryAt };
 	}
 
+	/** Whether `key` has used up its window, without counting anything. */
+	check(key: string): RateLimitDecision {
+		const now = this.#now();
+		const window = this.#windows.get(key);
+		if (!window || now - window.startedAt >= this.#windowMs) {
+			return { allowed: true, retryAt: new Date(now + this.#windowMs) };
+		}
+		return {
+			allowed: window.count < this.#limit,
+			retryAt: new Date(window.startedAt + this.#windowMs),
+		};
+	}
+
+	/** Forgets `key` (a successful sign-in clears its failures). */
+	reset(key: string): void {
+		this.#windows.delete(key);
+	}
+
 	/** Keeps memory bounded: windows that have ended hold nothing worth keeping. */
 	#forgetExpired(now: number): void {
 		if (this.#windows.size < 10_000) return;

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { parse } from 'yaml';
+import type { Database } from '../../db/client.ts';
+import { submissions } from '../../db/schema.ts';
 import type { ContentWarningSlug, TopicSlug } from '../../src/lib/taxonomy.ts';
 
 const CONTENT = resolve(import.meta.dirname, '../../content');
@@ -10,7 +13,7 @@ export interface SourcePiece {
 	title: string;
 	summary: string;
 	published: Date;
-	kind: 'composite' | 'editorial';
+	kind: 'composite' | 'editorial' | 'community';
 	penName?: string;
 	topics: TopicSlug[];
 	contentWarnings: ContentWarningSlug[];
@@ -43,4 +46,28 @@ export function publishedSourcePieces(): SourcePiece[] {
 			})
 			.filter((piece) => !piece.draft),
 	);
+}
+
+/**
+ * Curated pieces from the source plus the community stories the test server has published
+ * by now: what the one library must show.
+ */
+export function publishedLibrary(database: Database): SourcePiece[] {
+	const community = database
+		.select()
+		.from(submissions)
+		.where(and(eq(submissions.status, 'approved'), isNotNull(submissions.slug)))
+		.all()
+		.map((row) => ({
+			path: `/stories/${row.slug}`,
+			title: row.title,
+			summary: '',
+			published: row.publishedAt!,
+			kind: 'community' as const,
+			penName: row.penName ?? 'Anonymous',
+			topics: row.topics as TopicSlug[],
+			contentWarnings: row.contentWarnings as ContentWarningSlug[],
+			featured: false,
+		}));
+	return [...publishedSourcePieces(), ...community];
 }

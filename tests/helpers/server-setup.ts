@@ -27,5 +27,8 @@ export default async function setup(project: TestProject) {
 	const server = await startServer({ env: RELAXED_LIMITS });
 	project.provide('baseUrl', server.baseUrl);
 	project.provide('databasePath', server.databasePath);
-	return () => server.stop();
+	return async () => {
+		if (process.env.SHOW_SERVER_OUTPUT) console.log(server.output());
+		await server.stop();
+	};
 }

@@ -117,7 +117,11 @@ describe('/my-story', () => {
 		const { receiptCode } = await submitStory(story);
 		database
 			.update(submissions)
-			.set({ status: 'approved' })
+			.set({
+				status: 'approved',
+				slug: `shared-test${Math.random().toString(36).slice(2, 8)}`,
+				publishedAt: new Date(),
+			})
 			.where(eq(submissions.title, story.title as string))
 			.run();
 		const id = rowTitled(story.title as string)!.id;
@@ -147,7 +151,11 @@ describe('/my-story', () => {
 		const { receiptCode } = await submitStory(story);
 		database
 			.update(submissions)
-			.set({ status: 'approved' })
+			.set({
+				status: 'approved',
+				slug: `shared-test${Math.random().toString(36).slice(2, 8)}`,
+				publishedAt: new Date(),
+			})
 			.where(eq(submissions.title, story.title as string))
 			.run();
 		const { response } = await myStory('reviseMyStory', {

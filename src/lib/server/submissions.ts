@@ -1,8 +1,7 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import {
-	moderationEvents,
 	reports,
 	submissionReceipts,
 	submissions,
@@ -14,6 +13,7 @@ import type { StoryDraft } from '../story-draft.ts';
 import { canTransition, isEditableByWriter } from '../submission-status.ts';
 import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
 import { getAppSecret } from './app-secrets.ts';
+import { appendAuditEvent, textFingerprint } from './audit.ts';
 
 /** Today in UTC as YYYY-MM-DD: the only time a submission records. */
 function utcDay(now = new Date()): string {
@@ -29,11 +29,6 @@ function contentHash(draft: Pick<StoryDraft, 'title' | 'body'>, database: Databa
 	return createHmac('sha256', getAppSecret('content-hash', database))
 		.update(`${draft.title}\u0000${draft.body}`)
 		.digest('base64url');
-}
-
-/** For the audit trail: proves whether text changed without keeping the text. */
-function textFingerprint(title: string, body: string): string {
-	return createHash('sha256').update(`${title}\u0000${body}`).digest('hex');
 }
 
 function storedFields(draft: StoryDraft, database: Database) {
@@ -100,6 +95,7 @@ export interface WriterStoryView {
 	contentWarnings: ContentWarningSlug[];
 	slug: string | null;
 	decisionReason: string | null;
+	decisionNote: string | null;
 	createdDay: string;
 	editable: boolean;
 }
@@ -133,6 +129,7 @@ export async function findStoryByReceipt(
 		contentWarnings: submission.contentWarnings as ContentWarningSlug[],
 		slug: submission.slug,
 		decisionReason: submission.decisionReason,
+		decisionNote: submission.decisionNote,
 		createdDay: submission.createdDay,
 		editable: isEditableByWriter(submission.status),
 	};
@@ -163,22 +160,23 @@ export async function reviseStory(
 					...storedFields(draft, database),
 					status: 'pending',
 					decisionReason: resubmitting ? null : submission.decisionReason,
+					decisionNote: resubmitting ? null : submission.decisionNote,
 					version: submission.version + 1,
 				})
 				.where(eq(submissions.id, submission.id))
 				.run();
-			transaction
-				.insert(moderationEvents)
-				.values({
+			appendAuditEvent(
+				transaction,
+				{
 					submissionId: submission.id,
 					action: resubmitting ? 'writer-resubmitted' : 'writer-revised',
 					detail: {
 						textBefore: textFingerprint(submission.title, submission.body),
 						textAfter: textFingerprint(draft.title, draft.body),
 					},
-					createdAt: startOfUtcDay(),
-				})
-				.run();
+				},
+				startOfUtcDay(),
+			);
 			return 'done';
 		},
 		{ behavior: 'immediate' },
@@ -211,6 +209,7 @@ export async function withdrawStory(
 					contentWarnings: [],
 					contentHash: null,
 					decisionReason: null,
+					decisionNote: null,
 					status: 'withdrawn',
 					version: submission.version + 1,
 				})
@@ -221,14 +220,11 @@ export async function withdrawStory(
 				.set({ note: null })
 				.where(eq(reports.submissionId, submission.id))
 				.run();
-			transaction
-				.insert(moderationEvents)
-				.values({
-					submissionId: submission.id,
-					action: 'writer-withdrew',
-					createdAt: startOfUtcDay(),
-				})
-				.run();
+			appendAuditEvent(
+				transaction,
+				{ submissionId: submission.id, action: 'writer-withdrew' },
+				startOfUtcDay(),
+			);
 			return 'done';
 		},
 		{ behavior: 'immediate' },

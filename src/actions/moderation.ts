@@ -1,0 +1,327 @@
+import { ActionError, defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { DECLINE_REASONS } from '../lib/guidelines';
+import { requireModerator } from '../lib/server/guard';
+import {
+	bulkDecline,
+	decideSubmission,
+	editSubmission,
+	resolveReports,
+	type ModerationDecision,
+	type ModerationOutcome,
+} from '../lib/server/moderation';
+import { disableModerator, ModeratorError } from '../lib/server/moderators';
+import { appendAuditEvent } from '../lib/server/audit';
+import {
+	endSession,
+	markSecondFactorVerified,
+	SESSION_COOKIE_NAME,
+	sessionCookieOptions,
+} from '../lib/server/session';
+import { signIn } from '../lib/server/sign-in';
+import { setSecondFactorRequired } from '../lib/server/site-settings';
+import {
+	disableSecondFactor,
+	enableSecondFactor,
+	verifySecondFactor,
+	verifyTotpCode,
+} from '../lib/server/two-factor';
+import { getDatabase } from '../../db/client';
+import { storyDraftFields } from '../lib/story-draft';
+import { CONTENT_WARNING_SLUGS } from '../lib/taxonomy';
+
+const DECLINE_REASON_SLUGS = DECLINE_REASONS.map((reason) => reason.slug) as [
+	(typeof DECLINE_REASONS)[number]['slug'],
+	...(typeof DECLINE_REASONS)[number]['slug'][],
+];
+
+const note = z
+	.string()
+	.nullish()
+	.transform((value) => value?.trim() || null)
+	.pipe(z.string().max(1000, { error: 'Please keep the note under 1,000 characters.' }).nullable());
+
+/** Turns a refused decision into the message a moderator sees, with a status code. */
+function throwUnlessDone(
+	result: ModerationOutcome,
+): Extract<ModerationOutcome, { outcome: 'done' }> {
+	if (result.outcome === 'done') return result;
+	if (result.outcome === 'not-found')
+		throw new ActionError({ code: 'NOT_FOUND', message: 'That story no longer exists.' });
+	if (result.outcome === 'conflict') {
+		throw new ActionError({
+			code: 'CONFLICT',
+			message:
+				'This story changed while you were looking at it (an edit by the writer or another moderator). Nothing was overwritten: please review the current version below.',
+		});
+	}
+	throw new ActionError({
+		code: 'CONFLICT',
+		message: `That decision is not possible for a story that is ${result.status}. Nothing was changed.`,
+	});
+}
+
+export const moderationActions = {
+	signIn: defineAction({
+		accept: 'form',
+		input: z.object({
+			username: z.string({ error: 'Please enter your username.' }).max(100),
+			password: z.string({ error: 'Please enter your password.' }).max(1000),
+		}),
+		handler: async ({ username, password }, context) => {
+			const result = await signIn(username, password, context.clientAddress);
+			if (result.outcome === 'locked') {
+				const minutes = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 60_000));
+				throw new ActionError({
+					code: 'TOO_MANY_REQUESTS',
+					message: `Too many failed attempts. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+				});
+			}
+			if (result.outcome === 'refused') {
+				throw new ActionError({
+					code: 'UNAUTHORIZED',
+					message: 'That username and password do not match an active moderator.',
+				});
+			}
+			context.cookies.set(
+				SESSION_COOKIE_NAME,
+				result.token,
+				sessionCookieOptions(context.url, result.expiresAt),
+			);
+			return { next: result.needsSecondFactor ? '/moderate/login/verify' : '/moderate' };
+		},
+	}),
+
+	verifySignInCode: defineAction({
+		accept: 'form',
+		input: z.object({ code: z.string({ error: 'Please enter the code from your app.' }).max(40) }),
+		handler: async ({ code }, context) => {
+			const { moderator, moderatorSession } = context.locals;
+			if (!moderator || !moderatorSession) {
+				throw new ActionError({ code: 'UNAUTHORIZED', message: 'Please sign in again.' });
+			}
+			if (!(await verifySecondFactor(moderator.id, code))) {
+				appendAuditEvent(getDatabase(), {
+					moderatorId: moderator.id,
+					action: 'second-factor-failed',
+				});
+				throw new ActionError({
+					code: 'UNAUTHORIZED',
+					message: 'That code is not right. Check your app and try again.',
+				});
+			}
+			await markSecondFactorVerified(moderatorSession.id);
+			return { next: '/moderate' };
+		},
+	}),
+
+	signOut: defineAction({
+		accept: 'form',
+		handler: async (_input, context) => {
+			const { moderator, moderatorSession } = context.locals;
+			if (moderatorSession) {
+				await endSession(moderatorSession.id);
+				appendAuditEvent(getDatabase(), {
+					moderatorId: moderator?.id ?? null,
+					action: 'signed-out',
+				});
+			}
+			context.cookies.delete(SESSION_COOKIE_NAME, sessionCookieOptions(context.url));
+			return { signedOut: true };
+		},
+	}),
+
+	decideStory: defineAction({
+		accept: 'form',
+		input: z.object({
+			id: z.string().max(64),
+			version: z
+				.number({ error: 'The form is missing the version it was made on.' })
+				.int()
+				.positive(),
+			decision: z.enum([
+				'publish',
+				'publish-with-warnings',
+				'decline',
+				'second-opinion',
+				'unpublish',
+				'restore',
+			]),
+			contentWarnings: z.array(z.enum(CONTENT_WARNING_SLUGS)).default([]),
+			reason: z
+				.enum(DECLINE_REASON_SLUGS, { error: 'Please choose a reason from the guidelines.' })
+				.nullish(),
+			note,
+		}),
+		handler: async (input, context) => {
+			const moderator = await requireModerator(context.locals);
+			let decision: ModerationDecision;
+			switch (input.decision) {
+				case 'publish':
+					decision = { kind: 'publish' };
+					break;
+				case 'publish-with-warnings':
+					decision = { kind: 'publish', contentWarnings: input.contentWarnings };
+					break;
+				case 'decline':
+					if (!input.reason) {
+						throw new ActionError({
+							code: 'BAD_REQUEST',
+							message: 'Please choose a reason from the guidelines before declining.',
+						});
+					}
+					decision = { kind: 'decline', reason: input.reason, note: input.note };
+					break;
+				case 'second-opinion':
+					decision = { kind: 'second-opinion' };
+					break;
+				case 'unpublish':
+					decision = { kind: 'unpublish', note: input.note };
+					break;
+				case 'restore':
+					decision = { kind: 'restore' };
+					break;
+			}
+			const result = throwUnlessDone(
+				await decideSubmission(input.id, moderator.id, input.version, decision),
+			);
+			return { decision: input.decision, status: result.status, slug: result.slug };
+		},
+	}),
+
+	editStory: defineAction({
+		accept: 'form',
+		input: z.object({
+			id: z.string().max(64),
+			version: z.number().int().positive(),
+			...storyDraftFields,
+		}),
+		handler: async ({ id, version, title, body, penName, topics, contentWarnings }, context) => {
+			const moderator = await requireModerator(context.locals);
+			throwUnlessDone(
+				await editSubmission(id, moderator.id, version, {
+					title,
+					body,
+					penName,
+					topics,
+					contentWarnings,
+				}),
+			);
+			return { saved: true };
+		},
+	}),
+
+	bulkDeclineStories: defineAction({
+		accept: 'form',
+		input: z.object({
+			ids: z.array(z.string().max(64)).max(100).default([]),
+			reason: z.enum(DECLINE_REASON_SLUGS).default('not-a-recovery-story'),
+		}),
+		handler: async ({ ids, reason }, context) => {
+			const moderator = await requireModerator(context.locals);
+			if (ids.length === 0)
+				throw new ActionError({
+					code: 'BAD_REQUEST',
+					message: 'Tick at least one story to decline.',
+				});
+			return { declined: await bulkDecline(ids, moderator.id, reason) };
+		},
+	}),
+
+	resolveStoryReports: defineAction({
+		accept: 'form',
+		input: z.object({
+			id: z.string().max(64),
+			resolution: z
+				.string({ error: 'Please say what was done about the reports.' })
+				.trim()
+				.min(3)
+				.max(500),
+		}),
+		handler: async ({ id, resolution }, context) => {
+			const moderator = await requireModerator(context.locals);
+			return { resolved: await resolveReports(id, moderator.id, resolution) };
+		},
+	}),
+
+	disableModeratorAccount: defineAction({
+		accept: 'form',
+		input: z.object({ username: z.string().max(100) }),
+		handler: async ({ username }, context) => {
+			const admin = await requireModerator(context.locals, 'admin');
+			try {
+				await disableModerator(username, { byModeratorId: admin.id });
+			} catch (error) {
+				if (error instanceof ModeratorError) {
+					throw new ActionError({
+						code: error.code === 'not-found' ? 'NOT_FOUND' : 'CONFLICT',
+						message: error.message,
+					});
+				}
+				throw error;
+			}
+			return { disabled: username };
+		},
+	}),
+
+	setSecondFactorRequirement: defineAction({
+		accept: 'form',
+		input: z.object({ required: z.boolean() }),
+		handler: async ({ required }, context) => {
+			const admin = await requireModerator(context.locals, 'admin');
+			// Requiring it without having it would lock the admin out of this very switch.
+			if (required && !admin.hasSecondFactor) {
+				throw new ActionError({
+					code: 'CONFLICT',
+					message:
+						'Set up your own second factor first (on your Account page), then require it for everyone.',
+				});
+			}
+			await setSecondFactorRequired(required);
+			appendAuditEvent(getDatabase(), {
+				moderatorId: admin.id,
+				action: required ? 'second-factor-required' : 'second-factor-optional',
+			});
+			return { required };
+		},
+	}),
+
+	enrolSecondFactor: defineAction({
+		accept: 'form',
+		input: z.object({
+			key: z.string().max(100),
+			code: z.string({ error: 'Please enter the 6-digit code from your app.' }).max(20),
+		}),
+		handler: async ({ key, code }, context) => {
+			const { moderator, moderatorSession } = context.locals;
+			// Enrolling is allowed to a signed-in moderator without a second factor yet, even when
+			// one is required (that is how they comply).
+			if (!moderator || !moderatorSession?.secondFactorVerified) {
+				throw new ActionError({ code: 'UNAUTHORIZED', message: 'Please sign in first.' });
+			}
+			if (!verifyTotpCode(key, code)) {
+				throw new ActionError({
+					code: 'BAD_REQUEST',
+					message: 'That code does not match. Scan the QR code again and enter the current code.',
+				});
+			}
+			return { recoveryCodes: await enableSecondFactor(moderator.id, key) };
+		},
+	}),
+
+	removeSecondFactor: defineAction({
+		accept: 'form',
+		input: z.object({ code: z.string().max(40) }),
+		handler: async ({ code }, context) => {
+			const moderator = await requireModerator(context.locals);
+			if (!(await verifySecondFactor(moderator.id, code))) {
+				throw new ActionError({
+					code: 'BAD_REQUEST',
+					message: 'That code is not right; the second factor stays on.',
+				});
+			}
+			await disableSecondFactor(moderator.id);
+			return { removed: true };
+		},
+	}),
+};

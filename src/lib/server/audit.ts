@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { and, count, desc, eq, type SQL } from 'drizzle-orm';
+import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
+import { moderationEvents, moderators } from '../../../db/schema.ts';
+
+/** For the audit trail: shows whether a text changed without keeping the text. */
+export function textFingerprint(title: string, body: string): string {
+	return createHash('sha256').update(`${title}\u0000${body}`).digest('hex');
+}
+
+export interface AuditEventInput {
+	moderatorId?: string | null;
+	submissionId?: string | null;
+	action: string;
+	reason?: string | null;
+	detail?: Record<string, unknown> | null;
+}
+
+/** Appends one row to the audit trail, inside whatever transaction `queryable` is. */
+export function appendAuditEvent(
+	queryable: Queryable,
+	event: AuditEventInput,
+	at = new Date(),
+): void {
+	queryable
+		.insert(moderationEvents)
+		.values({
+			moderatorId: event.moderatorId ?? null,
+			submissionId: event.submissionId ?? null,
+			action: event.action,
+			reason: event.reason ?? null,
+			detail: event.detail ?? null,
+			createdAt: at,
+		})
+		.run();
+}
+
+export interface AuditFilters {
+	action?: string;
+	moderatorId?: string;
+	submissionId?: string;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** One page of the audit trail, newest first, with the acting moderator's name. */
+export async function listAuditEvents(
+	filters: AuditFilters,
+	page: number,
+	database: Database = getDatabase(),
+) {
+	const conditions: SQL[] = [];
+	if (filters.action) conditions.push(eq(moderationEvents.action, filters.action));
+	if (filters.moderatorId) conditions.push(eq(moderationEvents.moderatorId, filters.moderatorId));
+	if (filters.submissionId)
+		conditions.push(eq(moderationEvents.submissionId, filters.submissionId));
+	const where = conditions.length ? and(...conditions) : undefined;
+	const total = database.select({ total: count() }).from(moderationEvents).where(where).get()!
+		.total;
+	const events = database
+		.select({
+			id: moderationEvents.id,
+			action: moderationEvents.action,
+			reason: moderationEvents.reason,
+			detail: moderationEvents.detail,
+			createdAt: moderationEvents.createdAt,
+			submissionId: moderationEvents.submissionId,
+			moderatorId: moderationEvents.moderatorId,
+			moderatorUsername: moderators.username,
+		})
+		.from(moderationEvents)
+		.leftJoin(moderators, eq(moderators.id, moderationEvents.moderatorId))
+		.where(where)
+		.orderBy(desc(moderationEvents.id))
+		.limit(AUDIT_PAGE_SIZE)
+		.offset((page - 1) * AUDIT_PAGE_SIZE)
+		.all();
+	return { events, total, totalPages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
+}
+
+/** The distinct actions recorded so far, for the audit filter. */
+export async function listAuditActions(database: Database = getDatabase()): Promise<string[]> {
+	return database
+		.selectDistinct({ action: moderationEvents.action })
+		.from(moderationEvents)
+		.orderBy(moderationEvents.action)
+		.all()
+		.map(({ action }) => action);
+}

@@ -1,0 +1,87 @@
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { getDatabase, type Database } from '../../../db/client.ts';
+import { submissions } from '../../../db/schema.ts';
+import { readingMinutes } from '../reading-time.ts';
+import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
+
+export const COMMUNITY_BYLINE_FALLBACK = 'Anonymous';
+
+/** A published community story as the reading pages list it. */
+export interface CommunityPiece {
+	collection: 'stories';
+	slug: string;
+	href: string;
+	title: string;
+	summary: string;
+	published: Date;
+	kind: 'community';
+	byline: string;
+	topics: TopicSlug[];
+	contentWarnings: ContentWarningSlug[];
+	featured: false;
+	readingMinutes: number;
+}
+
+/** The opening words of a story, as its summary in lists and feeds. */
+function summaryOf(body: string): string {
+	const plain = body
+		.replace(/[#>*_`~[\]()!]+/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	if (plain.length <= 200) return plain;
+	return `${plain.slice(0, 199).replace(/\s+\S*$/, '')}…`;
+}
+
+function toPiece(row: typeof submissions.$inferSelect): CommunityPiece {
+	return {
+		collection: 'stories',
+		slug: row.slug!,
+		href: `/stories/${row.slug}`,
+		title: row.title,
+		summary: summaryOf(row.body),
+		published: row.publishedAt!,
+		kind: 'community',
+		byline: row.penName ?? COMMUNITY_BYLINE_FALLBACK,
+		topics: row.topics as TopicSlug[],
+		contentWarnings: row.contentWarnings as ContentWarningSlug[],
+		featured: false,
+		readingMinutes: readingMinutes(row.body),
+	};
+}
+
+/** Every published community story, newest first. */
+export async function listCommunityStories(
+	database: Database = getDatabase(),
+): Promise<CommunityPiece[]> {
+	return (
+		database
+			.select()
+			.from(submissions)
+			// Publishing always sets both; the check keeps a damaged row from breaking every list.
+			.where(
+				and(
+					eq(submissions.status, 'approved'),
+					isNotNull(submissions.slug),
+					isNotNull(submissions.publishedAt),
+				),
+			)
+			.orderBy(desc(submissions.publishedAt))
+			.all()
+			.map(toPiece)
+	);
+}
+
+/**
+ * A community story by slug: `published` with its sanitized HTML, `gone` once it was
+ * unpublished or withdrawn (the page answers 410), or `null` if it never existed.
+ */
+export async function findCommunityStory(slug: string, database: Database = getDatabase()) {
+	const row = database
+		.select()
+		.from(submissions)
+		.where(and(eq(submissions.slug, slug)))
+		.get();
+	if (!row) return null;
+	if (row.status !== 'approved' || !row.publishedAt) return { state: 'gone' as const };
+	return { state: 'published' as const, piece: toPiece(row), html: row.bodyHtml };
+}

@@ -1,0 +1,147 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { moderationEvents, sessions, siteSettings, submissions } from '../../db/schema.ts';
+import { get, postForm } from '../helpers/http.ts';
+import { createModerator, signIn } from '../helpers/moderators.ts';
+import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+
+const database = openServerDatabase();
+afterAll(() => database.$client.close());
+
+type Identity =
+	'anonymous' | 'moderator' | 'admin' | 'disabled moderator' | 'expired session' | 'forged cookie';
+const cookies = {} as Record<Identity, string | undefined>;
+let storyId: string;
+
+beforeAll(async () => {
+	const moderator = await createModerator();
+	const admin = await createModerator({ admin: true });
+	const toDisable = await createModerator();
+	const toExpire = await createModerator();
+	cookies.anonymous = undefined;
+	cookies.moderator = (await signIn(moderator.username, moderator.password)).cookie!;
+	cookies.admin = (await signIn(admin.username, admin.password)).cookie!;
+	cookies['disabled moderator'] = (await signIn(toDisable.username, toDisable.password)).cookie!;
+	cookies['expired session'] = (await signIn(toExpire.username, toExpire.password)).cookie!;
+	cookies['forged cookie'] = 'ct_moderator_session=forgedforgedforgedforgedforgedforged';
+	database.update(sessions).set({ expiresAt: 1 }).where(eq(sessions.userId, toExpire.id)).run();
+	const { disableModerator } = await import('../../src/lib/server/moderators.ts');
+	await disableModerator(toDisable.username, {}, database);
+	const story = validStory();
+	await submitStory(story);
+	storyId = database
+		.select()
+		.from(submissions)
+		.where(eq(submissions.title, story.title as string))
+		.get()!.id;
+});
+
+const IDENTITIES: Identity[] = [
+	'anonymous',
+	'moderator',
+	'admin',
+	'disabled moderator',
+	'expired session',
+	'forged cookie',
+];
+const signedOut = (identity: Identity) => !['moderator', 'admin'].includes(identity);
+
+describe.each([
+	['/moderate', 'moderator'],
+	['/moderate/STORY', 'moderator'],
+	['/moderate/account', 'moderator'],
+	['/moderate/audit', 'admin'],
+	['/moderate/moderators', 'admin'],
+] as const)('GET %s (for a %s)', (route, need) => {
+	it.each(IDENTITIES)('as %s', async (identity) => {
+		const path = route.replace('STORY', storyId);
+		const response = await get(path, {
+			headers: cookies[identity] ? { cookie: cookies[identity]! } : {},
+		});
+		expect(response.headers.get('cache-control')).toBe('no-store');
+		if (signedOut(identity)) {
+			expect(response.status).toBe(302);
+			expect(response.headers.get('location')).toBe('/moderate/login');
+		} else if (need === 'admin' && identity === 'moderator') {
+			expect(response.status).toBe(403);
+		} else {
+			expect(response.status).toBe(200);
+		}
+	});
+});
+
+const ACTIONS: [
+	name: string,
+	fields: () => Record<string, string | string[]>,
+	need: 'moderator' | 'admin',
+][] = [
+	['decideStory', () => ({ id: storyId, version: '1', decision: 'publish' }), 'moderator'],
+	[
+		'decideStory',
+		() => ({ id: storyId, version: '1', decision: 'decline', reason: 'not-a-recovery-story' }),
+		'moderator',
+	],
+	[
+		'editStory',
+		() => ({ id: storyId, version: '1', ...(validStory() as Record<string, string>) }),
+		'moderator',
+	],
+	['bulkDeclineStories', () => ({ ids: [storyId] }), 'moderator'],
+	['resolveStoryReports', () => ({ id: storyId, resolution: 'Checked it.' }), 'moderator'],
+	['removeSecondFactor', () => ({ code: '000000' }), 'moderator'],
+	['disableModeratorAccount', () => ({ username: 'nobody-here' }), 'admin'],
+	['setSecondFactorRequirement', () => ({ required: 'true' }), 'admin'],
+];
+
+describe.each(ACTIONS)('POST the %s action', (action, fields, need) => {
+	it.each(
+		IDENTITIES.filter(
+			(identity) => signedOut(identity) || (need === 'admin' && identity === 'moderator'),
+		),
+	)('as %s is refused and changes nothing', async (identity) => {
+		const before = {
+			story: database.select().from(submissions).where(eq(submissions.id, storyId)).get(),
+			settings: database.select().from(siteSettings).all(),
+			events: database
+				.select()
+				.from(moderationEvents)
+				.where(eq(moderationEvents.submissionId, storyId))
+				.all().length,
+		};
+		const headers: Record<string, string> = cookies[identity] ? { cookie: cookies[identity]! } : {};
+		// Straight to the action endpoint: the action's own answer.
+		const direct = await postForm(`/_actions/${action}`, fields(), { headers });
+		expect(direct.status).toBe(signedOut(identity) ? 401 : 403);
+		// As a page form post: the page then sends the visitor to sign in (or refuses).
+		const viaPage = await postForm(`/moderate?_action=${action}`, fields(), { headers });
+		expect([302, 401, 403]).toContain(viaPage.status);
+		expect(database.select().from(submissions).where(eq(submissions.id, storyId)).get()).toEqual(
+			before.story,
+		);
+		expect(database.select().from(siteSettings).all()).toEqual(before.settings);
+		expect(
+			database
+				.select()
+				.from(moderationEvents)
+				.where(eq(moderationEvents.submissionId, storyId))
+				.all(),
+		).toHaveLength(before.events);
+	});
+});
+
+describe('the origin check', () => {
+	it('refuses a moderator action posted from another site, even with a valid session', async () => {
+		const response = await postForm(
+			'/moderate?_action=decideStory',
+			{ id: storyId, version: '1', decision: 'publish' },
+			{
+				origin: 'https://evil.example',
+				headers: { cookie: cookies.admin! },
+			},
+		);
+		expect(response.status).toBe(403);
+		expect(
+			database.select().from(submissions).where(eq(submissions.id, storyId)).get()!.status,
+		).toBe('pending');
+	});
+});

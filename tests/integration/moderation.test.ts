@@ -1,0 +1,473 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+	moderationEvents,
+	reports,
+	sessions,
+	submissions,
+	type SubmissionStatus,
+} from '../../db/schema.ts';
+import {
+	bulkDecline,
+	CLAIM_MINUTES,
+	decideSubmission,
+	editSubmission,
+	getModerationQueue,
+	openForReview,
+	resolveReports,
+	type ModerationDecision,
+} from '../../src/lib/server/moderation.ts';
+import { addModerator, disableModerator } from '../../src/lib/server/moderators.ts';
+import { startModeratorSession, validateModeratorSession } from '../../src/lib/server/session.ts';
+import { receiveStory } from '../../src/lib/server/submissions.ts';
+import {
+	listCommunityStories,
+	findCommunityStory,
+} from '../../src/lib/server/community-stories.ts';
+import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+
+let temp: TempDatabase;
+let alice: string;
+let bob: string;
+beforeEach(async () => {
+	temp = createTempDatabase();
+	alice = (
+		await addModerator(
+			{ username: 'alice', password: 'lantern-orchard-47-quiet', isAdmin: true },
+			temp.database,
+		)
+	).id;
+	bob = (
+		await addModerator(
+			{ username: 'bob', password: 'copper-meadow-92-brisk', isAdmin: false },
+			temp.database,
+		)
+	).id;
+});
+afterEach(() => temp.remove());
+
+const body = (marker: string) =>
+	Array.from(
+		{ length: 8 },
+		(_, index) =>
+			`Morning ${index + 1} was slow, and the people who stayed made it bearable (${marker}).`,
+	).join(' ');
+
+async function storyWithStatus(status: SubmissionStatus, marker: string = status) {
+	await receiveStory(
+		{
+			title: `Story ${marker}`,
+			body: body(marker),
+			penName: 'Fern',
+			topics: ['alcohol'],
+			contentWarnings: [],
+		},
+		temp.database,
+	);
+	const row = temp.database
+		.select()
+		.from(submissions)
+		.where(eq(submissions.title, `Story ${marker}`))
+		.get()!;
+	temp.database.update(submissions).set({ status }).where(eq(submissions.id, row.id)).run();
+	return temp.database.select().from(submissions).where(eq(submissions.id, row.id)).get()!;
+}
+
+const eventsFor = (id: string) =>
+	temp.database.select().from(moderationEvents).where(eq(moderationEvents.submissionId, id)).all();
+
+const DECISIONS: Record<string, ModerationDecision> = {
+	publish: { kind: 'publish' },
+	decline: { kind: 'decline', reason: 'not-a-recovery-story', note: 'Looks like an advert.' },
+	'second-opinion': { kind: 'second-opinion' },
+	unpublish: { kind: 'unpublish', note: 'Reported twice.' },
+	restore: { kind: 'restore' },
+};
+/** What each decision may start from, written out independently of the code's table. */
+const ALLOWED_FROM: Record<string, SubmissionStatus[]> = {
+	publish: ['pending'],
+	decline: ['pending'],
+	'second-opinion': ['pending'],
+	unpublish: ['approved'],
+	restore: ['unpublished'],
+};
+const STATUSES: SubmissionStatus[] = [
+	'pending',
+	'approved',
+	'rejected',
+	'unpublished',
+	'withdrawn',
+];
+
+describe('decideSubmission: the state machine', () => {
+	const cases = Object.keys(DECISIONS).flatMap((decision) =>
+		STATUSES.map((status) => [decision, status] as const),
+	);
+
+	it.each(cases)('%s from %s', async (decision, status) => {
+		const story = await storyWithStatus(status);
+		const result = await decideSubmission(
+			story.id,
+			alice,
+			story.version,
+			DECISIONS[decision]!,
+			temp.database,
+		);
+		const after = temp.database
+			.select()
+			.from(submissions)
+			.where(eq(submissions.id, story.id))
+			.get()!;
+		if (ALLOWED_FROM[decision]!.includes(status)) {
+			expect(result.outcome).toBe('done');
+			expect(after.version).toBe(story.version + 1);
+			expect(eventsFor(story.id).map((event) => event.action)).toContain(decision);
+		} else {
+			expect(result).toEqual({ outcome: 'not-allowed', status });
+			expect(after).toEqual(story);
+			expect(eventsFor(story.id).filter((event) => event.moderatorId === alice)).toEqual([]);
+		}
+	});
+
+	it('publishing assigns a content-free slug and the publication time, and lists the story', async () => {
+		const story = await storyWithStatus('pending');
+		const result = await decideSubmission(
+			story.id,
+			alice,
+			story.version,
+			{ kind: 'publish' },
+			temp.database,
+		);
+		expect(result).toMatchObject({ outcome: 'done', status: 'approved' });
+		const after = temp.database
+			.select()
+			.from(submissions)
+			.where(eq(submissions.id, story.id))
+			.get()!;
+		expect(after.slug).toMatch(/^shared-[a-z0-9]+$/);
+		expect(after.slug).not.toContain('story');
+		expect(after.publishedAt).toBeInstanceOf(Date);
+		expect((await listCommunityStories(temp.database)).map((piece) => piece.slug)).toEqual([
+			after.slug,
+		]);
+	});
+
+	it('publishing with content warnings replaces the warnings, audited as such', async () => {
+		const story = await storyWithStatus('pending');
+		await decideSubmission(
+			story.id,
+			alice,
+			story.version,
+			{ kind: 'publish', contentWarnings: ['relapse', 'overdose'] },
+			temp.database,
+		);
+		const after = temp.database
+			.select()
+			.from(submissions)
+			.where(eq(submissions.id, story.id))
+			.get()!;
+		expect(after.contentWarnings).toEqual(['relapse', 'overdose']);
+		expect(eventsFor(story.id).at(-1)).toMatchObject({
+			action: 'publish-with-warnings',
+			moderatorId: alice,
+		});
+	});
+
+	it('declining records the reason and note the writer will see', async () => {
+		const story = await storyWithStatus('pending');
+		await decideSubmission(story.id, alice, story.version, DECISIONS.decline!, temp.database);
+		expect(
+			temp.database.select().from(submissions).where(eq(submissions.id, story.id)).get(),
+		).toMatchObject({
+			status: 'rejected',
+			decisionReason: 'not-a-recovery-story',
+			decisionNote: 'Looks like an advert.',
+		});
+		expect(eventsFor(story.id).at(-1)).toMatchObject({
+			action: 'decline',
+			reason: 'not-a-recovery-story',
+		});
+	});
+
+	it('unpublishing takes the story off every list and its page answers gone', async () => {
+		const story = await storyWithStatus('pending');
+		await decideSubmission(story.id, alice, story.version, { kind: 'publish' }, temp.database);
+		const published = temp.database
+			.select()
+			.from(submissions)
+			.where(eq(submissions.id, story.id))
+			.get()!;
+		await decideSubmission(story.id, alice, published.version, DECISIONS.unpublish!, temp.database);
+		expect(await listCommunityStories(temp.database)).toEqual([]);
+		expect(await findCommunityStory(published.slug!, temp.database)).toEqual({ state: 'gone' });
+	});
+});
+
+describe('optimistic locking', () => {
+	it('refuses a decision made on an older version and overwrites nothing', async () => {
+		const story = await storyWithStatus('pending');
+		await editSubmission(
+			story.id,
+			bob,
+			story.version,
+			{
+				title: 'Redacted title',
+				body: body('edited'),
+				penName: null,
+				topics: ['alcohol'],
+				contentWarnings: [],
+			},
+			temp.database,
+		);
+		const result = await decideSubmission(
+			story.id,
+			alice,
+			story.version,
+			{ kind: 'publish' },
+			temp.database,
+		);
+		expect(result).toEqual({ outcome: 'conflict', currentVersion: story.version + 1 });
+		const after = temp.database
+			.select()
+			.from(submissions)
+			.where(eq(submissions.id, story.id))
+			.get()!;
+		expect(after).toMatchObject({ status: 'pending', title: 'Redacted title' });
+	});
+
+	it('refuses an edit made on an older version', async () => {
+		const story = await storyWithStatus('pending');
+		const draft = {
+			title: 'Edit one',
+			body: body('one'),
+			penName: null,
+			topics: ['alcohol' as const],
+			contentWarnings: [],
+		};
+		expect(
+			(await editSubmission(story.id, alice, story.version, draft, temp.database)).outcome,
+		).toBe('done');
+		expect(
+			(
+				await editSubmission(
+					story.id,
+					bob,
+					story.version,
+					{ ...draft, title: 'Edit two' },
+					temp.database,
+				)
+			).outcome,
+		).toBe('conflict');
+		expect(
+			temp.database.select().from(submissions).where(eq(submissions.id, story.id)).get()!.title,
+		).toBe('Edit one');
+	});
+
+	it('audits edits with hashes of the text, never the text', async () => {
+		const story = await storyWithStatus('pending');
+		await editSubmission(
+			story.id,
+			alice,
+			story.version,
+			{
+				title: 'Quietly redacted',
+				body: body('redacted'),
+				penName: null,
+				topics: ['alcohol'],
+				contentWarnings: [],
+			},
+			temp.database,
+		);
+		const [event] = eventsFor(story.id).filter((row) => row.action === 'edited');
+		expect(event!.detail).toEqual({
+			textBefore: expect.stringMatching(/^[0-9a-f]{64}$/),
+			textAfter: expect.stringMatching(/^[0-9a-f]{64}$/),
+		});
+		expect(JSON.stringify(event)).not.toContain('redacted');
+	});
+});
+
+describe('claims', () => {
+	it('opening a waiting story claims it for 15 minutes; another moderator sees it taken', async () => {
+		const story = await storyWithStatus('pending');
+		const now = new Date('2026-11-26T10:00:00Z');
+		const mine = await openForReview(story.id, alice, temp.database, now);
+		expect(mine!.claim).toMatchObject({ byMe: true });
+		expect(mine!.claim!.until.getTime() - now.getTime()).toBe(CLAIM_MINUTES * 60_000);
+		const theirs = await openForReview(
+			story.id,
+			bob,
+			temp.database,
+			new Date(now.getTime() + 60_000),
+		);
+		expect(theirs!.claim).toMatchObject({ byMe: false, by: 'alice' });
+		const queue = await getModerationQueue(
+			'waiting',
+			1,
+			temp.database,
+			new Date(now.getTime() + 60_000),
+		);
+		expect(queue.cards[0]!.claimedBy).toBe('alice');
+		expect(eventsFor(story.id).filter((event) => event.action === 'claimed')).toHaveLength(1);
+	});
+
+	it('lapses on its own after 15 minutes, and the next moderator can take it', async () => {
+		const story = await storyWithStatus('pending');
+		const now = new Date('2026-11-26T10:00:00Z');
+		await openForReview(story.id, alice, temp.database, now);
+		const later = new Date(now.getTime() + CLAIM_MINUTES * 60_000 + 1);
+		expect(
+			(await getModerationQueue('waiting', 1, temp.database, later)).cards[0]!.claimedBy,
+		).toBeNull();
+		expect((await openForReview(story.id, bob, temp.database, later))!.claim).toMatchObject({
+			byMe: true,
+		});
+	});
+});
+
+describe('the queue', () => {
+	it('counts every tab and puts the oldest waiting story first', async () => {
+		const first = await storyWithStatus('pending', 'one');
+		temp.database
+			.update(submissions)
+			.set({ createdDay: '2026-01-01' })
+			.where(eq(submissions.id, first.id))
+			.run();
+		await storyWithStatus('pending', 'two');
+		await storyWithStatus('approved', 'three');
+		await storyWithStatus('rejected', 'four');
+		await storyWithStatus('withdrawn', 'five');
+		const queue = await getModerationQueue('waiting', 1, temp.database);
+		expect(queue.counts).toEqual({
+			waiting: 2,
+			reported: 0,
+			published: 1,
+			declined: 1,
+			withdrawn: 1,
+		});
+		expect(queue.cards.map((card) => card.title)).toEqual(['Story one', 'Story two']);
+	});
+
+	it('flags identifying details, safety, links, near-duplicates and reports', async () => {
+		await storyWithStatus('pending', 'original');
+		await receiveStory(
+			{
+				title: 'Near copy',
+				body: `${body('original')} Call me on 555-867-5309, see https://example.org, I took 80 mg.`,
+				penName: null,
+				topics: [],
+				contentWarnings: [],
+			},
+			temp.database,
+		);
+		const copy = temp.database
+			.select()
+			.from(submissions)
+			.where(eq(submissions.title, 'Near copy'))
+			.get()!;
+		temp.database
+			.insert(reports)
+			.values({ submissionId: copy.id, reason: 'spam', createdAt: new Date() })
+			.run();
+		const card = (await getModerationQueue('waiting', 1, temp.database)).cards.find(
+			(item) => item.id === copy.id,
+		)!;
+		expect(card.flags.identifyingDetails).toBeGreaterThanOrEqual(1);
+		expect(card.flags.links).toBe(1);
+		expect(card.flags.safetyFlags).toBeGreaterThanOrEqual(1);
+		expect(card.hardContent).toBe(true);
+		expect(card.flags.nearDuplicateOf?.title).toBe('Story original');
+		expect(card.flags.reports).toEqual([{ reason: 'spam', count: 1 }]);
+		expect((await getModerationQueue('reported', 1, temp.database)).counts.reported).toBe(1);
+	});
+
+	it('declines many waiting stories at once, skipping the rest, each audited', async () => {
+		const spam = [await storyWithStatus('pending', 's1'), await storyWithStatus('pending', 's2')];
+		const published = await storyWithStatus('approved', 'kept');
+		expect(
+			await bulkDecline(
+				[...spam.map((row) => row.id), published.id],
+				alice,
+				'not-a-recovery-story',
+				temp.database,
+			),
+		).toBe(2);
+		for (const row of spam)
+			expect(eventsFor(row.id).at(-1)).toMatchObject({ action: 'decline', moderatorId: alice });
+		expect(
+			temp.database.select().from(submissions).where(eq(submissions.id, published.id)).get()!
+				.status,
+		).toBe('approved');
+	});
+
+	it('resolves open reports with what was done, audited', async () => {
+		const story = await storyWithStatus('approved');
+		temp.database
+			.insert(reports)
+			.values({ submissionId: story.id, reason: 'identifying', createdAt: new Date() })
+			.run();
+		expect(await resolveReports(story.id, bob, 'Removed a street name.', temp.database)).toBe(1);
+		expect(temp.database.select().from(reports).get()).toMatchObject({
+			resolvedBy: bob,
+			resolution: 'Removed a street name.',
+		});
+		expect(eventsFor(story.id).at(-1)).toMatchObject({
+			action: 'reports-resolved',
+			moderatorId: bob,
+		});
+	});
+});
+
+describe('moderator sessions', () => {
+	it('is valid when fresh', async () => {
+		const { token } = await startModeratorSession(
+			alice,
+			{ secondFactorVerified: true },
+			temp.database,
+		);
+		expect((await validateModeratorSession(token, temp.database))?.moderator.username).toBe(
+			'alice',
+		);
+	});
+
+	it('ends after 12 idle hours', async () => {
+		const { token } = await startModeratorSession(
+			alice,
+			{ secondFactorVerified: true },
+			temp.database,
+		);
+		temp.database
+			.update(sessions)
+			.set({ expiresAt: Math.floor(Date.now() / 1000) - 1 })
+			.run();
+		expect(await validateModeratorSession(token, temp.database)).toBeNull();
+	});
+
+	it('ends 7 days after sign-in however active', async () => {
+		const { token } = await startModeratorSession(
+			alice,
+			{ secondFactorVerified: true },
+			temp.database,
+		);
+		temp.database
+			.update(sessions)
+			.set({ createdAt: new Date(Date.now() - 7 * 24 * 3600 * 1000 - 1000) })
+			.run();
+		expect(await validateModeratorSession(token, temp.database)).toBeNull();
+		expect(temp.database.select().from(sessions).all()).toEqual([]);
+	});
+
+	it('ends at once when the moderator is disabled', async () => {
+		const { token } = await startModeratorSession(
+			bob,
+			{ secondFactorVerified: true },
+			temp.database,
+		);
+		await disableModerator('bob', {}, temp.database);
+		expect(await validateModeratorSession(token, temp.database)).toBeNull();
+	});
+
+	it('refuses a forged token', async () => {
+		expect(await validateModeratorSession('forged-token-value', temp.database)).toBeNull();
+	});
+});
