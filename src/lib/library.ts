@@ -175,31 +175,16 @@ export async function findRelatedTo(
 }
 
 /**
- * A story by slug, curated or community: `found` with what its page needs, `gone` when a
- * community story was unpublished or withdrawn, `null` when there never was one.
+ * A community story page by slug: `found` with its sanitized HTML and related reading,
+ * `gone` once it was unpublished or withdrawn, `null` when there never was one.
  */
-export async function findStory(slug: string) {
-	// Looked up in the collection rather than with getEntry, which warns about every community slug.
-	const entry = (await getCollection('stories', isPublished)).find(
-		(candidate) => candidate.id === slug,
-	);
-	if (entry) {
-		const piece = toLibraryPiece(entry);
-		return {
-			state: 'found' as const,
-			piece,
-			entry,
-			html: null,
-			related: await findRelatedTo(piece, { withCommunity: true }),
-		};
-	}
+export async function findCommunityStoryPage(slug: string) {
 	const community = await findCommunityStory(slug);
 	if (!community) return null;
 	if (community.state === 'gone') return { state: 'gone' as const };
 	return {
 		state: 'found' as const,
 		piece: community.piece,
-		entry: null,
 		html: community.html,
 		related: await findRelatedTo(community.piece, { withCommunity: true }),
 	};

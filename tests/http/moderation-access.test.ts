@@ -70,28 +70,58 @@ describe.each([
 	});
 });
 
+/** Each action, the fields it takes for a story, who may use it, and what that someone gets. */
 const ACTIONS: [
 	name: string,
-	fields: () => Record<string, string | string[]>,
+	fields: (id: string) => Record<string, string | string[]>,
 	need: 'moderator' | 'admin',
+	allowedStatus: number,
 ][] = [
-	['decideStory', () => ({ id: storyId, version: '1', decision: 'publish' }), 'moderator'],
+	['decideStory', (id) => ({ id, version: '1', decision: 'publish' }), 'moderator', 200],
 	[
 		'decideStory',
-		() => ({ id: storyId, version: '1', decision: 'decline', reason: 'not-a-recovery-story' }),
+		(id) => ({ id, version: '1', decision: 'decline', reason: 'not-a-recovery-story' }),
 		'moderator',
+		200,
 	],
 	[
 		'editStory',
-		() => ({ id: storyId, version: '1', ...(validStory() as Record<string, string>) }),
+		(id) => ({ id, version: '1', ...(validStory() as Record<string, string>) }),
 		'moderator',
+		200,
 	],
-	['bulkDeclineStories', () => ({ ids: [storyId] }), 'moderator'],
-	['resolveStoryReports', () => ({ id: storyId, resolution: 'Checked it.' }), 'moderator'],
-	['removeSecondFactor', () => ({ code: '000000' }), 'moderator'],
-	['disableModeratorAccount', () => ({ username: 'nobody-here' }), 'admin'],
-	['setSecondFactorRequirement', () => ({ required: 'true' }), 'admin'],
+	['bulkDeclineStories', (id) => ({ ids: [id] }), 'moderator', 200],
+	['resolveStoryReports', (id) => ({ id, resolution: 'Checked it.' }), 'moderator', 200],
+	// Allowed, but the code is wrong (and this moderator has no second factor).
+	['removeSecondFactor', () => ({ code: '000000' }), 'moderator', 400],
+	// Allowed, but there is no such moderator.
+	['disableModeratorAccount', () => ({ username: 'nobody-here' }), 'admin', 404],
+	// Allowed, but this admin has no second factor of their own yet.
+	['setSecondFactorRequirement', () => ({ required: 'true' }), 'admin', 409],
 ];
+
+async function freshWaitingStory(): Promise<string> {
+	const story = validStory();
+	await submitStory(story);
+	return database
+		.select()
+		.from(submissions)
+		.where(eq(submissions.title, story.title as string))
+		.get()!.id;
+}
+
+describe.each(ACTIONS)(
+	'POST the %s action as someone allowed',
+	(action, fields, need, allowedStatus) => {
+		it(`answers ${allowedStatus}`, async () => {
+			const id = await freshWaitingStory();
+			const response = await postForm(`/_actions/${action}`, fields(id), {
+				headers: { cookie: cookies[need]! },
+			});
+			expect(response.status).toBe(allowedStatus);
+		});
+	},
+);
 
 describe.each(ACTIONS)('POST the %s action', (action, fields, need) => {
 	it.each(
@@ -110,10 +140,10 @@ describe.each(ACTIONS)('POST the %s action', (action, fields, need) => {
 		};
 		const headers: Record<string, string> = cookies[identity] ? { cookie: cookies[identity]! } : {};
 		// Straight to the action endpoint: the action's own answer.
-		const direct = await postForm(`/_actions/${action}`, fields(), { headers });
+		const direct = await postForm(`/_actions/${action}`, fields(storyId), { headers });
 		expect(direct.status).toBe(signedOut(identity) ? 401 : 403);
 		// As a page form post: the page then sends the visitor to sign in (or refuses).
-		const viaPage = await postForm(`/moderate?_action=${action}`, fields(), { headers });
+		const viaPage = await postForm(`/moderate?_action=${action}`, fields(storyId), { headers });
 		expect([302, 401, 403]).toContain(viaPage.status);
 		expect(database.select().from(submissions).where(eq(submissions.id, storyId)).get()).toEqual(
 			before.story,
