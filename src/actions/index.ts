@@ -1,4 +1,5 @@
 import { moderationActions } from './moderation';
+import { readerActions } from './reader';
 import { writerActions } from './writer';
 
-export const server = { ...writerActions, ...moderationActions };
+export const server = { ...writerActions, ...readerActions, ...moderationActions };

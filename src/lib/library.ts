@@ -82,7 +82,12 @@ export async function getStrategies(): Promise<LibraryPiece[]> {
 	return (await getCollection('strategies', isPublished)).map(toLibraryPiece).sort(newestFirst);
 }
 
-/** Every published piece, newest first. */
+/** Every published piece, community stories included, newest first (reads the database). */
+export async function getWholeLibrary(): Promise<LibraryPiece[]> {
+	return [...(await getAllStories()), ...(await getStrategies())].sort(newestFirst);
+}
+
+/** Every published curated piece, newest first. */
 export async function getLibrary(): Promise<LibraryPiece[]> {
 	return [...(await getStories()), ...(await getStrategies())].sort(newestFirst);
 }
@@ -97,20 +102,36 @@ export async function staticPathsFor(collection: 'stories' | 'strategies') {
 
 export const STORIES_PER_PAGE = 12;
 
+/** `/stories?kind=`: stories shared by readers, or the editors' composite stories. */
+export const STORY_KIND_FILTERS = {
+	community: 'Shared by readers',
+	editorial: 'From our editors',
+} as const;
+export type StoryKindFilter = keyof typeof STORY_KIND_FILTERS;
+
+function isStoryKindFilter(value: string): value is StoryKindFilter {
+	return Object.hasOwn(STORY_KIND_FILTERS, value);
+}
+
 /**
  * One page of the story list, optionally narrowed to a topic, or `null` when the
  * topic is unknown or the page is past the end (the page answers 404).
  */
-export async function findStoriesPage(topic: string | null, page: number) {
+export async function findStoriesPage(topic: string | null, kind: string | null, page: number) {
 	if (topic !== null && !isTopicSlug(topic)) return null;
+	if (kind !== null && !isStoryKindFilter(kind)) return null;
 	const stories = await getAllStories();
-	const shown = topic === null ? stories : stories.filter((story) => story.topics.includes(topic));
+	const shown = stories.filter(
+		(story) =>
+			(topic === null || story.topics.includes(topic)) &&
+			(kind === null || (kind === 'community') === (story.kind === 'community')),
+	);
 	const pageOfStories = paginate(shown, page, STORIES_PER_PAGE);
 	if (!pageOfStories) return null;
 	const topicsInUse = TOPIC_SLUGS.filter((slug) =>
 		stories.some((story) => story.topics.includes(slug)),
 	);
-	return { topic, stories: pageOfStories, topicsInUse };
+	return { topic, kind, stories: pageOfStories, topicsInUse };
 }
 
 /** Stories and strategies on one topic. */
@@ -125,15 +146,15 @@ export async function findTopicPieces(topic: TopicSlug) {
 /** How many published pieces carry each topic. */
 export async function countPiecesByTopic(): Promise<Map<TopicSlug, number>> {
 	const counts = new Map<TopicSlug, number>(TOPIC_SLUGS.map((slug) => [slug, 0]));
-	for (const piece of await getLibrary()) {
+	for (const piece of await getWholeLibrary()) {
 		for (const topic of piece.topics) counts.set(topic, (counts.get(topic) ?? 0) + 1);
 	}
 	return counts;
 }
 
-/** What the home page shows: featured pieces, the latest stories, a few strategies. */
+/** What the home page shows: featured pieces, the latest stories (curated and community), a few strategies. */
 export async function getHomeSelection() {
-	const [stories, strategies] = [await getStories(), await getStrategies()];
+	const [stories, strategies] = [await getAllStories(), await getStrategies()];
 	const featured = [...stories, ...strategies].filter((piece) => piece.featured).slice(0, 4);
 	const isFeatured = (piece: LibraryPiece) => featured.includes(piece);
 	return {

@@ -1,14 +1,16 @@
 import type { SubmissionStatus } from '../../db/schema.ts';
 
+export type Actor = 'writer' | 'moderator' | 'system';
+
 /**
  * Every status change a submission may make, and who may make it. Anything not listed
  * is refused. `writer` changes are made with the receipt code; `moderator` ones by a
- * signed-in moderator.
+ * signed-in moderator; `system` ones by the site itself (enough reader reports hide a story).
  */
 export const STATUS_TRANSITIONS: readonly {
 	from: SubmissionStatus;
 	to: SubmissionStatus;
-	by: 'writer' | 'moderator';
+	by: Actor;
 }[] = [
 	{ from: 'pending', to: 'approved', by: 'moderator' },
 	{ from: 'pending', to: 'rejected', by: 'moderator' },
@@ -19,14 +21,11 @@ export const STATUS_TRANSITIONS: readonly {
 	{ from: 'approved', to: 'withdrawn', by: 'writer' },
 	{ from: 'rejected', to: 'withdrawn', by: 'writer' },
 	{ from: 'unpublished', to: 'withdrawn', by: 'writer' },
+	{ from: 'approved', to: 'unpublished', by: 'system' },
 ];
 
 /** True when `actor` may move a submission from `from` to `to`. */
-export function canTransition(
-	from: SubmissionStatus,
-	to: SubmissionStatus,
-	actor: 'writer' | 'moderator',
-): boolean {
+export function canTransition(from: SubmissionStatus, to: SubmissionStatus, actor: Actor): boolean {
 	return STATUS_TRANSITIONS.some(
 		(transition) => transition.from === from && transition.to === to && transition.by === actor,
 	);

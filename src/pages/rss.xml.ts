@@ -1,9 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIRoute } from 'astro';
-import { getLibrary, KIND_LABELS } from '../lib/library';
+import { getWholeLibrary, KIND_LABELS } from '../lib/library';
 import { SITE_NAME, SITE_TAGLINE } from '../lib/settings';
-
-export const prerender = true;
 
 export const GET: APIRoute = async ({ site }) =>
 	rss({
@@ -11,7 +9,7 @@ export const GET: APIRoute = async ({ site }) =>
 		description: SITE_TAGLINE,
 		site: site!,
 		trailingSlash: false,
-		items: (await getLibrary()).map((piece) => ({
+		items: (await getWholeLibrary()).map((piece) => ({
 			title: piece.title,
 			link: piece.href,
 			pubDate: piece.published,

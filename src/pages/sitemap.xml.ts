@@ -1,13 +1,11 @@
 import type { APIRoute } from 'astro';
-import { getLibrary } from '../lib/library';
+import { getWholeLibrary } from '../lib/library';
 import { TOPIC_SLUGS } from '../lib/taxonomy';
-
-export const prerender = true;
 
 const FIXED_PATHS = ['/', '/stories', '/strategies', '/topics', '/about'];
 
 export const GET: APIRoute = async ({ site }) => {
-	const pieces = await getLibrary();
+	const pieces = await getWholeLibrary();
 	const entries = [
 		...FIXED_PATHS.map((path) => ({ path, modified: undefined as Date | undefined })),
 		...TOPIC_SLUGS.map((topic) => ({ path: `/topics/${topic}`, modified: undefined })),

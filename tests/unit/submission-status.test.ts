@@ -17,10 +17,11 @@ const ALLOWED = new Set([
 	'writer:approved->withdrawn',
 	'writer:rejected->withdrawn',
 	'writer:unpublished->withdrawn',
+	'system:approved->unpublished',
 ]);
 
 describe('canTransition', () => {
-	const pairs = (['writer', 'moderator'] as const).flatMap((actor) =>
+	const pairs = (['writer', 'moderator', 'system'] as const).flatMap((actor) =>
 		SUBMISSION_STATUSES.flatMap((from) =>
 			SUBMISSION_STATUSES.map((to) => [actor, from, to] as const),
 		),

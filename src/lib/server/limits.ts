@@ -8,6 +8,8 @@ export interface SubmissionLimits {
 	receiptLookupsPerAddressPerHour: number;
 	/** A story sent back sooner than this after the form was shown is taken for a bot. */
 	minimumFillSeconds: number;
+	/** Distinct readers reporting a story on one day that hide it until a moderator looks. */
+	reportsToHideStory: number;
 }
 
 export const DEFAULT_SUBMISSION_LIMITS: SubmissionLimits = {
@@ -15,6 +17,7 @@ export const DEFAULT_SUBMISSION_LIMITS: SubmissionLimits = {
 	submissionsPerHour: 500,
 	receiptLookupsPerAddressPerHour: 20,
 	minimumFillSeconds: 3,
+	reportsToHideStory: 3,
 };
 
 const ENVIRONMENT_NAMES: Record<keyof SubmissionLimits, string> = {
@@ -22,6 +25,7 @@ const ENVIRONMENT_NAMES: Record<keyof SubmissionLimits, string> = {
 	submissionsPerHour: 'LIMIT_SUBMISSIONS_PER_HOUR',
 	receiptLookupsPerAddressPerHour: 'LIMIT_RECEIPT_LOOKUPS_PER_ADDRESS_PER_HOUR',
 	minimumFillSeconds: 'SUBMISSION_MINIMUM_FILL_SECONDS',
+	reportsToHideStory: 'REPORTS_TO_HIDE_STORY',
 };
 
 /** The limits in force: defaults, overridden by whole non-negative numbers from `env`. */

@@ -1,0 +1,46 @@
+import { ActionError, defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { addressKey } from '../lib/server/address-key';
+import { allowReceiptLookup } from '../lib/server/rate-limit';
+import { REPORT_REASONS, reportStory, type ReportReason } from '../lib/server/reports';
+
+const REASONS = Object.keys(REPORT_REASONS) as [ReportReason, ...ReportReason[]];
+
+/** Actions for readers, who have no account and leave no trace but an aggregate. */
+export const readerActions = {
+	/** "Report this story": reaches the moderators' Reported tab. */
+	reportStory: defineAction({
+		accept: 'form',
+		input: z
+			.object({
+				slug: z.string().max(100),
+				reason: z.enum(REASONS, { error: 'Please choose what is wrong.' }),
+				note: z
+					.string()
+					.nullish()
+					.transform((value) => value?.trim() || null)
+					.pipe(
+						z.string().max(500, { error: 'Please keep the note under 500 characters.' }).nullable(),
+					),
+			})
+			.refine((input) => input.reason !== 'other' || input.note !== null, {
+				error: 'Please tell us briefly what is wrong.',
+				path: ['note'],
+			}),
+		handler: async ({ slug, reason, note }, context) => {
+			// Shares the per-address budget of receipt look-ups: enough for a reader, not for a flood.
+			const decision = allowReceiptLookup(context.clientAddress);
+			if (!decision.allowed) {
+				throw new ActionError({
+					code: 'TOO_MANY_REQUESTS',
+					message: 'Too many reports from here; please try again later.',
+				});
+			}
+			const result = await reportStory(slug, reason, note, addressKey(context.clientAddress));
+			if (result.outcome === 'not-found') {
+				throw new ActionError({ code: 'NOT_FOUND', message: 'That story is no longer published.' });
+			}
+			return result;
+		},
+	}),
+};

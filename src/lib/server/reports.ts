@@ -1,0 +1,88 @@
+import { and, eq } from 'drizzle-orm';
+import { getDatabase, type Database } from '../../../db/client.ts';
+import { reports, submissions } from '../../../db/schema.ts';
+import { canTransition } from '../submission-status.ts';
+import { appendAuditEvent } from './audit.ts';
+import { readSubmissionLimits } from './limits.ts';
+
+export const REPORT_REASONS = {
+	'identifying-details': 'It contains details that could identify someone',
+	'unsafe-content': 'It is unsafe or harmful',
+	spam: 'It is spam or advertising',
+	other: 'Something else',
+} as const;
+export type ReportReason = keyof typeof REPORT_REASONS;
+
+/**
+ * Which readers reported which story today, as daily-rotating address keys in memory
+ * only: enough to count distinct reporters, nothing that names one, gone at midnight.
+ */
+const reportersToday = new Map<string, Set<string>>();
+let reportDay = '';
+
+function reportersOf(submissionId: string, today: string): Set<string> {
+	if (today !== reportDay) {
+		reportersToday.clear();
+		reportDay = today;
+	}
+	let reporters = reportersToday.get(submissionId);
+	if (!reporters) reportersToday.set(submissionId, (reporters = new Set()));
+	return reporters;
+}
+
+export type ReportOutcome = 'received' | 'already-reported' | 'not-found';
+
+/**
+ * Records a reader's report of a published community story. A reader's repeat reports
+ * of the same story on the same day count once. When `threshold` distinct readers have
+ * reported it today, it is hidden (unpublished) until a moderator reviews it, audited.
+ */
+export async function reportStory(
+	slug: string,
+	reason: ReportReason,
+	note: string | null,
+	reporterKey: string,
+	database: Database = getDatabase(),
+	threshold = readSubmissionLimits(process.env).reportsToHideStory,
+	now = new Date(),
+): Promise<{ outcome: ReportOutcome; hidden: boolean }> {
+	return database.transaction(
+		(transaction) => {
+			const story = transaction
+				.select({ id: submissions.id, version: submissions.version })
+				.from(submissions)
+				.where(and(eq(submissions.slug, slug), eq(submissions.status, 'approved')))
+				.get();
+			if (!story) return { outcome: 'not-found' as const, hidden: false };
+			const reporters = reportersOf(story.id, now.toISOString().slice(0, 10));
+			if (reporters.has(reporterKey))
+				return { outcome: 'already-reported' as const, hidden: false };
+			reporters.add(reporterKey);
+			transaction
+				.insert(reports)
+				.values({ submissionId: story.id, reason, note, createdAt: now })
+				.run();
+			const hidden =
+				reporters.size >= threshold && canTransition('approved', 'unpublished', 'system');
+			if (hidden) {
+				transaction
+					.update(submissions)
+					.set({ status: 'unpublished', version: story.version + 1 })
+					.where(eq(submissions.id, story.id))
+					.run();
+				appendAuditEvent(
+					transaction,
+					{
+						submissionId: story.id,
+						action: 'auto-hidden',
+						reason: 'reader reports',
+						detail: { reportersToday: reporters.size },
+					},
+					now,
+				);
+			}
+			return { outcome: 'received' as const, hidden };
+		},
+		{ behavior: 'immediate' },
+	);
+}

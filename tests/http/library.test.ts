@@ -1,0 +1,108 @@
+import { XMLParser } from 'fast-xml-parser';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reports, submissions } from '../../db/schema.ts';
+import { fetchDocument, textOf } from '../helpers/html.ts';
+import { get, postForm } from '../helpers/http.ts';
+import { createModerator, signIn } from '../helpers/moderators.ts';
+import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+
+const database = openServerDatabase();
+afterAll(() => database.$client.close());
+
+/** A community story published through the real moderation flow. */
+let published: { slug: string; title: string; id: string };
+beforeAll(async () => {
+	const moderator = await createModerator();
+	const { cookie } = await signIn(moderator.username, moderator.password);
+	const story = validStory({ topics: ['gambling', 'community'] });
+	await submitStory(story);
+	const row = database
+		.select()
+		.from(submissions)
+		.where(eq(submissions.title, story.title as string))
+		.get()!;
+	await postForm(
+		`/moderate/${row.id}?_action=decideStory`,
+		{ id: row.id, version: String(row.version), decision: 'publish' },
+		{ headers: { cookie: cookie! } },
+	);
+	const slug = database.select().from(submissions).where(eq(submissions.id, row.id)).get()!.slug!;
+	published = { slug, title: story.title as string, id: row.id };
+});
+
+describe('one library', () => {
+	it('shows a new community story among the latest on the home page', async () => {
+		const { document } = await fetchDocument('/');
+		expect(document.querySelectorAll('main a').map((link) => link.getAttribute('href'))).toContain(
+			`/stories/${published.slug}`,
+		);
+	});
+
+	it('filters /stories by who wrote them', async () => {
+		const community = (await fetchDocument('/stories?kind=community')).document;
+		const editorial = (await fetchDocument('/stories?kind=editorial')).document;
+		const hrefs = (document: typeof community) =>
+			document.querySelectorAll('.piece-list h2 a').map((link) => link.getAttribute('href')!);
+		expect(hrefs(community)).toContain(`/stories/${published.slug}`);
+		expect(hrefs(community).every((href) => href.startsWith('/stories/shared-'))).toBe(true);
+		expect(hrefs(editorial).length).toBeGreaterThan(0);
+		expect(hrefs(editorial).some((href) => href.startsWith('/stories/shared-'))).toBe(false);
+		expect((await get('/stories?kind=everyone')).status).toBe(404);
+	});
+
+	it('lists community stories in the feed, the sitemap and the topic counts', async () => {
+		const feed = new XMLParser().parse(await (await get('/rss.xml')).text());
+		const links = [feed.rss.channel.item]
+			.flat()
+			.map((item: { link: string }) => new URL(item.link).pathname);
+		expect(links).toContain(`/stories/${published.slug}`);
+		expect(await (await get('/sitemap.xml')).text()).toContain(`/stories/${published.slug}`);
+		const topics = (await fetchDocument('/topics')).document;
+		const gambling = topics
+			.querySelectorAll('.topic-index li')
+			.find((item) => textOf(item).startsWith('Gambling'))!;
+		const count = Number(/\((\d+)\)/.exec(textOf(gambling))![1]);
+		expect(count).toBeGreaterThanOrEqual(2);
+	});
+});
+
+describe('reporting a story', () => {
+	it('works as a plain form post and reaches the moderators', async () => {
+		const before = database
+			.select()
+			.from(reports)
+			.where(eq(reports.submissionId, published.id))
+			.all().length;
+		const response = await postForm(`/stories/${published.slug}?_action=reportStory`, {
+			slug: published.slug,
+			reason: 'identifying-details',
+			note: 'Names a town',
+		});
+		expect(response.status).toBe(200);
+		const document = (await import('node-html-parser')).parse(await response.text());
+		expect(textOf(document.querySelector('.report'))).toMatch(/Thank you/);
+		expect(
+			database.select().from(reports).where(eq(reports.submissionId, published.id)).all(),
+		).toHaveLength(before + 1);
+	});
+
+	it('asks for a note when the reason is "something else"', async () => {
+		const response = await postForm(`/stories/${published.slug}?_action=reportStory`, {
+			slug: published.slug,
+			reason: 'other',
+		});
+		expect(response.status).toBe(400);
+		const document = (await import('node-html-parser')).parse(await response.text());
+		expect(textOf(document.querySelector('#note-error'))).toMatch(/what is wrong/);
+	});
+
+	it('is refused from another site', async () => {
+		const response = await postForm(
+			`/stories/${published.slug}?_action=reportStory`,
+			{ slug: published.slug, reason: 'spam' },
+			{ origin: 'https://evil.example' },
+		);
+		expect(response.status).toBe(403);
+	});
+});
