@@ -2,8 +2,13 @@ import { getCollection, type CollectionEntry } from 'astro:content';
 import { paginate } from './pagination';
 import { readingMinutes } from './reading-time';
 import { findRelated } from './related';
-import { rankByQuery } from './search-library';
 import { findCommunityStory, listCommunityStories } from './server/community-stories';
+import {
+	rebuildSearchIndex,
+	SEARCH_PAGE_SIZE,
+	searchPublished,
+	type SearchKind,
+} from './server/search';
 import {
 	isTopicSlug,
 	TOPIC_SLUGS,
@@ -164,23 +169,52 @@ export async function getHomeSelection() {
 	};
 }
 
-/** Curated pieces matching `query`, best first (see rankByQuery). */
-export async function searchLibrary(query: string): Promise<LibraryPiece[]> {
-	const entries = [
-		...(await getCollection('stories', isPublished)),
-		...(await getCollection('strategies', isPublished)),
-	];
-	const searchable = entries.map((entry) => {
-		const piece = toLibraryPiece(entry);
-		return {
-			piece,
-			title: piece.title,
-			summary: piece.summary,
-			keywords: piece.topics.map(topicLabel),
-			body: entry.body ?? '',
-		};
+let searchIndexReady: Promise<void> | undefined;
+
+/**
+ * Builds the search index once per server process, from the content collections (which
+ * only this process can read) and the published community stories; from then on every
+ * publish, edit, unpublish and withdrawal keeps it in step in its own transaction.
+ */
+function ensureSearchIndex(): Promise<void> {
+	searchIndexReady ??= (async () => {
+		const entries = [
+			...(await getCollection('stories', isPublished)),
+			...(await getCollection('strategies', isPublished)),
+		];
+		await rebuildSearchIndex(
+			entries.map((entry) => ({
+				path: `/${entry.collection}/${entry.id}`,
+				kind: entry.data.kind,
+				topics: entry.data.topics,
+				title: entry.data.title,
+				summary: entry.data.summary,
+				body: entry.body ?? '',
+			})),
+		);
+	})();
+	return searchIndexReady;
+}
+
+/** Search over every published piece; `null` when a filter is not one we know (404). */
+export async function searchLibrary(
+	query: string,
+	kind: string | null,
+	topic: string | null,
+	page: number,
+) {
+	if (kind !== null && !Object.hasOwn(KIND_LABELS, kind)) return null;
+	if (topic !== null && !isTopicSlug(topic)) return null;
+	await ensureSearchIndex();
+	const { hits, total } = await searchPublished({
+		query,
+		kind: kind as SearchKind | null,
+		topic,
+		page,
 	});
-	return rankByQuery(searchable, query).map(({ piece }) => piece);
+	const totalPages = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE));
+	if (page > totalPages) return null;
+	return { hits, total, page, totalPages };
 }
 
 /**

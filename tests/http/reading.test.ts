@@ -225,42 +225,6 @@ describe('the 404 page', () => {
 	});
 });
 
-describe('GET /search', () => {
-	it('finds a piece by a word of its title', async () => {
-		const target = pieces.find(({ title }) => /craving/i.test(title))!;
-		const { document } = await fetchDocument('/search?q=craving');
-		const listed = document
-			.querySelectorAll('.piece-list a')
-			.map((link) => link.getAttribute('href'));
-		expect(listed).toContain(target.path);
-	});
-
-	it('helps when nothing matches', async () => {
-		const { response, document } = await fetchDocument('/search?q=zzzqqqxxx');
-		expect(response.status).toBe(200);
-		expect(textOf(document.querySelector('main'))).toMatch(/Nothing matched/);
-		expect(document.querySelector('main a[href="/topics"]')).not.toBeNull();
-	});
-
-	it.each([
-		'"',
-		'((',
-		'a AND NEAR(b',
-		'*',
-		'<script>alert(1)</script>',
-		'<img src=x onerror=alert(1)>',
-		'x'.repeat(2048),
-	])('answers %j without an error, showing it as text only', async (query) => {
-		const { response, document } = await fetchDocument(`/search?q=${encodeURIComponent(query)}`);
-		expect(response.status).toBe(200);
-		expect(document.querySelectorAll('script')).toHaveLength(1);
-		expect(document.querySelectorAll('main img, main [onerror]')).toHaveLength(0);
-		expect(document.querySelector('input[name="q"]')?.getAttribute('value')).toBe(
-			query.slice(0, 200),
-		);
-	});
-});
-
 describe('feeds and indexes', () => {
 	it('GET /rss.xml is valid XML listing every published piece, curated ones with their summary', async () => {
 		const response = await get('/rss.xml');

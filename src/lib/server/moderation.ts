@@ -12,6 +12,7 @@ import { groupFindings } from '../story-preview.ts';
 import { canTransition } from '../submission-status.ts';
 import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
 import { appendAuditEvent, textFingerprint } from './audit.ts';
+import { communitySearchDocument, indexForSearch, removeFromSearch } from './search.ts';
 
 /** How long opening a waiting story reserves it for one moderator. */
 export const CLAIM_MINUTES = 15;
@@ -366,6 +367,11 @@ export async function decideSubmission(
 					break;
 			}
 			transaction.update(submissions).set(changes).where(eq(submissions.id, id)).run();
+			// The search index changes in the same transaction as what readers can see.
+			const after = { ...submission, ...changes };
+			if (after.status === 'approved') indexForSearch(transaction, communitySearchDocument(after));
+			else if (submission.status === 'approved')
+				removeFromSearch(transaction, `/stories/${submission.slug}`);
 			appendAuditEvent(
 				transaction,
 				{
@@ -427,6 +433,9 @@ export async function editSubmission(
 				})
 				.where(eq(submissions.id, id))
 				.run();
+			if (submission.status === 'approved') {
+				indexForSearch(transaction, communitySearchDocument({ ...submission, ...draft }));
+			}
 			appendAuditEvent(
 				transaction,
 				{

@@ -4,6 +4,7 @@ import { reports, submissions } from '../../../db/schema.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
 import { readSubmissionLimits } from './limits.ts';
+import { removeFromSearch } from './search.ts';
 
 export const REPORT_REASONS = {
 	'identifying-details': 'It contains details that could identify someone',
@@ -70,6 +71,7 @@ export async function reportStory(
 					.set({ status: 'unpublished', version: story.version + 1 })
 					.where(eq(submissions.id, story.id))
 					.run();
+				removeFromSearch(transaction, `/stories/${slug}`);
 				appendAuditEvent(
 					transaction,
 					{

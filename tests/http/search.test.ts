@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { fetchDocument, textOf } from '../helpers/html.ts';
+import { publishedSourcePieces } from '../helpers/library.ts';
+
+const pieces = publishedSourcePieces();
+
+/** Inputs that would break a naive FTS5 query, or the page around it. */
+const HOSTILE_QUERIES = [
+	'"',
+	'""',
+	'"unbalanced',
+	"'",
+	"' OR 1=1 --",
+	'a AND',
+	'AND',
+	'OR OR OR',
+	'NOT',
+	'NEAR(',
+	'NEAR(a b, 2)',
+	'a NEAR b',
+	'*',
+	'craving*',
+	'*craving',
+	'^',
+	'^start',
+	'(',
+	')',
+	'((a)',
+	'a)(b',
+	'{',
+	'}',
+	'[',
+	']',
+	'title:craving',
+	'body:*',
+	'-',
+	'+',
+	'a - b',
+	'\\',
+	'%',
+	'_',
+	';',
+	'; DROP TABLE submissions;',
+	'<script>alert(1)</script>',
+	'<img src=x onerror=alert(1)>',
+	'&amp;',
+	'\u0000',
+	'\uE000mark\uE001',
+	'x'.repeat(2048),
+	'craving '.repeat(300),
+	'😀',
+	'🧵 thread',
+	'ﬁ',
+	'İstanbul',
+	'ß',
+	'💥'.repeat(100),
+];
+
+describe('GET /search', () => {
+	it('is tested with at least 30 hostile inputs', () => {
+		expect(HOSTILE_QUERIES.length).toBeGreaterThanOrEqual(30);
+	});
+
+	it.each(HOSTILE_QUERIES.map((query) => [query.slice(0, 40), query]))(
+		'answers %j without an error, as text',
+		async (_label, query) => {
+			const { response, document } = await fetchDocument(`/search?q=${encodeURIComponent(query)}`);
+			expect(response.status).toBe(200);
+			expect(document.querySelectorAll('script')).toHaveLength(1);
+			expect(document.querySelectorAll('main img, main [onerror]')).toHaveLength(0);
+		},
+	);
+
+	it('finds a curated piece by a word of its title, with a marked snippet', async () => {
+		const target = pieces.find(({ title }) => /craving/i.test(title))!;
+		const { document } = await fetchDocument('/search?q=craving');
+		const links = document
+			.querySelectorAll('.search-results h2 a')
+			.map((link) => link.getAttribute('href'));
+		expect(links[0]).toBe(target.path);
+		expect(document.querySelector('.search-results mark')).not.toBeNull();
+	});
+
+	it('narrows by kind and topic', async () => {
+		const { document } = await fetchDocument('/search?q=recovery&kind=editorial&topic=work');
+		const links = document
+			.querySelectorAll('.search-results h2 a')
+			.map((link) => link.getAttribute('href')!);
+		expect(links.length).toBeGreaterThan(0);
+		for (const link of links) {
+			const piece = pieces.find(({ path }) => path === link)!;
+			expect(piece.kind).toBe('editorial');
+			expect(piece.topics).toContain('work');
+		}
+	});
+
+	it('helps when nothing matches', async () => {
+		const { response, document } = await fetchDocument('/search?q=zzzqqqxxx');
+		expect(response.status).toBe(200);
+		expect(textOf(document.querySelector('main'))).toMatch(/Nothing matched/);
+		expect(document.querySelector('main a[href="/topics"]')).not.toBeNull();
+	});
+
+	it('answers 404 for an unknown filter or a page past the end', async () => {
+		expect((await fetchDocument('/search?q=craving&kind=poems')).response.status).toBe(404);
+		expect((await fetchDocument('/search?q=craving&page=99')).response.status).toBe(404);
+	});
+
+	it('sits in the header of every page', async () => {
+		const { document } = await fetchDocument('/about');
+		expect(document.querySelector('header form[action="/search"] input[name="q"]')).not.toBeNull();
+	});
+});

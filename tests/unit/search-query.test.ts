@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { snippetToHtml, SNIPPET_MARKERS, toFtsQuery } from '../../src/lib/search-query.ts';
+
+describe('toFtsQuery', () => {
+	it.each([
+		['craving', '"craving"*'],
+		['Urge surfing', '"urge" "surfing"*'],
+		['AND OR NOT', '"and" "or" "not"*'],
+		['title:relapse', '"title" "relapse"*'],
+		['"quoted phrase"', '"quoted" "phrase"*'],
+		['NEAR(a b)', '"near" "a" "b"'],
+		['re*', '"re"'],
+		['^start', '"start"*'],
+		['café', '"café"*'],
+	])('turns %j into %j', (input, expected) => {
+		expect(toFtsQuery(input)).toBe(expected);
+	});
+
+	it.each(['', '   ', '"', '()', '*^-+', '\u0000\u0001'])(
+		'finds nothing searchable in %j',
+		(input) => {
+			expect(toFtsQuery(input)).toBeNull();
+		},
+	);
+
+	it('keeps at most 12 words', () => {
+		expect(
+			toFtsQuery(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '))!.split(' '),
+		).toHaveLength(12);
+	});
+});
+
+describe('snippetToHtml', () => {
+	it('escapes the text and marks only the matches', () => {
+		const snippet = `a <script>x</script> & "q" ${SNIPPET_MARKERS.start}hope${SNIPPET_MARKERS.end}`;
+		expect(snippetToHtml(snippet)).toBe(
+			'a &lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot; <mark>hope</mark>',
+		);
+	});
+});
