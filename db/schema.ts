@@ -30,6 +30,8 @@ export const submissions = sqliteTable(
 			.$type<string[]>()
 			.notNull()
 			.default(sql`'[]'`),
+		/** Where the writer is in recovery (a slug from src/lib/taxonomy.ts), if they said. */
+		milestone: text('milestone'),
 		contentWarnings: text('content_warnings', { mode: 'json' })
 			.$type<string[]>()
 			.notNull()

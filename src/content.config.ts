@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
-import { CONTENT_WARNING_SLUGS, TOPIC_SLUGS } from './lib/taxonomy';
+import { CONTENT_WARNING_SLUGS, MILESTONE_SLUGS, TOPIC_SLUGS } from './lib/taxonomy';
 
 /** Frontmatter shared by every curated piece; a mistake fails the build naming file and field. */
 const curatedPiece = z.object({
@@ -21,6 +21,8 @@ const stories = defineCollection({
 		/** Stories on this site are composites written by the editors, never one person's testimony. */
 		kind: z.literal('composite', { error: 'stories must have kind: composite' }),
 		penName: z.string().min(1).max(40),
+		/** Where the story's narrator is; the same tags readers filter community stories by. */
+		milestone: z.enum(MILESTONE_SLUGS),
 	}),
 });
 

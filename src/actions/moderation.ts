@@ -196,7 +196,10 @@ export const moderationActions = {
 			version: z.number().int().positive(),
 			...storyDraftFields,
 		}),
-		handler: async ({ id, version, title, body, penName, topics, contentWarnings }, context) => {
+		handler: async (
+			{ id, version, title, body, penName, topics, contentWarnings, milestone },
+			context,
+		) => {
 			const moderator = await requireModerator(context.locals);
 			throwUnlessDone(
 				await editSubmission(id, moderator.id, version, {
@@ -205,6 +208,7 @@ export const moderationActions = {
 					penName,
 					topics,
 					contentWarnings,
+					milestone,
 				}),
 			);
 			return { saved: true };

@@ -16,8 +16,8 @@ const RECEIPT_NOT_FOUND =
 	'We could not find a story for that code. Check it and try again; a lost code cannot be recovered.';
 
 function draftOf(input: StoryDraft): StoryDraft {
-	const { title, body, penName, topics, contentWarnings } = input;
-	return { title, body, penName, topics, contentWarnings };
+	const { title, body, penName, topics, contentWarnings, milestone } = input;
+	return { title, body, penName, topics, contentWarnings, milestone };
 }
 
 function refuseWhenLimited(decision: { allowed: boolean; retryAt: Date }, what: string): void {

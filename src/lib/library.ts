@@ -10,10 +10,12 @@ import {
 	type SearchKind,
 } from './server/search';
 import {
+	isMilestoneSlug,
 	isTopicSlug,
 	TOPIC_SLUGS,
 	topicLabel,
 	type ContentWarningSlug,
+	type MilestoneSlug,
 	type TopicSlug,
 } from './taxonomy';
 
@@ -33,6 +35,8 @@ export interface LibraryPiece {
 	byline: string;
 	topics: TopicSlug[];
 	contentWarnings: ContentWarningSlug[];
+	/** Where the writer is in recovery; stories only, when known. */
+	milestone: MilestoneSlug | null;
 	featured: boolean;
 	readingMinutes: number;
 }
@@ -61,6 +65,7 @@ export function toLibraryPiece(entry: CuratedEntry): LibraryPiece {
 		byline: 'penName' in data ? data.penName : EDITORIAL_BYLINE,
 		topics: data.topics,
 		contentWarnings: data.contentWarnings,
+		milestone: 'milestone' in data ? data.milestone : null,
 		featured: data.featured,
 		readingMinutes: readingMinutes(entry.body ?? ''),
 	};
@@ -122,13 +127,19 @@ function isStoryKindFilter(value: string): value is StoryKindFilter {
  * One page of the story list, optionally narrowed to a topic, or `null` when the
  * topic is unknown or the page is past the end (the page answers 404).
  */
-export async function findStoriesPage(topic: string | null, kind: string | null, page: number) {
+export async function findStoriesPage(
+	filters: { topic: string | null; kind: string | null; milestone: string | null },
+	page: number,
+) {
+	const { topic, kind, milestone } = filters;
 	if (topic !== null && !isTopicSlug(topic)) return null;
 	if (kind !== null && !isStoryKindFilter(kind)) return null;
+	if (milestone !== null && !isMilestoneSlug(milestone)) return null;
 	const stories = await getAllStories();
 	const shown = stories.filter(
 		(story) =>
 			(topic === null || story.topics.includes(topic)) &&
+			(milestone === null || story.milestone === milestone) &&
 			(kind === null || (kind === 'community') === (story.kind === 'community')),
 	);
 	const pageOfStories = paginate(shown, page, STORIES_PER_PAGE);
@@ -136,7 +147,7 @@ export async function findStoriesPage(topic: string | null, kind: string | null,
 	const topicsInUse = TOPIC_SLUGS.filter((slug) =>
 		stories.some((story) => story.topics.includes(slug)),
 	);
-	return { topic, kind, stories: pageOfStories, topicsInUse };
+	return { topic, kind, milestone, stories: pageOfStories, topicsInUse };
 }
 
 /** Stories and strategies on one topic. */

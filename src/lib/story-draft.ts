@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { CONTENT_WARNING_SLUGS, TOPIC_SLUGS } from './taxonomy';
+import { CONTENT_WARNING_SLUGS, MILESTONE_SLUGS, TOPIC_SLUGS } from './taxonomy';
 
 export const TITLE_LENGTH = { min: 5, max: 120 } as const;
 export const BODY_LENGTH = { min: 300, max: 20_000 } as const;
@@ -57,10 +57,17 @@ export const storyDraftFields = {
 	contentWarnings: z
 		.array(z.enum(CONTENT_WARNING_SLUGS, { error: 'Please choose warnings from the list.' }))
 		.default([]),
+	milestone: z
+		.enum(MILESTONE_SLUGS, { error: 'Please choose where you are from the list.' })
+		.nullish()
+		.transform((value) => value ?? null),
 };
 
 export const storyDraftSchema = z.object(storyDraftFields);
-export type StoryDraft = z.output<typeof storyDraftSchema>;
+/** A valid draft; the milestone may be left out (older callers, tests). */
+export type StoryDraft = Omit<z.output<typeof storyDraftSchema>, 'milestone'> & {
+	milestone?: z.output<typeof storyDraftSchema>['milestone'];
+};
 
 /** The form fields as typed, for showing them again after an error (nothing typed is lost). */
 export interface StoryFormValues {
@@ -69,6 +76,7 @@ export interface StoryFormValues {
 	penName: string;
 	topics: string[];
 	contentWarnings: string[];
+	milestone: string;
 	consent: boolean;
 }
 
@@ -86,6 +94,7 @@ export function readStoryFormValues(form: FormData | null): StoryFormValues {
 		penName: text('penName'),
 		topics: list('topics'),
 		contentWarnings: list('contentWarnings'),
+		milestone: text('milestone'),
 		consent: form?.has('consent') ?? false,
 	};
 }

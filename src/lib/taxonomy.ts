@@ -55,6 +55,32 @@ export const CONTENT_WARNING_SLUGS = CONTENT_WARNINGS.map((warning) => warning.s
 	...ContentWarningSlug[],
 ];
 
+/** Where a writer is in recovery; readers can look for stories from people where they are. */
+export const MILESTONES = [
+	{ slug: 'first-30-days', label: 'First 30 days' },
+	{ slug: 'first-year', label: 'First year' },
+	{ slug: 'one-to-five-years', label: '1–5 years' },
+	{ slug: 'five-years-plus', label: '5+ years' },
+	{ slug: 'after-a-relapse', label: 'After a relapse' },
+	{ slug: 'family-member', label: 'Family member' },
+] as const;
+
+export type MilestoneSlug = (typeof MILESTONES)[number]['slug'];
+export const MILESTONE_SLUGS = MILESTONES.map((milestone) => milestone.slug) as [
+	MilestoneSlug,
+	...MilestoneSlug[],
+];
+
+/** True when `value` names a milestone. */
+export function isMilestoneSlug(value: string): value is MilestoneSlug {
+	return (MILESTONE_SLUGS as readonly string[]).includes(value);
+}
+
+/** The reader-facing label of a milestone. */
+export function milestoneLabel(slug: MilestoneSlug): string {
+	return MILESTONES.find((milestone) => milestone.slug === slug)!.label;
+}
+
 /** True when `value` names a topic in the taxonomy. */
 export function isTopicSlug(value: string): value is TopicSlug {
 	return (TOPIC_SLUGS as readonly string[]).includes(value);

@@ -41,6 +41,51 @@ describe.each([
 	},
 );
 
+describe('reader safety controls', () => {
+	it('hide stories about chosen topics from lists and keep them folded, remembered in this browser', async () => {
+		const { context, page } = await openPage(browser());
+		await page.goto('/stories');
+		const warned = page.locator('.piece-card[data-warnings~="relapse"]');
+		const total = await warned.count();
+		expect(total).toBeGreaterThan(0);
+		await page.getByText('Hide stories about…').click();
+		await page.getByRole('checkbox', { name: 'relapse', exact: true }).check();
+		await expect.poll(() => warned.first().isVisible()).toBe(false);
+		await page.reload();
+		await expect.poll(() => warned.first().isVisible()).toBe(false);
+		expect(await page.locator('[data-hidden-count]').first().textContent()).toBe(
+			`${total} hidden on this page.`,
+		);
+		expect(await page.evaluate(() => localStorage.getItem('common-thread:hide-warnings'))).toBe(
+			'["relapse"]',
+		);
+		await context.close();
+	});
+
+	it('are not offered without JavaScript, where warned stories are simply folded', async () => {
+		const { context, page } = await openPage(browser(), { javaScriptEnabled: false });
+		await page.goto('/stories');
+		expect(await page.getByText('Hide stories about…').isVisible()).toBe(false);
+		expect(await page.locator('.piece-card[data-warnings~="relapse"]').first().isVisible()).toBe(
+			true,
+		);
+		await context.close();
+	});
+
+	it('never let the page cover the quick exit, even scrolled to the end', async () => {
+		const { context, page } = await openPage(browser(), { viewport: { width: 360, height: 640 } });
+		await page.goto(warnedStory.path);
+		await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+		const onTop = await page.evaluate(() => {
+			const exit = document.querySelector('[data-quick-exit]')!.getBoundingClientRect();
+			const top = document.elementFromPoint(exit.left + exit.width / 2, exit.top + exit.height / 2);
+			return top?.closest('[data-quick-exit]') !== null && exit.top >= 0;
+		});
+		expect(onTop).toBe(true);
+		await context.close();
+	});
+});
+
 describe('keyboard-only reading', () => {
 	it('skips to the content, then moves through the story list to a story', async () => {
 		const { context, page } = await openPage(browser());

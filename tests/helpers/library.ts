@@ -17,6 +17,7 @@ export interface SourcePiece {
 	penName?: string;
 	topics: TopicSlug[];
 	contentWarnings: ContentWarningSlug[];
+	milestone: string | null;
 	featured: boolean;
 }
 
@@ -40,6 +41,7 @@ export function publishedSourcePieces(): SourcePiece[] {
 					penName: data.penName,
 					topics: data.topics,
 					contentWarnings: data.contentWarnings ?? [],
+					milestone: data.milestone ?? null,
 					featured: data.featured ?? false,
 					draft: data.draft ?? false,
 				};
@@ -67,6 +69,7 @@ export function publishedLibrary(database: Database): SourcePiece[] {
 			penName: row.penName ?? 'Anonymous',
 			topics: row.topics as TopicSlug[],
 			contentWarnings: row.contentWarnings as ContentWarningSlug[],
+			milestone: row.milestone,
 			featured: false,
 		}));
 	return [...publishedSourcePieces(), ...community];

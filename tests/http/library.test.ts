@@ -5,17 +5,17 @@ import { reports, submissions } from '../../db/schema.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { get, postForm } from '../helpers/http.ts';
 import { createModerator, signIn } from '../helpers/moderators.ts';
+import { publishedLibrary } from '../helpers/library.ts';
 import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
 
 const database = openServerDatabase();
 afterAll(() => database.$client.close());
 
-/** A community story published through the real moderation flow. */
-let published: { slug: string; title: string; id: string };
-beforeAll(async () => {
+/** Shares a story and has a moderator publish it, through the real forms. */
+async function shareAndPublish(fields: Record<string, string | string[]>) {
 	const moderator = await createModerator();
 	const { cookie } = await signIn(moderator.username, moderator.password);
-	const story = validStory({ topics: ['gambling', 'community'] });
+	const story = validStory(fields);
 	await submitStory(story);
 	const row = database
 		.select()
@@ -27,8 +27,13 @@ beforeAll(async () => {
 		{ id: row.id, version: String(row.version), decision: 'publish' },
 		{ headers: { cookie: cookie! } },
 	);
-	const slug = database.select().from(submissions).where(eq(submissions.id, row.id)).get()!.slug!;
-	published = { slug, title: story.title as string, id: row.id };
+	return database.select().from(submissions).where(eq(submissions.id, row.id)).get()!;
+}
+
+let published: { slug: string; title: string; id: string };
+beforeAll(async () => {
+	const row = await shareAndPublish({ topics: ['gambling', 'community'] });
+	published = { slug: row.slug!, title: row.title, id: row.id };
 });
 
 describe('one library', () => {
@@ -64,6 +69,30 @@ describe('one library', () => {
 			.find((item) => textOf(item).startsWith('Gambling'))!;
 		const count = Number(/\((\d+)\)/.exec(textOf(gambling))![1]);
 		expect(count).toBeGreaterThanOrEqual(2);
+	});
+});
+
+describe('milestones', () => {
+	it('filter /stories to writers at one point in recovery, curated and community alike', async () => {
+		const row = await shareAndPublish({ milestone: 'after-a-relapse' });
+		expect(row.milestone).toBe('after-a-relapse');
+		const slug = row.slug!;
+		const { document } = await fetchDocument('/stories?milestone=after-a-relapse');
+		const listed = document
+			.querySelectorAll('.piece-list h2 a')
+			.map((link) => link.getAttribute('href')!);
+		const expected = publishedLibrary(database)
+			.filter(
+				(piece) => piece.path.startsWith('/stories/') && piece.milestone === 'after-a-relapse',
+			)
+			.map(({ path }) => path);
+		expect(listed.toSorted()).toEqual(expected.slice(0, 12).toSorted());
+		expect(listed).toContain(`/stories/${slug}`);
+		expect(listed.some((href) => !href.startsWith('/stories/shared-'))).toBe(true);
+		expect(
+			textOf((await fetchDocument(`/stories/${slug}`)).document.querySelector('.piece-meta')),
+		).toContain('After a relapse');
+		expect((await get('/stories?milestone=forever')).status).toBe(404);
 	});
 });
 

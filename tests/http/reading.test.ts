@@ -163,14 +163,30 @@ describe.each(pieces.map((piece) => [piece.path, piece] as const))('GET %s', (pa
 		expect(image.headers.get('content-type')).toBe('image/png');
 	});
 
-	it('ships no JavaScript but the small quick-exit enhancement', async () => {
+	it('ships only small inline enhancements: the quick exit and reader preferences', async () => {
 		const { document } = await fetchDocument(path);
 		const scripts = document.querySelectorAll('script');
-		expect(scripts).toHaveLength(1);
-		expect(scripts[0]!.getAttribute('src')).toBeUndefined();
-		expect(scripts[0]!.textContent).toContain('location.replace');
-		expect(Buffer.byteLength(scripts[0]!.textContent)).toBeLessThanOrEqual(2048);
+		expect(scripts.every((script) => script.getAttribute('src') === undefined)).toBe(true);
+		expect(scripts.some((script) => script.textContent.includes('location.replace'))).toBe(true);
+		const bytes = scripts.reduce((sum, script) => sum + Buffer.byteLength(script.textContent), 0);
+		expect(bytes).toBeLessThanOrEqual(2048);
 	});
+
+	it(
+		['overdose', 'suicide', 'self-harm'].some((warning) =>
+			piece.contentWarnings.includes(warning as 'overdose'),
+		)
+			? 'puts the helplines beside the story, before its text'
+			: 'keeps the helplines after the story',
+		async () => {
+			const { document } = await fetchDocument(path);
+			const article = document.querySelector('article.piece')!;
+			const sensitive = ['overdose', 'suicide', 'self-harm'].some((warning) =>
+				piece.contentWarnings.includes(warning as 'overdose'),
+			);
+			expect(article.querySelector('.crisis-note a[href^="tel:"]') !== null).toBe(sensitive);
+		},
+	);
 });
 
 describe('GET /strategies', () => {

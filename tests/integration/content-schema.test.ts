@@ -15,6 +15,7 @@ const VALID_STORY = {
 	kind: 'composite',
 	penName: '"Sam"',
 	topics: '[alcohol, early-recovery]',
+	milestone: 'first-year',
 	contentWarnings: '[]',
 };
 
@@ -75,6 +76,7 @@ describe('curated frontmatter', () => {
 		['a summary over 200 characters', { summary: `"${'x'.repeat(201)}"` }, 'summary'],
 		['no title', { title: undefined }, 'title'],
 		['no pen name on a story', { penName: undefined }, 'penName'],
+		['an unknown milestone', { milestone: 'forever' }, 'milestone'],
 		['an editorial kind in the stories collection', { kind: 'editorial' }, 'kind'],
 		['a date that is not a date', { published: 'someday' }, 'published'],
 	])(

@@ -29,6 +29,13 @@ describe('storyDraftSchema', () => {
 		expect(draft.body).not.toContain('\r');
 	});
 
+	it('keeps a chosen milestone and treats none as none', () => {
+		expect(storyDraftSchema.parse({ ...valid, milestone: 'after-a-relapse' }).milestone).toBe(
+			'after-a-relapse',
+		);
+		expect(storyDraftSchema.parse({ ...valid, milestone: null }).milestone).toBeNull();
+	});
+
 	it('turns an empty pen name into none (shown as Anonymous)', () => {
 		expect(storyDraftSchema.parse({ ...valid, penName: '   ' }).penName).toBeNull();
 		expect(storyDraftSchema.parse({ ...valid, penName: null }).penName).toBeNull();
@@ -52,6 +59,7 @@ describe('storyDraftSchema', () => {
 			/at most 5 topics/,
 		],
 		['contentWarnings', { contentWarnings: ['spoilers'] }, /warnings from the list/],
+		['milestone', { milestone: 'forever' }, /where you are from the list/],
 	])('refuses a bad %s with a specific message (%j)', (field, change, message) => {
 		const messages = messagesFor({ ...valid, ...change }, field);
 		expect(messages.join(' ')).toMatch(message);
@@ -79,6 +87,7 @@ describe('readStoryFormValues', () => {
 			penName: '',
 			topics: ['alcohol', 'moonlight'],
 			contentWarnings: [],
+			milestone: '',
 			consent: true,
 		});
 	});
@@ -90,6 +99,7 @@ describe('readStoryFormValues', () => {
 			penName: '',
 			topics: [],
 			contentWarnings: [],
+			milestone: '',
 			consent: false,
 		});
 	});

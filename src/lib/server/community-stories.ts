@@ -2,7 +2,7 @@ import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
 import { submissions } from '../../../db/schema.ts';
 import { readingMinutes } from '../reading-time.ts';
-import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
+import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 
 export const COMMUNITY_BYLINE_FALLBACK = 'Anonymous';
 
@@ -18,6 +18,7 @@ export interface CommunityPiece {
 	byline: string;
 	topics: TopicSlug[];
 	contentWarnings: ContentWarningSlug[];
+	milestone: MilestoneSlug | null;
 	featured: false;
 	readingMinutes: number;
 }
@@ -44,6 +45,7 @@ function toPiece(row: typeof submissions.$inferSelect): CommunityPiece {
 		byline: row.penName ?? COMMUNITY_BYLINE_FALLBACK,
 		topics: row.topics as TopicSlug[],
 		contentWarnings: row.contentWarnings as ContentWarningSlug[],
+		milestone: row.milestone as MilestoneSlug | null,
 		featured: false,
 		readingMinutes: readingMinutes(row.body),
 	};

@@ -429,6 +429,7 @@ export async function editSubmission(
 					penName: draft.penName,
 					topics: draft.topics,
 					contentWarnings: draft.contentWarnings,
+					milestone: draft.milestone ?? null,
 					version: submission.version + 1,
 				})
 				.where(eq(submissions.id, id))

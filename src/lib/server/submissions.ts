@@ -11,7 +11,7 @@ import { renderUserMarkdown } from '../markdown.ts';
 import { generateReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../receipt-codes.ts';
 import type { StoryDraft } from '../story-draft.ts';
 import { canTransition, isEditableByWriter } from '../submission-status.ts';
-import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
+import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 import { getAppSecret } from './app-secrets.ts';
 import { appendAuditEvent, textFingerprint } from './audit.ts';
 import { removeFromSearch } from './search.ts';
@@ -40,6 +40,7 @@ function storedFields(draft: StoryDraft, database: Database) {
 		penName: draft.penName,
 		topics: draft.topics,
 		contentWarnings: draft.contentWarnings,
+		milestone: draft.milestone ?? null,
 		contentHash: contentHash(draft, database),
 	};
 }
@@ -94,6 +95,7 @@ export interface WriterStoryView {
 	penName: string | null;
 	topics: TopicSlug[];
 	contentWarnings: ContentWarningSlug[];
+	milestone: MilestoneSlug | null;
 	slug: string | null;
 	decisionReason: string | null;
 	decisionNote: string | null;
@@ -128,6 +130,7 @@ export async function findStoryByReceipt(
 		penName: submission.penName,
 		topics: submission.topics as TopicSlug[],
 		contentWarnings: submission.contentWarnings as ContentWarningSlug[],
+		milestone: submission.milestone as MilestoneSlug | null,
 		slug: submission.slug,
 		decisionReason: submission.decisionReason,
 		decisionNote: submission.decisionNote,
@@ -208,6 +211,7 @@ export async function withdrawStory(
 					penName: null,
 					topics: [],
 					contentWarnings: [],
+					milestone: null,
 					contentHash: null,
 					decisionReason: null,
 					decisionNote: null,
