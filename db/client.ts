@@ -42,9 +42,3 @@ export function getDatabase(): Database {
 	sharedDatabase ??= openDatabase(resolveDatabasePath());
 	return sharedDatabase;
 }
-
-/** Closes the process-wide handle (on shutdown), so the WAL is checkpointed. */
-export function closeDatabase(): void {
-	sharedDatabase?.$client.close();
-	sharedDatabase = undefined;
-}

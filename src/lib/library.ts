@@ -97,11 +97,6 @@ export async function getWholeLibrary(): Promise<LibraryPiece[]> {
 	return [...(await getAllStories()), ...(await getStrategies())].sort(newestFirst);
 }
 
-/** Every published curated piece, newest first. */
-export async function getLibrary(): Promise<LibraryPiece[]> {
-	return [...(await getStories()), ...(await getStrategies())].sort(newestFirst);
-}
-
 /** Static paths for the pages of one collection, each carrying its entry. */
 export async function staticPathsFor(collection: 'stories' | 'strategies') {
 	return (await getCollection(collection, isPublished)).map((entry) => ({

@@ -1,7 +1,7 @@
 import { parse } from 'node-html-parser';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
-import { get, postForm, siteUrl, type FormFields } from './http.ts';
+import { postForm, siteUrl, type FormFields } from './http.ts';
 
 /** A story that passes every check, different on every call so none is taken for a repeat. */
 export function validStory(overrides: FormFields = {}): FormFields {
@@ -40,5 +40,3 @@ export async function submitStory(fields: FormFields = validStory(), baseUrl = i
 export function openServerDatabase(path = inject('databasePath')): Database {
 	return openDatabase(path);
 }
-
-export { get };

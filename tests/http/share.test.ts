@@ -3,14 +3,8 @@ import { count } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { submissions } from '../../db/schema.ts';
 import { textOf } from '../helpers/html.ts';
-import { postForm, siteUrl } from '../helpers/http.ts';
-import {
-	fetchFormToken,
-	get,
-	openServerDatabase,
-	submitStory,
-	validStory,
-} from '../helpers/share.ts';
+import { get, postForm, siteUrl } from '../helpers/http.ts';
+import { fetchFormToken, openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
 
 const database = openServerDatabase();
 afterAll(() => database.$client.close());

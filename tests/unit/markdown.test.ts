@@ -1,6 +1,10 @@
 import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
-import { renderUserMarkdown, sanitizeUserHtml } from '../../src/lib/markdown.ts';
+import {
+	renderUserMarkdown,
+	renderUserMarkdownWithHighlights,
+	sanitizeUserHtml,
+} from '../../src/lib/markdown.ts';
 
 const ALLOWED_TAGS = new Set([
 	'p',
@@ -162,5 +166,35 @@ describe('renderUserMarkdown', () => {
 		expect(renderUserMarkdown('![a photo of the lake](https://x.example/p.png)')).toBe(
 			'<p>a photo of the lake</p>\n',
 		);
+	});
+});
+
+describe('renderUserMarkdownWithHighlights', () => {
+	const range = (source: string, text: string) => {
+		const start = source.indexOf(text);
+		return { start, end: start + text.length };
+	};
+
+	it('marks the given text, across emphasis, keeping marks balanced', () => {
+		const source = 'Call *Dave Smith* at 555-123-4567.';
+		const html = renderUserMarkdownWithHighlights(source, [
+			range(source, 'Dave Smith'),
+			range(source, '555-123-4567'),
+		]);
+		expect(html).toBe(
+			'<p>Call <em><mark>Dave Smith</mark></em> at <mark>555-123-4567</mark>.</p>\n',
+		);
+	});
+
+	it('never changes where a link goes', () => {
+		const source = 'See [my page](https://dave.example/x) now.';
+		const html = renderUserMarkdownWithHighlights(source, [range(source, 'dave.example')]);
+		expect(html).toBe(renderUserMarkdown(source));
+	});
+
+	it('ignores marker characters the writer typed', () => {
+		const html = renderUserMarkdownWithHighlights('Hello \uE000there\uE001 friend.', []);
+		expect(html).toBe('<p>Hello there friend.</p>\n');
+		expectNoExecutableMarkup(html);
 	});
 });

@@ -4,7 +4,7 @@ import { getDatabase, type Database, type Queryable } from '../../../db/client.t
 import { moderators, reports, submissions, type SubmissionStatus } from '../../../db/schema.ts';
 import { DECLINE_REASONS, type DeclineReasonSlug } from '../guidelines.ts';
 import { findIdentifyingDetails } from '../identifying-details.ts';
-import { renderUserMarkdown, renderUserMarkdownWithHighlights } from '../markdown.ts';
+import { renderUserMarkdownWithHighlights } from '../markdown.ts';
 import { findNearDuplicate, shingles } from '../near-duplicates.ts';
 import { checkSafeMessaging } from '../safe-messaging.ts';
 import type { StoryDraft } from '../story-draft.ts';
@@ -13,6 +13,7 @@ import { canTransition } from '../submission-status.ts';
 import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
 import { appendAuditEvent, textFingerprint } from './audit.ts';
 import { communitySearchDocument, indexForSearch, removeFromSearch } from './search.ts';
+import { draftColumns } from './submissions.ts';
 
 /** How long opening a waiting story reserves it for one moderator. */
 export const CLAIM_MINUTES = 15;
@@ -242,10 +243,7 @@ export async function openForReview(
 			topics: submission.topics as TopicSlug[],
 			contentWarnings: submission.contentWarnings as ContentWarningSlug[],
 		},
-		highlightedHtml: renderUserMarkdownWithHighlights(
-			submission.body,
-			details.filter((detail) => detail.kind !== 'url' || !detail.text.includes('](')),
-		),
+		highlightedHtml: renderUserMarkdownWithHighlights(submission.body, details),
 		titleFindings: groupFindings(findIdentifyingDetails(submission.title)),
 		identifyingDetails: groupFindings(details),
 		safety: { ...safety, flags: groupFindings(safety.flags) },
@@ -422,16 +420,7 @@ export async function editSubmission(
 				return { outcome: 'not-allowed', status: submission.status };
 			transaction
 				.update(submissions)
-				.set({
-					title: draft.title,
-					body: draft.body,
-					bodyHtml: renderUserMarkdown(draft.body),
-					penName: draft.penName,
-					topics: draft.topics,
-					contentWarnings: draft.contentWarnings,
-					milestone: draft.milestone ?? null,
-					version: submission.version + 1,
-				})
+				.set({ ...draftColumns(draft), version: submission.version + 1 })
 				.where(eq(submissions.id, id))
 				.run();
 			if (submission.status === 'approved') {

@@ -3,7 +3,7 @@ import { getDatabase, type Database } from '../../../db/client.ts';
 import { reports, submissions } from '../../../db/schema.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
-import { readSubmissionLimits } from './limits.ts';
+import { SUBMISSION_LIMITS } from './rate-limit.ts';
 import { removeFromSearch } from './search.ts';
 
 export const REPORT_REASONS = {
@@ -44,7 +44,7 @@ export async function reportStory(
 	note: string | null,
 	reporterKey: string,
 	database: Database = getDatabase(),
-	threshold = readSubmissionLimits(process.env).reportsToHideStory,
+	threshold = SUBMISSION_LIMITS.reportsToHideStory,
 	now = new Date(),
 ): Promise<{ outcome: ReportOutcome; hidden: boolean }> {
 	return database.transaction(

@@ -32,7 +32,11 @@ function contentHash(draft: Pick<StoryDraft, 'title' | 'body'>, database: Databa
 		.digest('base64url');
 }
 
-function storedFields(draft: StoryDraft, database: Database) {
+/**
+ * The columns a draft sets, its HTML rendered and sanitized by the one Markdown module.
+ * Shared by writers' and moderators' edits.
+ */
+export function draftColumns(draft: StoryDraft) {
 	return {
 		title: draft.title,
 		body: draft.body,
@@ -41,8 +45,12 @@ function storedFields(draft: StoryDraft, database: Database) {
 		topics: draft.topics,
 		contentWarnings: draft.contentWarnings,
 		milestone: draft.milestone ?? null,
-		contentHash: contentHash(draft, database),
 	};
+}
+
+/** A writer's draft as stored, with the hash that folds a repeated submission into one row. */
+function storedFields(draft: StoryDraft, database: Database) {
+	return { ...draftColumns(draft), contentHash: contentHash(draft, database) };
 }
 
 /**
