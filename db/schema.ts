@@ -176,3 +176,13 @@ export const reactionCounts = sqliteTable(
 	},
 	(table) => [primaryKey({ columns: [table.storySlug, table.reaction] })],
 );
+
+/**
+ * Counters that every server process reads before answering from its page cache: the
+ * `*` row moves when anything in the public library changes (publish, edit, unpublish,
+ * withdrawal), a path's row when only that page changes (its reaction counts).
+ */
+export const pageGenerations = sqliteTable('page_generations', {
+	scope: text('scope').primaryKey(),
+	generation: integer('generation').notNull(),
+});

@@ -3,8 +3,9 @@
  * Run through `npm start` (which builds first when needed).
  *
  * It wraps the adapter's standalone handler in our own `node:http` server so that
- * every response — static files included — carries the security headers, and so the
- * database is migrated before the first request is accepted.
+ * every response — static files included — carries the security headers and leaves
+ * compressed, public pages are answered from the page cache (front-door.ts) without
+ * entering Astro, and the database is migrated before the first request is accepted.
  */
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +14,9 @@ import { openDatabase, resolveDatabasePath } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
+import { createFrontDoor } from '../src/lib/server/front-door.ts';
+import { pageGenerationReader } from '../src/lib/server/page-generations.ts';
+import { SESSION_COOKIE_NAME } from '../src/lib/server/session.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { PROJECT_ROOT } from './build.ts';
 
@@ -26,7 +30,6 @@ const databasePath = resolveDatabasePath();
 const database = openDatabase(databasePath);
 const appliedMigrations = migrateDatabase(database);
 const moderatorCount = await countActiveModerators(database);
-database.$client.close();
 console.log(`Database ready at ${databasePath} (${appliedMigrations} migration(s) applied).`);
 if (moderatorCount === 0) {
 	console.log('No moderator yet: add one with `npm run moderator -- add <username> --admin`.');
@@ -41,12 +44,17 @@ const { handler } = (await import(entry)) as {
 	) => void;
 };
 
+const frontDoor = createFrontDoor(handler, {
+	readGeneration: pageGenerationReader(database),
+	sessionCookieName: SESSION_COOKIE_NAME,
+});
+
 // Deliberately no request logging: addresses and user agents must never reach a log.
 const server = createServer((request, response) => {
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 	// Pages replace this with their own policy; static files keep the strict one.
 	response.setHeader('Content-Security-Policy', FALLBACK_CSP);
-	handler(request, response);
+	frontDoor(request, response);
 });
 
 server.listen(port, host, () => {

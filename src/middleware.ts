@@ -1,4 +1,5 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { cacheControlFor, cacheRuleFor } from './lib/cache-policy';
 import { FALLBACK_CSP, SECURITY_HEADERS } from './lib/security-headers';
 import {
 	SESSION_COOKIE_NAME,
@@ -34,15 +35,17 @@ const moderatorSession = defineMiddleware(async (context, next) => {
 });
 
 /**
- * Adds the security headers to every response Astro produces. Moderation pages are never
- * cached or indexed (a caching decision by path; who may see them is decided by the guard).
+ * Adds the security and caching headers to every response Astro produces. Moderation pages
+ * are never cached or indexed (a decision by path; who may see them is the guard's).
  */
 const securityHeaders = defineMiddleware(async (context, next) => {
 	const response = await next();
-	if (context.url.pathname.startsWith('/moderate')) {
-		response.headers.set('Cache-Control', 'no-store');
-		response.headers.set('X-Robots-Tag', 'noindex');
+	const rule = cacheRuleFor(context.url.pathname);
+	const cacheControl = cacheControlFor(rule);
+	if (cacheControl && (rule === 'private' || response.status === 200)) {
+		response.headers.set('Cache-Control', cacheControl);
 	}
+	if (context.url.pathname.startsWith('/moderate')) response.headers.set('X-Robots-Tag', 'noindex');
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
 	// Pages get a policy with script and style hashes from Astro; endpoints get the strict fallback.
 	if (!response.headers.has('Content-Security-Policy')) {

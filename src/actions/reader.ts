@@ -3,11 +3,35 @@ import { z } from 'astro/zod';
 import { addressKey } from '../lib/server/address-key';
 import { allowReceiptLookup } from '../lib/server/rate-limit';
 import { REPORT_REASONS, reportStory, type ReportReason } from '../lib/server/reports';
+import { isPublishedStory } from '../lib/library';
+import { allowReaction } from '../lib/server/rate-limit';
+import { addReaction, REACTIONS, type Reaction } from '../lib/server/reactions';
 
 const REASONS = Object.keys(REPORT_REASONS) as [ReportReason, ...ReportReason[]];
+const REACTION_KINDS = Object.keys(REACTIONS) as [Reaction, ...Reaction[]];
 
 /** Actions for readers, who have no account and leave no trace but an aggregate. */
 export const readerActions = {
+	/** "This helped me" / "Sending strength": adds to a total, once a day per reader. */
+	reactToStory: defineAction({
+		accept: 'form',
+		input: z.object({
+			slug: z.string().max(100),
+			reaction: z.enum(REACTION_KINDS, { error: 'Please choose a reaction.' }),
+		}),
+		handler: async ({ slug, reaction }, context) => {
+			if (!allowReaction(context.clientAddress).allowed) {
+				throw new ActionError({
+					code: 'TOO_MANY_REQUESTS',
+					message: 'Too many reactions from here; please try again later.',
+				});
+			}
+			if (!(await isPublishedStory(slug))) {
+				throw new ActionError({ code: 'NOT_FOUND', message: 'That story is no longer published.' });
+			}
+			return addReaction(slug, reaction, addressKey(context.clientAddress));
+		},
+	}),
 	/** "Report this story": reaches the moderators' Reported tab. */
 	reportStory: defineAction({
 		accept: 'form',

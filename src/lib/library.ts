@@ -235,6 +235,19 @@ export async function findRelatedTo(
 	return findRelated(piece, [...stories, ...(await getStrategies())]);
 }
 
+/** A published curated story by its slug, or `null`. */
+export async function findCuratedStory(slug: string): Promise<CollectionEntry<'stories'> | null> {
+	// Not getEntry: it logs a warning for every slug that is not curated (all community ones).
+	const stories = await getCollection('stories', isPublished);
+	return stories.find((entry) => entry.id === slug) ?? null;
+}
+
+/** Whether readers can see the story at `/stories/<slug>` right now, curated or community. */
+export async function isPublishedStory(slug: string): Promise<boolean> {
+	if (await findCuratedStory(slug)) return true;
+	return (await findCommunityStory(slug))?.state === 'published';
+}
+
 /**
  * A community story page by slug: `found` with its sanitized HTML and related reading,
  * `gone` once it was unpublished or withdrawn, `null` when there never was one.

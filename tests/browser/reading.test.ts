@@ -130,3 +130,40 @@ describe('screenshots', () => {
 		},
 	);
 });
+
+describe('reactions', () => {
+	const stories = pieces.filter((piece) => piece.path.startsWith('/stories/'));
+	const countOf = async (page: import('playwright-core').Page) =>
+		Number(/\d+/.exec((await page.locator('#reaction-count-helped').textContent()) ?? '')![0]);
+
+	it('work without JavaScript: the form posts and the story comes back with the new count', async () => {
+		const { context, page } = await openPage(browser(), { javaScriptEnabled: false });
+		await page.goto(stories[0]!.path);
+		const before = await countOf(page);
+		await page.getByRole('button', { name: 'This helped me' }).click();
+		await page.waitForURL(/_action=reactToStory/);
+		expect(await page.locator('h1').textContent()).toBe(stories[0]!.title);
+		expect(await countOf(page)).toBe(before + 1);
+		expect(await page.locator('[data-reaction-status]').textContent()).toMatch(/added/);
+		await context.close();
+	});
+
+	it('update in place with JavaScript, without leaving the page', async () => {
+		const { context, page } = await openPage(browser(), { javaScriptEnabled: true });
+		await page.goto(stories[1]!.path);
+		const before = await countOf(page);
+		await page.locator('#reactions-heading').scrollIntoViewIfNeeded();
+		await page.getByRole('button', { name: 'This helped me' }).click();
+		await expect.poll(() => page.locator('[data-reaction-status]').textContent()).toMatch(/added/);
+		expect(await countOf(page)).toBe(before + 1);
+		expect(page.url()).not.toContain('_action');
+		await page.getByRole('button', { name: 'This helped me' }).click();
+		await expect
+			.poll(() => page.locator('[data-reaction-status]').textContent())
+			.toMatch(/counts once/);
+		expect(await countOf(page)).toBe(before + 1);
+		await page.reload();
+		expect(await countOf(page)).toBe(before + 1);
+		await context.close();
+	});
+});

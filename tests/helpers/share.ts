@@ -1,6 +1,9 @@
 import { parse } from 'node-html-parser';
 import { inject } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../db/client.ts';
+import { submissions } from '../../db/schema.ts';
+import { createModerator, signIn } from './moderators.ts';
 import { postForm, siteUrl, type FormFields } from './http.ts';
 
 /** A story that passes every check, different on every call so none is taken for a repeat. */
@@ -39,4 +42,31 @@ export async function submitStory(fields: FormFields = validStory(), baseUrl = i
 /** A handle on a test server's database, to check what was (not) stored. */
 export function openServerDatabase(path = inject('databasePath')): Database {
 	return openDatabase(path);
+}
+
+/**
+ * Shares a story and has a moderator publish it, through the real forms; returns the
+ * published row and the writer's receipt code.
+ */
+export async function shareAndPublish(
+	database: Database,
+	fields: FormFields = {},
+	baseUrl = inject('baseUrl'),
+) {
+	const moderator = await createModerator({ databasePath: database.$client.name });
+	const { cookie } = await signIn(moderator.username, moderator.password, baseUrl);
+	const story = validStory(fields);
+	const { receiptCode } = await submitStory(story, baseUrl);
+	const shared = database
+		.select()
+		.from(submissions)
+		.where(eq(submissions.title, story.title as string))
+		.get()!;
+	await postForm(
+		`/moderate/${shared.id}?_action=decideStory`,
+		{ id: shared.id, version: String(shared.version), decision: 'publish' },
+		{ baseUrl, headers: { cookie: cookie! } },
+	);
+	const row = database.select().from(submissions).where(eq(submissions.id, shared.id)).get()!;
+	return { row, receiptCode: receiptCode! };
 }

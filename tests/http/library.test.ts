@@ -1,38 +1,18 @@
 import { XMLParser } from 'fast-xml-parser';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reports, submissions } from '../../db/schema.ts';
+import { reports } from '../../db/schema.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { get, postForm } from '../helpers/http.ts';
-import { createModerator, signIn } from '../helpers/moderators.ts';
 import { publishedLibrary } from '../helpers/library.ts';
-import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
 
 const database = openServerDatabase();
 afterAll(() => database.$client.close());
 
-/** Shares a story and has a moderator publish it, through the real forms. */
-async function shareAndPublish(fields: Record<string, string | string[]>) {
-	const moderator = await createModerator();
-	const { cookie } = await signIn(moderator.username, moderator.password);
-	const story = validStory(fields);
-	await submitStory(story);
-	const row = database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.title, story.title as string))
-		.get()!;
-	await postForm(
-		`/moderate/${row.id}?_action=decideStory`,
-		{ id: row.id, version: String(row.version), decision: 'publish' },
-		{ headers: { cookie: cookie! } },
-	);
-	return database.select().from(submissions).where(eq(submissions.id, row.id)).get()!;
-}
-
 let published: { slug: string; title: string; id: string };
 beforeAll(async () => {
-	const row = await shareAndPublish({ topics: ['gambling', 'community'] });
+	const { row } = await shareAndPublish(database, { topics: ['gambling', 'community'] });
 	published = { slug: row.slug!, title: row.title, id: row.id };
 });
 
@@ -74,7 +54,7 @@ describe('one library', () => {
 
 describe('milestones', () => {
 	it('filter /stories to writers at one point in recovery, curated and community alike', async () => {
-		const row = await shareAndPublish({ milestone: 'after-a-relapse' });
+		const { row } = await shareAndPublish(database, { milestone: 'after-a-relapse' });
 		expect(row.milestone).toBe('after-a-relapse');
 		const slug = row.slug!;
 		const { document } = await fetchDocument('/stories?milestone=after-a-relapse');

@@ -163,7 +163,7 @@ describe.each(pieces.map((piece) => [piece.path, piece] as const))('GET %s', (pa
 		expect(image.headers.get('content-type')).toBe('image/png');
 	});
 
-	it('ships only small inline enhancements: the quick exit and reader preferences', async () => {
+	it('ships only small inline enhancements: quick exit, reader preferences, reactions', async () => {
 		const { document } = await fetchDocument(path);
 		const scripts = document.querySelectorAll('script');
 		expect(scripts.every((script) => script.getAttribute('src') === undefined)).toBe(true);

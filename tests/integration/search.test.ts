@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submissions } from '../../db/schema.ts';
 import { decideSubmission, editSubmission } from '../../src/lib/server/moderation.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
+import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
 import {
 	rebuildSearchIndex,
@@ -85,6 +86,22 @@ async function publishCommunityStory(title: string, body: string) {
 	return { row: published, receiptCode, path: `/stories/${published.slug}` };
 }
 
+/** A moderator's edit of a published story's title and text. */
+const editPublishedStory = (row: { id: string; version: number }, title: string, body: string) =>
+	editSubmission(
+		row.id,
+		moderatorId,
+		row.version,
+		{
+			title,
+			body: `${body} ${'More words here. '.repeat(20)}`,
+			penName: null,
+			topics: ['family'],
+			contentWarnings: [],
+		},
+		temp.database,
+	);
+
 describe('searchPublished', () => {
 	it('ranks a title match above a body match', async () => {
 		expect(await paths('craving')).toEqual([
@@ -154,19 +171,7 @@ describe('the index stays in step with what readers can see', () => {
 			'Orchard walk',
 			'We walked through the orchard at dawn.',
 		);
-		await editSubmission(
-			row.id,
-			moderatorId,
-			row.version,
-			{
-				title: 'Morning walk',
-				body: `We walked by the river at dawn. ${'More words here. '.repeat(20)}`,
-				penName: null,
-				topics: ['family'],
-				contentWarnings: [],
-			},
-			temp.database,
-		);
+		await editPublishedStory(row, 'Morning walk', 'We walked by the river at dawn.');
 		expect(await paths('orchard')).toEqual([]);
 		expect(await paths('river')).toHaveLength(1);
 	});
@@ -178,10 +183,67 @@ describe('the index stays in step with what readers can see', () => {
 		expect(await paths('station')).toEqual([]);
 	});
 
-	it('is rebuilt from scratch with curated pieces and every published community story', async () => {
+	it('refreshes curated pieces at start and keeps every published community story', async () => {
 		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
+		await rebuildSearchIndex(CURATED.slice(1), temp.database);
+		expect(await paths('willow')).toEqual([path]);
+		expect(await paths('craving')).toEqual(['/stories/night-shift']);
+	});
+
+	it('puts back community stories an index lost (one created after they were published)', async () => {
+		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
+		temp.database.run(sql`DELETE FROM search_index WHERE kind = 'community'`);
 		await rebuildSearchIndex(CURATED, temp.database);
 		expect(await paths('willow')).toEqual([path]);
-		expect(await paths('craving')).toHaveLength(2);
+	});
+});
+
+describe("every server process's page cache follows the library", () => {
+	const generationOf = (path: string) => pageGenerationReader(temp.database)(path);
+
+	it('moves on publish, edit, unpublish, restore, report-hiding and withdrawal', async () => {
+		const elsewhere = '/topics/family';
+		let last = generationOf(elsewhere);
+		const expectMoved = () => {
+			const now = generationOf(elsewhere);
+			expect(now).toBeGreaterThan(last);
+			last = now;
+		};
+		const { row, receiptCode } = await publishCommunityStory('Lamp', 'The lamp in the window.');
+		expectMoved();
+		await editPublishedStory(row, 'Lamp light', 'The lamp in the window stayed on.');
+		expectMoved();
+		const version = () =>
+			temp.database.select().from(submissions).where(eq(submissions.id, row.id)).get()!.version;
+		await decideSubmission(
+			row.id,
+			moderatorId,
+			version(),
+			{ kind: 'unpublish', note: null },
+			temp.database,
+		);
+		expectMoved();
+		await decideSubmission(row.id, moderatorId, version(), { kind: 'restore' }, temp.database);
+		expectMoved();
+		for (const reader of ['a', 'b', 'c'])
+			await reportStory(row.slug!, 'spam', null, reader, temp.database, 3);
+		expectMoved();
+		await withdrawStory(receiptCode, temp.database);
+		expectMoved();
+	});
+
+	it('stays put when nothing readers see changes (a new story waiting for review)', async () => {
+		const before = generationOf('/stories');
+		await receiveStory(
+			{
+				title: 'Waiting',
+				body: `Not yet read by anyone. ${'Filler words. '.repeat(20)}`,
+				penName: null,
+				topics: ['family'],
+				contentWarnings: [],
+			},
+			temp.database,
+		);
+		expect(generationOf('/stories')).toBe(before);
 	});
 });

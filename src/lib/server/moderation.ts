@@ -12,7 +12,8 @@ import { groupFindings } from '../story-preview.ts';
 import { canTransition } from '../submission-status.ts';
 import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
 import { appendAuditEvent, textFingerprint } from './audit.ts';
-import { communitySearchDocument, indexForSearch, removeFromSearch } from './search.ts';
+import { putInLibrary, takeOutOfLibrary } from './library-changes.ts';
+import { communitySearchDocument } from './search.ts';
 import { draftColumns } from './submissions.ts';
 
 /** How long opening a waiting story reserves it for one moderator. */
@@ -365,11 +366,11 @@ export async function decideSubmission(
 					break;
 			}
 			transaction.update(submissions).set(changes).where(eq(submissions.id, id)).run();
-			// The search index changes in the same transaction as what readers can see.
+			// Search and page caches change in the same transaction as what readers can see.
 			const after = { ...submission, ...changes };
-			if (after.status === 'approved') indexForSearch(transaction, communitySearchDocument(after));
+			if (after.status === 'approved') putInLibrary(transaction, communitySearchDocument(after));
 			else if (submission.status === 'approved')
-				removeFromSearch(transaction, `/stories/${submission.slug}`);
+				takeOutOfLibrary(transaction, `/stories/${submission.slug}`);
 			appendAuditEvent(
 				transaction,
 				{
@@ -424,7 +425,7 @@ export async function editSubmission(
 				.where(eq(submissions.id, id))
 				.run();
 			if (submission.status === 'approved') {
-				indexForSearch(transaction, communitySearchDocument({ ...submission, ...draft }));
+				putInLibrary(transaction, communitySearchDocument({ ...submission, ...draft }));
 			}
 			appendAuditEvent(
 				transaction,

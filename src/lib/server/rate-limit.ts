@@ -18,6 +18,15 @@ const lookupsByAddress = new FixedWindowRateLimiter({
 	windowMs: HOUR,
 });
 
+// Reactions count once a day per reader and story anyway; this caps one address's sweep
+// across many stories.
+const reactionsByAddress = new FixedWindowRateLimiter({ limit: 120, windowMs: HOUR });
+
+/** Whether one more reaction may be sent from `clientAddress` (counted if so). */
+export function allowReaction(clientAddress: string): RateLimitDecision {
+	return reactionsByAddress.take(addressKey(clientAddress));
+}
+
 /** Whether one more story may be received from `clientAddress` (counted if so). */
 export function allowSubmission(clientAddress: string): RateLimitDecision {
 	const mine = submissionsByAddress.take(addressKey(clientAddress));

@@ -4,7 +4,7 @@ import { reports, submissions } from '../../../db/schema.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
 import { SUBMISSION_LIMITS } from './rate-limit.ts';
-import { removeFromSearch } from './search.ts';
+import { takeOutOfLibrary } from './library-changes.ts';
 
 export const REPORT_REASONS = {
 	'identifying-details': 'It contains details that could identify someone',
@@ -71,7 +71,7 @@ export async function reportStory(
 					.set({ status: 'unpublished', version: story.version + 1 })
 					.where(eq(submissions.id, story.id))
 					.run();
-				removeFromSearch(transaction, `/stories/${slug}`);
+				takeOutOfLibrary(transaction, `/stories/${slug}`);
 				appendAuditEvent(
 					transaction,
 					{

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, count, eq, isNotNull, sql } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { submissions } from '../../../db/schema.ts';
 import { markdownToPlainText } from '../plain-text.ts';
@@ -54,9 +54,10 @@ export function communitySearchDocument(row: {
 }
 
 /**
- * Rebuilds the whole index in one transaction: the curated pieces given (from the
- * content collections, which only the server process can read) and every published
- * community story from the database.
+ * Refreshes the curated part of the index (from the content collections, which only the
+ * server process can read; a new build may have changed them). Community stories are kept
+ * in step by every change in its own transaction, so they are rebuilt only when the index
+ * disagrees with what is published (an index created after stories were published).
  */
 export async function rebuildSearchIndex(
 	curated: readonly SearchDocument[],
@@ -64,9 +65,20 @@ export async function rebuildSearchIndex(
 ) {
 	database.transaction(
 		(transaction) => {
-			transaction.run(sql`DELETE FROM search_index`);
+			transaction.run(sql`DELETE FROM search_index WHERE kind <> 'community'`);
 			for (const document of curated) insertDocument(transaction, document);
-			const published = transaction
+			const isPublished = and(eq(submissions.status, 'approved'), isNotNull(submissions.slug));
+			const [{ published }] = transaction
+				.select({ published: count() })
+				.from(submissions)
+				.where(isPublished)
+				.all();
+			const [{ indexed }] = transaction.all<{ indexed: number }>(
+				sql`SELECT count(*) AS indexed FROM search_index WHERE kind = 'community'`,
+			);
+			if (indexed === published) return;
+			transaction.run(sql`DELETE FROM search_index WHERE kind = 'community'`);
+			const rows = transaction
 				.select({
 					slug: submissions.slug,
 					title: submissions.title,
@@ -74,9 +86,9 @@ export async function rebuildSearchIndex(
 					topics: submissions.topics,
 				})
 				.from(submissions)
-				.where(and(eq(submissions.status, 'approved'), isNotNull(submissions.slug)))
+				.where(isPublished)
 				.all();
-			for (const row of published) insertDocument(transaction, communitySearchDocument(row));
+			for (const row of rows) insertDocument(transaction, communitySearchDocument(row));
 		},
 		{ behavior: 'immediate' },
 	);

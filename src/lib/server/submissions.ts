@@ -14,7 +14,7 @@ import { canTransition, isEditableByWriter } from '../submission-status.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 import { getAppSecret } from './app-secrets.ts';
 import { appendAuditEvent, textFingerprint } from './audit.ts';
-import { removeFromSearch } from './search.ts';
+import { takeOutOfLibrary } from './library-changes.ts';
 
 /** Today in UTC as YYYY-MM-DD: the only time a submission records. */
 function utcDay(now = new Date()): string {
@@ -233,7 +233,7 @@ export async function withdrawStory(
 				.set({ note: null })
 				.where(eq(reports.submissionId, submission.id))
 				.run();
-			if (submission.slug) removeFromSearch(transaction, `/stories/${submission.slug}`);
+			if (submission.slug) takeOutOfLibrary(transaction, `/stories/${submission.slug}`);
 			appendAuditEvent(
 				transaction,
 				{ submissionId: submission.id, action: 'writer-withdrew' },

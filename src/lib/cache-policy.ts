@@ -1,0 +1,60 @@
+/**
+ * Who may keep a copy of a response, decided by path in one place: the middleware sets
+ * the header on rendered pages, the server's page cache follows the same rules.
+ *
+ * - `library`: the public reading pages. Our own page cache holds them until the library
+ *   changes; a CDN may hold them for seconds only, because a withdrawn story must vanish
+ *   quickly everywhere; browsers revalidate every time (cheap with the ETag).
+ * - `asset`: build output and public files; the adapter already marks hashed assets immutable.
+ * - `search`: like the library for a CDN, but not kept by our page cache (endless keys).
+ * - `private`: sharing, receipts and moderation: nobody keeps a copy.
+ */
+export type CacheRule = 'library' | 'asset' | 'search' | 'private';
+
+export const LIBRARY_CACHE_CONTROL = 'public, max-age=0, s-maxage=10, stale-while-revalidate=20';
+export const PRIVATE_CACHE_CONTROL = 'no-store';
+
+const PRIVATE_PREFIXES = ['/moderate', '/share', '/my-story', '/_actions', '/healthz'];
+const LIBRARY_PATHS = new Set([
+	'/',
+	'/stories',
+	'/topics',
+	'/strategies',
+	'/guidelines',
+	'/about',
+	'/rss.xml',
+	'/sitemap.xml',
+	'/robots.txt',
+]);
+const LIBRARY_PREFIXES = ['/stories/', '/topics/', '/strategies/'];
+const ASSET_PATHS = new Set(['/favicon.svg', '/share-card.png']);
+
+/** The query parameters reading pages understand; anything else is not worth a cache entry. */
+export const LIBRARY_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
+	'page',
+	'topic',
+	'kind',
+	'milestone',
+]);
+
+function startsWithSegment(pathname: string, prefix: string): boolean {
+	return (
+		pathname === prefix || pathname.startsWith(`${prefix}/`) || pathname.startsWith(`${prefix}?`)
+	);
+}
+
+export function cacheRuleFor(pathname: string): CacheRule {
+	if (PRIVATE_PREFIXES.some((prefix) => startsWithSegment(pathname, prefix))) return 'private';
+	if (pathname.startsWith('/_astro/') || ASSET_PATHS.has(pathname)) return 'asset';
+	if (pathname === '/search') return 'search';
+	if (LIBRARY_PATHS.has(pathname) || LIBRARY_PREFIXES.some((prefix) => pathname.startsWith(prefix)))
+		return 'library';
+	return 'private';
+}
+
+/** The Cache-Control a successful response under `rule` carries; `null`: leave it as it is. */
+export function cacheControlFor(rule: CacheRule): string | null {
+	if (rule === 'library' || rule === 'search') return LIBRARY_CACHE_CONTROL;
+	if (rule === 'private') return PRIVATE_CACHE_CONTROL;
+	return null;
+}

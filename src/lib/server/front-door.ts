@@ -1,0 +1,252 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import {
+	cacheControlFor,
+	cacheRuleFor,
+	LIBRARY_QUERY_PARAMETERS,
+	type CacheRule,
+} from '../cache-policy.ts';
+import { compress, isCompressible, preferredEncoding } from './http-encoding.ts';
+import { buildCachedPage, PageCache, type CachedPage } from './page-cache.ts';
+
+export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+export interface FrontDoorOptions {
+	/** The generation of the public library as it concerns `pathname` (page-generations.ts). */
+	readGeneration(pathname: string): number;
+	/** Requests carrying this cookie (a signed-in moderator) never touch the cache. */
+	sessionCookieName: string;
+	cache?: PageCache;
+}
+
+interface CapturedResponse {
+	status: number;
+	headers: OutgoingHttpHeaders;
+	body: Buffer;
+}
+
+function toBuffer(chunk: unknown, encoding: unknown): Buffer {
+	if (Buffer.isBuffer(chunk)) return chunk;
+	if (typeof chunk === 'string')
+		return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+	const view = chunk as ArrayBufferView;
+	return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/**
+ * Lets `handler` write its response into memory instead of the socket, so it can be
+ * compressed and kept. Resolves `null` if the response is abandoned (client gone, render
+ * failed mid-stream). The response object stays the real one: whatever the handler reads
+ * from it (request, socket, headers) behaves as usual.
+ */
+function captureResponse(response: ServerResponse): Promise<CapturedResponse | null> {
+	return new Promise((resolve) => {
+		const chunks: Buffer[] = [];
+		const restore = () => {
+			delete (response as Partial<ServerResponse>).writeHead;
+			delete (response as Partial<ServerResponse>).write;
+			delete (response as Partial<ServerResponse>).end;
+		};
+		response.once('close', () => {
+			restore();
+			resolve(null);
+		});
+		response.writeHead = ((status: number, ...rest: unknown[]) => {
+			response.statusCode = status;
+			const headers = rest.find((argument) => typeof argument === 'object' && argument !== null);
+			if (Array.isArray(headers)) {
+				for (const [name, value] of headers as [string, string][]) response.setHeader(name, value);
+			} else if (headers) {
+				for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
+					if (value !== undefined) response.setHeader(name, value);
+				}
+			}
+			return response;
+		}) as ServerResponse['writeHead'];
+		response.write = ((chunk: unknown, encoding?: unknown, callback?: () => void) => {
+			if (chunk != null) chunks.push(toBuffer(chunk, encoding));
+			const done = typeof encoding === 'function' ? encoding : callback;
+			if (done) process.nextTick(done as () => void);
+			return true;
+		}) as ServerResponse['write'];
+		response.end = ((chunk?: unknown, encoding?: unknown, callback?: () => void) => {
+			if (typeof chunk === 'function') [chunk, callback] = [undefined, chunk as () => void];
+			if (chunk != null) chunks.push(toBuffer(chunk, encoding));
+			const done = typeof encoding === 'function' ? encoding : callback;
+			restore();
+			resolve({
+				status: response.statusCode,
+				headers: response.getHeaders(),
+				body: Buffer.concat(chunks),
+			});
+			if (done) process.nextTick(done as () => void);
+			return response;
+		}) as ServerResponse['end'];
+	});
+}
+
+function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+	if (!ifNoneMatch) return false;
+	const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+	return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
+}
+
+function sendCachedPage(
+	request: IncomingMessage,
+	response: ServerResponse,
+	page: CachedPage,
+	status: 'hit' | 'miss',
+): void {
+	for (const [name, value] of Object.entries(page.headers)) {
+		if (value !== undefined) response.setHeader(name, value);
+	}
+	response.setHeader('ETag', page.etag);
+	response.setHeader('X-Page-Cache', status);
+	if (page.gzip) response.setHeader('Vary', 'Accept-Encoding');
+	if (etagMatches(request.headers['if-none-match'], page.etag)) {
+		response.removeHeader('Content-Type');
+		response.writeHead(304).end();
+		return;
+	}
+	const encoding = page.gzip ? preferredEncoding(request.headers['accept-encoding']) : 'identity';
+	const body = encoding === 'br' ? page.br! : encoding === 'gzip' ? page.gzip! : page.body;
+	if (encoding !== 'identity') response.setHeader('Content-Encoding', encoding);
+	response.setHeader('Content-Length', body.byteLength);
+	response.writeHead(200);
+	response.end(request.method === 'HEAD' ? undefined : body);
+}
+
+/** Sends a response the handler produced but the cache does not keep, compressed if worth it. */
+async function sendCaptured(
+	request: IncomingMessage,
+	response: ServerResponse,
+	captured: CapturedResponse,
+): Promise<void> {
+	let body = captured.body;
+	const contentType = String(captured.headers['content-type'] ?? '');
+	const noBody = request.method === 'HEAD' || captured.status === 204 || captured.status === 304;
+	if (
+		!noBody &&
+		!captured.headers['content-encoding'] &&
+		isCompressible(contentType, body.byteLength)
+	) {
+		const encoding = preferredEncoding(request.headers['accept-encoding']);
+		response.setHeader('Vary', 'Accept-Encoding');
+		if (encoding !== 'identity') {
+			body = await compress(body, encoding, 'once');
+			response.setHeader('Content-Encoding', encoding);
+		}
+	}
+	if (!noBody) response.setHeader('Content-Length', body.byteLength);
+	response.writeHead(captured.status);
+	response.end(noBody ? undefined : body);
+}
+
+/** The cache key of a request, or `null` when it must not be cached. */
+function cacheKeyOf(request: IncomingMessage, url: URL, rule: CacheRule, sessionCookie: string) {
+	if (request.method !== 'GET' && request.method !== 'HEAD') return null;
+	if (rule !== 'library' && rule !== 'asset') return null;
+	if (request.headers.cookie?.includes(`${sessionCookie}=`)) return null;
+	for (const name of url.searchParams.keys()) {
+		// Unknown parameters would let anyone fill the cache with copies of one page.
+		if (!LIBRARY_QUERY_PARAMETERS.has(name)) return null;
+	}
+	return request.url!;
+}
+
+/**
+ * The server's front door: answers public pages from memory while the library is
+ * unchanged, and hands everything else to Astro. Astro's request pipeline is what costs
+ * time; a cached page costs one indexed read (the generation) and a write to the socket.
+ * Every response leaves compressed when the client accepts it.
+ */
+export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions): NodeHandler {
+	const cache =
+		options.cache ?? new PageCache({ maxBytes: 64 * 1024 * 1024, maxAgeMs: 5 * 60_000 });
+	const rendering = new Map<string, Promise<CachedPage | null>>();
+
+	async function render(
+		request: IncomingMessage,
+		response: ServerResponse,
+		rule: CacheRule,
+		generation: number | null,
+	): Promise<CachedPage | null> {
+		// The cache answers conditional requests itself, from the whole page.
+		delete request.headers['if-none-match'];
+		delete request.headers['if-modified-since'];
+		const captured = captureResponse(response);
+		handler(request, response);
+		const result = await captured;
+		if (!result) return null;
+		const keep = request.method === 'GET' && result.status === 200 && !result.headers['set-cookie'];
+		if (!keep) {
+			await sendCaptured(request, response, result);
+			return null;
+		}
+		const cacheControl = cacheControlFor(rule);
+		if (cacheControl) result.headers['cache-control'] = cacheControl;
+		return buildCachedPage(result.headers, result.body, generation);
+	}
+
+	async function serveCacheable(
+		request: IncomingMessage,
+		response: ServerResponse,
+		key: string,
+		pathname: string,
+		rule: CacheRule,
+	): Promise<void> {
+		// Read before rendering: a change committed during the render makes the next request re-render.
+		let generation: number | null = null;
+		if (rule === 'library') {
+			try {
+				generation = options.readGeneration(pathname);
+			} catch (error) {
+				// Without the database we cannot know what is current: render, keep nothing.
+				console.error(`Page cache bypassed: ${(error as Error).message}`);
+				return passThrough(request, response);
+			}
+		}
+		const cached = cache.get(key, generation);
+		if (cached) return sendCachedPage(request, response, cached, 'hit');
+
+		const inFlight = rendering.get(key);
+		if (inFlight) {
+			const page = await inFlight;
+			if (page && page.generation === generation)
+				return sendCachedPage(request, response, page, 'hit');
+			return passThrough(request, response);
+		}
+		const ifNoneMatch = request.headers['if-none-match'];
+		const pending = render(request, response, rule, generation);
+		rendering.set(key, pending);
+		try {
+			const page = await pending;
+			if (!page) return;
+			cache.set(key, page);
+			request.headers['if-none-match'] = ifNoneMatch;
+			sendCachedPage(request, response, page, 'miss');
+		} finally {
+			rendering.delete(key);
+		}
+	}
+
+	async function passThrough(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const captured = captureResponse(response);
+		handler(request, response);
+		const result = await captured;
+		if (result) await sendCaptured(request, response, result);
+	}
+
+	return (request, response) => {
+		const url = new URL(request.url ?? '/', 'http://front.door');
+		const rule = cacheRuleFor(url.pathname);
+		const key = cacheKeyOf(request, url, rule, options.sessionCookieName);
+		const served = key
+			? serveCacheable(request, response, key, url.pathname, rule)
+			: passThrough(request, response);
+		served.catch((error: unknown) => {
+			console.error(`Serving a page failed: ${(error as Error).message}`);
+			if (!response.headersSent) response.writeHead(500).end('Internal server error');
+			else response.destroy();
+		});
+	};
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { compress, isCompressible } from './http-encoding.ts';
+
+/** A response kept by the page cache, with its compressed forms made once. */
+export interface CachedPage {
+	headers: OutgoingHttpHeaders;
+	body: Buffer;
+	gzip: Buffer | null;
+	br: Buffer | null;
+	etag: string;
+	/** The library generation it was rendered at; `null` for assets, which never go stale. */
+	generation: number | null;
+	storedAt: number;
+}
+
+/** Headers that describe one transfer, not the page; the cache sets its own. */
+const TRANSFER_HEADERS = [
+	'content-length',
+	'content-encoding',
+	'transfer-encoding',
+	'connection',
+	'keep-alive',
+	'date',
+	'etag',
+	'last-modified',
+	'vary',
+];
+
+export async function buildCachedPage(
+	headers: OutgoingHttpHeaders,
+	body: Buffer,
+	generation: number | null,
+	now = Date.now(),
+): Promise<CachedPage> {
+	const kept: OutgoingHttpHeaders = { ...headers };
+	for (const name of TRANSFER_HEADERS) delete kept[name];
+	const compressible = isCompressible(String(kept['content-type'] ?? ''), body.byteLength);
+	const [gzip, br] = compressible
+		? await Promise.all([compress(body, 'gzip', 'stored'), compress(body, 'br', 'stored')])
+		: [null, null];
+	const digest = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+	return { headers: kept, body, gzip, br, etag: `W/"${digest}"`, generation, storedAt: now };
+}
+
+function sizeOf(page: CachedPage): number {
+	return page.body.byteLength + (page.gzip?.byteLength ?? 0) + (page.br?.byteLength ?? 0);
+}
+
+/**
+ * Rendered pages by URL, least recently used first out once `maxBytes` is reached. A
+ * library page is served only while its generation is current and it is younger than
+ * `maxAgeMs` (a safety net: nothing should change a page without a new generation).
+ */
+export class PageCache {
+	readonly #pages = new Map<string, CachedPage>();
+	readonly #maxBytes: number;
+	readonly #maxAgeMs: number;
+	#bytes = 0;
+
+	constructor(options: { maxBytes: number; maxAgeMs: number }) {
+		this.#maxBytes = options.maxBytes;
+		this.#maxAgeMs = options.maxAgeMs;
+	}
+
+	get(key: string, generation: number | null, now = Date.now()): CachedPage | undefined {
+		const page = this.#pages.get(key);
+		if (!page) return undefined;
+		const stale =
+			page.generation !== generation ||
+			(page.generation !== null && now - page.storedAt > this.#maxAgeMs);
+		if (stale) {
+			this.delete(key);
+			return undefined;
+		}
+		// Map order is the recency order: move this page to the young end.
+		this.#pages.delete(key);
+		this.#pages.set(key, page);
+		return page;
+	}
+
+	set(key: string, page: CachedPage): void {
+		const size = sizeOf(page);
+		if (size > this.#maxBytes) return;
+		this.delete(key);
+		this.#pages.set(key, page);
+		this.#bytes += size;
+		for (const [oldestKey] of this.#pages) {
+			if (this.#bytes <= this.#maxBytes) break;
+			this.delete(oldestKey);
+		}
+	}
+
+	delete(key: string): void {
+		const page = this.#pages.get(key);
+		if (!page) return;
+		this.#pages.delete(key);
+		this.#bytes -= sizeOf(page);
+	}
+
+	get byteSize(): number {
+		return this.#bytes;
+	}
+
+	get size(): number {
+		return this.#pages.size;
+	}
+}

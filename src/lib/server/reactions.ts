@@ -1,0 +1,85 @@
+import { eq, sql } from 'drizzle-orm';
+import { getDatabase, type Database } from '../../../db/client.ts';
+import { reactionCounts } from '../../../db/schema.ts';
+import { markPagesChanged } from './page-generations.ts';
+
+/** What a reader can say about a story without an account, in the order shown. */
+export const REACTIONS = {
+	helped: 'This helped me',
+	strength: 'Sending strength',
+} as const;
+export type Reaction = keyof typeof REACTIONS;
+export type ReactionCounts = Record<Reaction, number>;
+
+/** The page whose cached copies show a story's counts. */
+export const storyPagePath = (slug: string) => `/stories/${slug}`;
+
+/**
+ * Which reader already sent which reaction to which story today, as daily-rotating address
+ * keys held in memory only: enough to count a reader once, nothing that names one, gone at
+ * midnight. The bound keeps a flood from exhausting memory; past it, nothing more counts today.
+ */
+const MAX_REMEMBERED_REACTIONS = 500_000;
+const reactedToday = new Set<string>();
+let reactionDay = '';
+
+function firstTimeToday(key: string, today: string): boolean {
+	if (today !== reactionDay) {
+		reactedToday.clear();
+		reactionDay = today;
+	}
+	if (reactedToday.has(key) || reactedToday.size >= MAX_REMEMBERED_REACTIONS) return false;
+	reactedToday.add(key);
+	return true;
+}
+
+export function readReactionCounts(
+	slug: string,
+	database: Database = getDatabase(),
+): ReactionCounts {
+	const counts: ReactionCounts = { helped: 0, strength: 0 };
+	const rows = database
+		.select({ reaction: reactionCounts.reaction, count: reactionCounts.count })
+		.from(reactionCounts)
+		.where(eq(reactionCounts.storySlug, slug))
+		.all();
+	for (const row of rows) {
+		if (Object.hasOwn(counts, row.reaction)) counts[row.reaction as Reaction] = row.count;
+	}
+	return counts;
+}
+
+/**
+ * Counts a reader's reaction to a published story (the caller checks that it is one):
+ * once per reaction, story and reader a day. Only the total is stored; the story's cached
+ * pages are marked stale in the same transaction, in every server process.
+ */
+export function addReaction(
+	slug: string,
+	reaction: Reaction,
+	readerKey: string,
+	database: Database = getDatabase(),
+	now = new Date(),
+): { counted: boolean; counts: ReactionCounts } {
+	const counted = firstTimeToday(
+		`${readerKey} ${slug} ${reaction}`,
+		now.toISOString().slice(0, 10),
+	);
+	if (counted) {
+		database.transaction(
+			(transaction) => {
+				transaction
+					.insert(reactionCounts)
+					.values({ storySlug: slug, reaction, count: 1 })
+					.onConflictDoUpdate({
+						target: [reactionCounts.storySlug, reactionCounts.reaction],
+						set: { count: sql`${reactionCounts.count} + 1` },
+					})
+					.run();
+				markPagesChanged(transaction, storyPagePath(slug));
+			},
+			{ behavior: 'immediate' },
+		);
+	}
+	return { counted, counts: readReactionCounts(slug, database) };
+}

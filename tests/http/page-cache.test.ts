@@ -1,0 +1,154 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { get, postForm, siteUrl } from '../helpers/http.ts';
+import { publishedSourcePieces } from '../helpers/library.ts';
+import { rawGet } from '../helpers/raw-http.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { RELAXED_LIMITS } from '../helpers/server-setup.ts';
+import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
+
+const database = openServerDatabase();
+afterAll(() => database.$client.close());
+
+const curatedStory = publishedSourcePieces().find((piece) =>
+	piece.path.startsWith('/stories/'),
+)!.path;
+
+describe('public pages', () => {
+	it('come back from the page cache with an ETag, and as 304 when the browser has them', async () => {
+		await get('/stories');
+		const repeat = await rawGet(siteUrl('/stories'));
+		expect(repeat.headers['x-page-cache']).toBe('hit');
+		const etag = repeat.headers.etag as string;
+		expect(etag).toMatch(/^W\/".+"$/);
+
+		const revalidated = await rawGet(siteUrl('/stories'), { 'if-none-match': etag });
+		expect(revalidated.status).toBe(304);
+		expect(revalidated.body.byteLength).toBe(0);
+		expect(revalidated.headers.etag).toBe(etag);
+	});
+
+	it.each(['/', '/stories', curatedStory, '/strategies', '/about', '/rss.xml'])(
+		'%s is sent compressed (br or gzip) to browsers that accept it, and whole to others',
+		async (path) => {
+			const plain = await rawGet(siteUrl(path));
+			expect(plain.headers['content-encoding']).toBeUndefined();
+			const brotli = await rawGet(siteUrl(path), { 'accept-encoding': 'gzip, deflate, br' });
+			expect(brotli.headers['content-encoding']).toBe('br');
+			expect(brotliDecompressSync(brotli.body).equals(plain.body)).toBe(true);
+			expect(brotli.body.byteLength).toBeLessThan(plain.body.byteLength / 2);
+			const gzip = await rawGet(siteUrl(path), { 'accept-encoding': 'gzip' });
+			expect(gzip.headers['content-encoding']).toBe('gzip');
+			expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+			expect(gzip.headers.vary).toBe('Accept-Encoding');
+		},
+	);
+
+	it('compresses pages that are never cached too', async () => {
+		const share = await rawGet(siteUrl('/share'), { 'accept-encoding': 'gzip' });
+		expect(share.headers['content-encoding']).toBe('gzip');
+		expect(gunzipSync(share.body).toString()).toContain('<form');
+		expect(share.headers['x-page-cache']).toBeUndefined();
+	});
+
+	it.each([
+		'/',
+		'/stories',
+		curatedStory,
+		'/topics',
+		'/strategies',
+		'/about',
+		'/rss.xml',
+		'/sitemap.xml',
+	])('%s may be held by a CDN for seconds, and is revalidated by browsers', async (path) => {
+		const cacheControl = (await get(path)).headers.get('cache-control')!;
+		expect(cacheControl).toMatch(/\bpublic\b/);
+		expect(cacheControl).toMatch(/\bmax-age=0\b/);
+		expect(Number(/s-maxage=(\d+)/.exec(cacheControl)?.[1])).toBeGreaterThan(0);
+		expect(Number(/s-maxage=(\d+)/.exec(cacheControl)?.[1])).toBeLessThanOrEqual(60);
+		expect(cacheControl).toMatch(/stale-while-revalidate=\d+/);
+	});
+
+	it.each(['/share', '/my-story', '/moderate/login', '/moderate'])(
+		'%s is never stored',
+		async (path) => {
+			const response = await get(path);
+			expect(response.headers.get('cache-control')).toBe('no-store');
+			expect(response.headers.get('x-page-cache')).toBeNull();
+		},
+	);
+
+	it('ignores query parameters no page reads, instead of caching a copy for each', async () => {
+		await get('/stories?utm=1');
+		expect((await get('/stories?utm=1')).headers.get('x-page-cache')).toBeNull();
+		await get('/stories?page=1');
+		expect((await get('/stories?page=1')).headers.get('x-page-cache')).toBe('hit');
+	});
+});
+
+/** Every public page a published story shows up on. */
+const listingPages = (topic: string) => [
+	'/',
+	'/stories',
+	'/stories?kind=community',
+	`/topics/${topic}`,
+	'/rss.xml',
+	'/sitemap.xml',
+];
+
+describe('a withdrawn story', () => {
+	it('vanishes from every cached page at once, and its address answers 410', async () => {
+		const { row, receiptCode } = await shareAndPublish(database, { topics: ['gambling'] });
+		const story = `/stories/${row.slug}`;
+		for (const path of [...listingPages('gambling'), story]) {
+			await get(path);
+			const cached = await get(path);
+			expect(cached.headers.get('x-page-cache'), path).toBe('hit');
+			expect(await cached.text(), path).toContain(story);
+		}
+		const withdrawn = await postForm('/my-story?_action=withdrawMyStory', {
+			code: receiptCode,
+			intent: 'withdraw',
+		});
+		expect(withdrawn.status).toBe(200);
+		for (const path of listingPages('gambling')) {
+			expect(await (await get(path)).text(), path).not.toContain(story);
+		}
+		expect((await get(story)).status).toBe(410);
+	});
+});
+
+describe('two server processes on one database', () => {
+	let second: RunningServer;
+	beforeAll(async () => {
+		second = await startServer({ databasePath: inject('databasePath'), env: RELAXED_LIMITS });
+	});
+	afterAll(() => second?.stop());
+
+	const getFrom = (baseUrl: string, path: string) => fetch(new URL(path, baseUrl));
+
+	it('see a story withdrawn through the other one at once', async () => {
+		const { row, receiptCode } = await shareAndPublish(database, { topics: ['gambling'] });
+		const story = `/stories/${row.slug}`;
+		for (const path of [...listingPages('gambling'), story]) {
+			await getFrom(second.baseUrl, path);
+			expect(await (await getFrom(second.baseUrl, path)).text(), path).toContain(story);
+		}
+		// Withdrawn through the first process; the second had every page cached.
+		await postForm('/my-story?_action=withdrawMyStory', { code: receiptCode, intent: 'withdraw' });
+		for (const path of listingPages('gambling')) {
+			expect(await (await getFrom(second.baseUrl, path)).text(), path).not.toContain(story);
+		}
+		expect((await getFrom(second.baseUrl, story)).status).toBe(410);
+	});
+
+	it('see reactions sent through the other one', async () => {
+		const { row } = await shareAndPublish(database);
+		const story = `/stories/${row.slug}`;
+		await getFrom(second.baseUrl, story);
+		expect(await (await getFrom(second.baseUrl, story)).text()).toContain('0 people');
+		await postForm(`${story}?_action=reactToStory`, { slug: row.slug!, reaction: 'helped' });
+		const html = await (await getFrom(second.baseUrl, story)).text();
+		expect(html).toMatch(/id="reaction-count-helped"[^>]*>\s*1 person/);
+	});
+});

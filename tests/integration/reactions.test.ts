@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reactionCounts } from '../../db/schema.ts';
+import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
+import { addReaction, readReactionCounts } from '../../src/lib/server/reactions.ts';
+import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+
+let temp: TempDatabase;
+beforeEach(() => {
+	temp = createTempDatabase();
+});
+afterEach(() => temp.remove());
+
+// Each test uses its own story slugs: the set of today's reactions lives in the process.
+const uniqueSlug = () => `shared-${Math.random().toString(36).slice(2, 10)}`;
+const react = (slug: string, reaction: 'helped' | 'strength', reader: string, now?: Date) =>
+	addReaction(slug, reaction, reader, temp.database, now);
+
+describe('addReaction', () => {
+	it('counts each reader once per story, reaction and day, however often they press', () => {
+		const slug = uniqueSlug();
+		expect(react(slug, 'helped', 'reader-a')).toEqual({
+			counted: true,
+			counts: { helped: 1, strength: 0 },
+		});
+		expect(react(slug, 'helped', 'reader-a')).toEqual({
+			counted: false,
+			counts: { helped: 1, strength: 0 },
+		});
+		react(slug, 'strength', 'reader-a');
+		react(slug, 'helped', 'reader-b');
+		for (let press = 0; press < 20; press++) react(slug, 'helped', 'reader-c');
+		expect(readReactionCounts(slug, temp.database)).toEqual({ helped: 3, strength: 1 });
+	});
+
+	it('counts the same reader again the next day', () => {
+		const slug = uniqueSlug();
+		react(slug, 'helped', 'reader-a', new Date('2031-03-01T23:59:00Z'));
+		react(slug, 'helped', 'reader-a', new Date('2031-03-02T00:01:00Z'));
+		expect(readReactionCounts(slug, temp.database).helped).toBe(2);
+	});
+
+	it('keeps one story’s counts apart from another’s', () => {
+		const [first, second] = [uniqueSlug(), uniqueSlug()];
+		react(first, 'helped', 'reader-a');
+		react(second, 'strength', 'reader-a');
+		expect(readReactionCounts(first, temp.database)).toEqual({ helped: 1, strength: 0 });
+		expect(readReactionCounts(second, temp.database)).toEqual({ helped: 0, strength: 1 });
+	});
+
+	it('stores only totals: no reader, no time', () => {
+		const slug = uniqueSlug();
+		react(slug, 'helped', 'reader-a');
+		react(slug, 'helped', 'reader-b');
+		expect(temp.database.select().from(reactionCounts).all()).toEqual([
+			{ storySlug: slug, reaction: 'helped', count: 2 },
+		]);
+	});
+
+	it("moves that story page's generation only, so other cached pages stay", () => {
+		const slug = uniqueSlug();
+		const generationOf = pageGenerationReader(temp.database);
+		const [story, list] = [generationOf(`/stories/${slug}`), generationOf('/stories')];
+		react(slug, 'helped', 'reader-a');
+		expect(generationOf(`/stories/${slug}`)).toBeGreaterThan(story);
+		expect(generationOf('/stories')).toBe(list);
+		const afterFirst = generationOf(`/stories/${slug}`);
+		react(slug, 'helped', 'reader-a');
+		expect(generationOf(`/stories/${slug}`)).toBe(afterFirst);
+	});
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { cacheControlFor, cacheRuleFor } from '../../src/lib/cache-policy.ts';
+
+describe('cacheRuleFor', () => {
+	it.each([
+		'/',
+		'/stories',
+		'/stories/shared-abcdefgh',
+		'/topics/alcohol',
+		'/strategies/riding-out-a-craving',
+		'/rss.xml',
+		'/sitemap.xml',
+		'/about',
+	])('lets everyone keep %s briefly (library)', (path) => {
+		expect(cacheRuleFor(path)).toBe('library');
+	});
+
+	it.each([
+		'/share',
+		'/my-story',
+		'/moderate',
+		'/moderate/login',
+		'/moderate/abc',
+		'/healthz',
+		'/_actions/shareStory',
+		'/something-new',
+	])('lets nobody keep %s', (path) => {
+		expect(cacheRuleFor(path)).toBe('private');
+		expect(cacheControlFor(cacheRuleFor(path))).toBe('no-store');
+	});
+
+	it('does not mistake a look-alike path for a private one, nor the reverse', () => {
+		expect(cacheRuleFor('/sharer')).toBe('private');
+		expect(cacheRuleFor('/moderated-stories')).toBe('private');
+		expect(cacheRuleFor('/stories-old')).toBe('private');
+	});
+
+	it('leaves build assets to their own (immutable) headers, and search out of the page cache', () => {
+		expect(cacheRuleFor('/_astro/index.abc123.css')).toBe('asset');
+		expect(cacheControlFor('asset')).toBeNull();
+		expect(cacheRuleFor('/search')).toBe('search');
+		expect(cacheControlFor('search')).toMatch(/s-maxage/);
+	});
+});
