@@ -145,13 +145,15 @@ export async function findStoriesPage(
 	return { topic, kind, milestone, stories: pageOfStories, topicsInUse };
 }
 
-/** Stories and strategies on one topic. */
-export async function findTopicPieces(topic: TopicSlug) {
+/**
+ * One page of the stories on a topic, and its strategies (few, all on every page); `null`
+ * when the page is past the end.
+ */
+export async function findTopicPieces(topic: TopicSlug, page: number) {
 	const hasTopic = (piece: LibraryPiece) => piece.topics.includes(topic);
-	return {
-		stories: (await getAllStories()).filter(hasTopic),
-		strategies: (await getStrategies()).filter(hasTopic),
-	};
+	const stories = paginate((await getAllStories()).filter(hasTopic), page, STORIES_PER_PAGE);
+	if (!stories) return null;
+	return { stories, strategies: (await getStrategies()).filter(hasTopic) };
 }
 
 /** How many published pieces carry each topic. */

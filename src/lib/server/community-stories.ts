@@ -2,6 +2,7 @@ import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
 import { submissions } from '../../../db/schema.ts';
 import { readingMinutes } from '../reading-time.ts';
+import { readLibraryGeneration } from './page-generations.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 
 export const COMMUNITY_BYLINE_FALLBACK = 'Anonymous';
@@ -33,7 +34,12 @@ function summaryOf(body: string): string {
 	return `${plain.slice(0, 199).replace(/\s+\S*$/, '')}…`;
 }
 
-function toPiece(row: typeof submissions.$inferSelect): CommunityPiece {
+type ListedRow = Pick<
+	typeof submissions.$inferSelect,
+	'slug' | 'title' | 'body' | 'penName' | 'publishedAt' | 'topics' | 'contentWarnings' | 'milestone'
+>;
+
+function toPiece(row: ListedRow): CommunityPiece {
 	return {
 		collection: 'stories',
 		slug: row.slug!,
@@ -51,26 +57,44 @@ function toPiece(row: typeof submissions.$inferSelect): CommunityPiece {
 	};
 }
 
-/** Every published community story, newest first. */
+const listed = new WeakMap<Database, { generation: number; pieces: CommunityPiece[] }>();
+
+/**
+ * Every published community story, newest first. Kept per process until the library
+ * changes (its generation moves): every list page reads it, and building it means reading
+ * every published text.
+ */
 export async function listCommunityStories(
 	database: Database = getDatabase(),
 ): Promise<CommunityPiece[]> {
-	return (
-		database
-			.select()
-			.from(submissions)
-			// Publishing always sets both; the check keeps a damaged row from breaking every list.
-			.where(
-				and(
-					eq(submissions.status, 'approved'),
-					isNotNull(submissions.slug),
-					isNotNull(submissions.publishedAt),
-				),
-			)
-			.orderBy(desc(submissions.publishedAt))
-			.all()
-			.map(toPiece)
-	);
+	const generation = readLibraryGeneration(database);
+	const known = listed.get(database);
+	if (known?.generation === generation) return known.pieces;
+	const pieces = database
+		.select({
+			slug: submissions.slug,
+			title: submissions.title,
+			body: submissions.body,
+			penName: submissions.penName,
+			publishedAt: submissions.publishedAt,
+			topics: submissions.topics,
+			contentWarnings: submissions.contentWarnings,
+			milestone: submissions.milestone,
+		})
+		.from(submissions)
+		// Publishing always sets both; the check keeps a damaged row from breaking every list.
+		.where(
+			and(
+				eq(submissions.status, 'approved'),
+				isNotNull(submissions.slug),
+				isNotNull(submissions.publishedAt),
+			),
+		)
+		.orderBy(desc(submissions.publishedAt))
+		.all()
+		.map(toPiece);
+	listed.set(database, { generation, pieces });
+	return pieces;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { pageGenerations } from '../../../db/schema.ts';
 
@@ -31,4 +31,14 @@ export function pageGenerationReader(database: Database = getDatabase()) {
 		.where(inArray(pageGenerations.scope, [WHOLE_LIBRARY, sql.placeholder('path')]))
 		.prepare();
 	return (path: string): number => statement.get({ path })!.generation;
+}
+
+/** The library's own generation: moves with every publish, edit, unpublish and withdrawal. */
+export function readLibraryGeneration(database: Database = getDatabase()): number {
+	const row = database
+		.select({ generation: pageGenerations.generation })
+		.from(pageGenerations)
+		.where(eq(pageGenerations.scope, WHOLE_LIBRARY))
+		.get();
+	return row?.generation ?? 0;
 }
