@@ -66,6 +66,8 @@ export const submissions = sqliteTable(
 		),
 		index('submissions_status_published_idx').on(table.status, table.publishedAt),
 		index('submissions_content_hash_idx').on(table.contentHash, table.createdDay),
+		// Newest first for the near-duplicate check, without sorting every submission.
+		index('submissions_created_day_idx').on(table.createdDay),
 	],
 );
 
@@ -160,7 +162,11 @@ export const reports = sqliteTable(
 		resolvedBy: text('resolved_by').references(() => moderators.id),
 		resolution: text('resolution'),
 	},
-	(table) => [index('reports_submission_idx').on(table.submissionId)],
+	(table) => [
+		index('reports_submission_idx').on(table.submissionId),
+		// The Reported tab starts from the open reports.
+		index('reports_unresolved_idx').on(table.resolvedAt, table.submissionId),
+	],
 );
 
 /**
