@@ -36,6 +36,19 @@ export default getViteConfig({
 					hookTimeout: 60_000,
 				},
 			},
+			{
+				extends: true,
+				test: {
+					name: 'faults',
+					include: ['tests/faults/**/*.test.ts'],
+					// Builds once if needed; every test then starts (and kills) servers of its own.
+					globalSetup: ['tests/faults/build-setup.ts'],
+					// Load tests measure the machine: two at once would starve each other.
+					fileParallelism: false,
+					testTimeout: 120_000,
+					hookTimeout: 60_000,
+				},
+			},
 		],
 	},
 });

@@ -7,10 +7,7 @@ import Sqlite from 'better-sqlite3';
 const ALL_PAGES = 0x7fffffff;
 
 export type BackupProblem =
-	| 'source-missing'
-	| 'destination-exists'
-	| 'destination-is-source'
-	| 'destination-unwritable';
+	'source-missing' | 'destination-exists' | 'destination-is-source' | 'destination-unwritable';
 
 /** A backup refused for a reason the operator can fix; `problem` says which. */
 export class BackupError extends Error {
@@ -87,7 +84,10 @@ export async function backupDatabase(
 		);
 	}
 
-	const partial = join(folder, `.${basename(destination)}.${randomBytes(6).toString('hex')}.partial`);
+	const partial = join(
+		folder,
+		`.${basename(destination)}.${randomBytes(6).toString('hex')}.partial`,
+	);
 	// Read and write like the server (SQLite falls back to reading on a read-only disk), so that
 	// when no server runs, closing folds the write-ahead log back and leaves no side files.
 	const live = new Sqlite(source, { fileMustExist: true });
@@ -122,7 +122,10 @@ export async function backupDatabase(
 			} catch (error) {
 				const code = (error as NodeJS.ErrnoException).code;
 				if (code === 'EEXIST' || existsSync(destination)) {
-					throw new BackupError('destination-exists', `${destination} appeared meanwhile; kept it.`);
+					throw new BackupError(
+						'destination-exists',
+						`${destination} appeared meanwhile; kept it.`,
+					);
 				}
 				// A file system without hard links: a rename, after that last look.
 				renameSync(partial, destination);

@@ -54,4 +54,22 @@ const securityHeaders = defineMiddleware(async (context, next) => {
 	return response;
 });
 
-export const onRequest = sequence(securityHeaders, moderatorSession);
+/** The body types our forms send; every action accepts forms only. */
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * Refuses an action call whose body is not a form (415) before Astro parses it: a body
+ * labelled JSON that is not would otherwise end in a 500, and JSON posts skip the origin check.
+ */
+const formsOnlyForActions = defineMiddleware((context, next) => {
+	const { request, url } = context;
+	const isAction = url.searchParams.has('_action') || url.pathname.startsWith('/_actions/');
+	if (request.method !== 'POST' || !isAction) return next();
+	if (FORM_TYPES.test(request.headers.get('content-type') ?? '')) return next();
+	return new Response('Please send this form from the page it belongs to.', {
+		status: 415,
+		headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+	});
+});
+
+export const onRequest = sequence(securityHeaders, formsOnlyForActions, moderatorSession);

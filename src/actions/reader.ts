@@ -6,6 +6,7 @@ import { REPORT_REASONS, reportStory, type ReportReason } from '../lib/server/re
 import { isPublishedStory } from '../lib/library';
 import { allowReaction } from '../lib/server/rate-limit';
 import { addReaction, REACTIONS, type Reaction } from '../lib/server/reactions';
+import { CHANGE_NOT_SAVED, unlessStorageFails } from './storage';
 
 const REASONS = Object.keys(REPORT_REASONS) as [ReportReason, ...ReportReason[]];
 const REACTION_KINDS = Object.keys(REACTIONS) as [Reaction, ...Reaction[]];
@@ -29,7 +30,10 @@ export const readerActions = {
 			if (!(await isPublishedStory(slug))) {
 				throw new ActionError({ code: 'NOT_FOUND', message: 'That story is no longer published.' });
 			}
-			return addReaction(slug, reaction, addressKey(context.clientAddress));
+			return unlessStorageFails(
+				() => addReaction(slug, reaction, addressKey(context.clientAddress)),
+				CHANGE_NOT_SAVED,
+			);
 		},
 	}),
 	/** "Report this story": reaches the moderators' Reported tab. */
@@ -60,7 +64,10 @@ export const readerActions = {
 					message: 'Too many reports from here; please try again later.',
 				});
 			}
-			const result = await reportStory(slug, reason, note, addressKey(context.clientAddress));
+			const result = await unlessStorageFails(
+				() => reportStory(slug, reason, note, addressKey(context.clientAddress)),
+				CHANGE_NOT_SAVED,
+			);
 			if (result.outcome === 'not-found') {
 				throw new ActionError({ code: 'NOT_FOUND', message: 'That story is no longer published.' });
 			}

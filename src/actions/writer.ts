@@ -3,6 +3,7 @@ import { z } from 'astro/zod';
 import { generateReceiptCode } from '../lib/receipt-codes';
 import { storyDraftFields, type StoryDraft } from '../lib/story-draft';
 import { previewStory } from '../lib/story-preview';
+import { CHANGE_NOT_SAVED, unlessStorageFails } from './storage';
 import { checkFormToken } from '../lib/server/form-token';
 import { allowReceiptLookup, allowSubmission, SUBMISSION_LIMITS } from '../lib/server/rate-limit';
 import {
@@ -29,6 +30,8 @@ function refuseWhenLimited(decision: { allowed: boolean; retryAt: Date }, what: 
 	});
 }
 
+const STORY_NOT_SAVED =
+	'We could not save your story just now: the site cannot store anything at the moment. This is a problem on our side, not with your story. Your text is still here; please keep a copy and try again in a few minutes.';
 const receiptCodeField = z
 	.string({ error: 'Please enter your receipt code.' })
 	.trim()
@@ -70,7 +73,7 @@ export const writerActions = {
 				allowSubmission(context.clientAddress),
 				'We are receiving a lot of stories right now.',
 			);
-			const { receiptCode } = await receiveStory(draft);
+			const { receiptCode } = await unlessStorageFails(() => receiveStory(draft), STORY_NOT_SAVED);
 			return { stage: 'received' as const, receiptCode };
 		},
 	}),
@@ -110,7 +113,10 @@ export const writerActions = {
 			if (input.intent === 'preview') {
 				return { stage: 'preview' as const, code: input.code, story, preview: previewStory(draft) };
 			}
-			const outcome = await reviseStory(input.code, draft);
+			const outcome = await unlessStorageFails(
+				() => reviseStory(input.code, draft),
+				CHANGE_NOT_SAVED,
+			);
 			if (outcome !== 'done') {
 				throw new ActionError({ code: 'CONFLICT', message: 'This story can no longer be edited.' });
 			}
@@ -134,7 +140,7 @@ export const writerActions = {
 			const story = await findStoryByReceipt(code);
 			if (!story) throw new ActionError({ code: 'NOT_FOUND', message: RECEIPT_NOT_FOUND });
 			if (intent === 'confirm') return { stage: 'confirm' as const, code, story };
-			if ((await withdrawStory(code)) !== 'done') {
+			if ((await unlessStorageFails(() => withdrawStory(code), CHANGE_NOT_SAVED)) !== 'done') {
 				throw new ActionError({ code: 'CONFLICT', message: 'This story cannot be withdrawn.' });
 			}
 			return { stage: 'withdrawn' as const, code, story: (await findStoryByReceipt(code))! };

@@ -8,9 +8,17 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export interface RunningServer {
 	baseUrl: string;
 	databasePath: string;
+	/** The server's process id, e.g. to limit its resources with `prlimit`. */
+	pid: number;
 	/** Everything the server printed so far (stdout and stderr). */
 	output(): string;
+	/** Asks the server to shut down (SIGTERM) and waits until it has. */
 	stop(): Promise<void>;
+	/**
+	 * Kills the server at once (SIGKILL), as a crash or a power cut would, and waits until it
+	 * is gone. A database passed in as `databasePath` stays, to start another server on it.
+	 */
+	kill(): Promise<void>;
 }
 
 /**
@@ -52,14 +60,17 @@ export async function startServer(
 	});
 
 	const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+	const end = async (signal: NodeJS.Signals) => {
+		if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+		await exited;
+		if (folder) rmSync(folder, { recursive: true, force: true });
+	};
 	return {
 		baseUrl,
 		databasePath,
+		pid: child.pid!,
 		output: () => output,
-		async stop() {
-			child.kill('SIGTERM');
-			await exited;
-			if (folder) rmSync(folder, { recursive: true, force: true });
-		},
+		stop: () => end('SIGTERM'),
+		kill: () => end('SIGKILL'),
 	};
 }

@@ -11,9 +11,21 @@ import { appendAuditEvent } from './audit.ts';
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;
 const RECOVERY_CODE_COUNT = 8;
+const KEY_BYTES = 20;
+
+/** A key as the enrolment form posts it back (base64), or `null` if it is not one we made. */
+export function parseTotpKey(keyBase64: string): Uint8Array | null {
+	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) return null;
+	try {
+		const key = decodeBase64(keyBase64);
+		return key.byteLength === KEY_BYTES ? key : null;
+	} catch {
+		return null;
+	}
+}
 
 /** A fresh TOTP key and what an authenticator app needs to add it: a QR code and the text key. */
-export function createTotpEnrolment(username: string, key = randomBytes(20)) {
+export function createTotpEnrolment(username: string, key: Uint8Array = randomBytes(KEY_BYTES)) {
 	const uri = createTOTPKeyURI(SITE_NAME, username, key, PERIOD_SECONDS, DIGITS);
 	return {
 		key: encodeBase64(key),
@@ -29,14 +41,9 @@ export function createTotpEnrolment(username: string, key = randomBytes(20)) {
 /** True when `code` is the current (or the previous) 6-digit code for the key. */
 export function verifyTotpCode(keyBase64: string, code: string): boolean {
 	const digits = code.replace(/\s/g, '');
-	if (!/^\d{6}$/.test(digits)) return false;
-	return verifyTOTPWithGracePeriod(
-		decodeBase64(keyBase64),
-		PERIOD_SECONDS,
-		DIGITS,
-		digits,
-		PERIOD_SECONDS,
-	);
+	const key = parseTotpKey(keyBase64);
+	if (!key || !/^\d{6}$/.test(digits)) return false;
+	return verifyTOTPWithGracePeriod(key, PERIOD_SECONDS, DIGITS, digits, PERIOD_SECONDS);
 }
 
 function hashRecoveryCode(code: string): string {
