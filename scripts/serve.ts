@@ -47,15 +47,12 @@ const { handler } = (await import(entry)) as {
 const frontDoor = createFrontDoor(handler, {
 	readGeneration: pageGenerationReader(database),
 	sessionCookieName: SESSION_COOKIE_NAME,
+	// Pages replace the policy with their own; static files keep the strict one.
+	defaultHeaders: { ...SECURITY_HEADERS, 'Content-Security-Policy': FALLBACK_CSP },
 });
 
 // Deliberately no request logging: addresses and user agents must never reach a log.
-const server = createServer((request, response) => {
-	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-	// Pages replace this with their own policy; static files keep the strict one.
-	response.setHeader('Content-Security-Policy', FALLBACK_CSP);
-	frontDoor(request, response);
-});
+const server = createServer(frontDoor);
 
 server.listen(port, host, () => {
 	const address = server.address();

@@ -6,7 +6,8 @@
  *   changes; a CDN may hold them for seconds only, because a withdrawn story must vanish
  *   quickly everywhere; browsers revalidate every time (cheap with the ETag).
  * - `asset`: build output and public files; the adapter already marks hashed assets immutable.
- * - `search`: like the library for a CDN, but not kept by our page cache (endless keys).
+ * - `search`: like the library, in a cache of its own (endless distinct queries must not
+ *   push the reading pages out).
  * - `private`: sharing, receipts and moderation: nobody keeps a copy.
  */
 export type CacheRule = 'library' | 'asset' | 'search' | 'private';
@@ -29,13 +30,13 @@ const LIBRARY_PATHS = new Set([
 const LIBRARY_PREFIXES = ['/stories/', '/topics/', '/strategies/'];
 const ASSET_PATHS = new Set(['/favicon.svg', '/share-card.png']);
 
-/** The query parameters reading pages understand; anything else is not worth a cache entry. */
-export const LIBRARY_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
-	'page',
-	'topic',
-	'kind',
-	'milestone',
-]);
+/** The query parameters each kind of page understands; anything else is not worth a cache entry. */
+export const QUERY_PARAMETERS: Record<CacheRule, ReadonlySet<string>> = {
+	library: new Set(['page', 'topic', 'kind', 'milestone']),
+	search: new Set(['q', 'page', 'topic', 'kind']),
+	asset: new Set(),
+	private: new Set(),
+};
 
 function startsWithSegment(pathname: string, prefix: string): boolean {
 	return (

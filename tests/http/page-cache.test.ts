@@ -86,6 +86,28 @@ describe('public pages', () => {
 	});
 });
 
+describe('search results', () => {
+	it('come from a cache too, until the library changes', async () => {
+		const word = `quillwort${Math.random().toString(36).slice(2, 8)}`;
+		const path = `/search?q=${word}`;
+		await get(path);
+		const repeat = await get(path);
+		expect(repeat.headers.get('x-page-cache')).toBe('hit');
+		expect(await repeat.text()).not.toContain('/stories/shared-');
+		const { row } = await shareAndPublish(database, {
+			body: `The ${word} grew by the pond where I walked every evening that first month. ${'Slowly things got easier. '.repeat(16)}`,
+		});
+		expect(await (await get(path)).text()).toContain(`/stories/${row.slug}`);
+	});
+
+	it('are not cached for parameters the page does not read, nor for encoded paths', async () => {
+		await get('/search?q=hope&utm=x');
+		expect((await get('/search?q=hope&utm=x')).headers.get('x-page-cache')).toBeNull();
+		await get('/stor%69es');
+		expect((await get('/stor%69es')).headers.get('x-page-cache')).toBeNull();
+	});
+});
+
 /** Every public page a published story shows up on. */
 const listingPages = (topic: string) => [
 	'/',

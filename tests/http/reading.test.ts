@@ -224,7 +224,7 @@ describe('topics', () => {
 				expect(stories.length).toBeLessThanOrEqual(12);
 				for (const link of page.querySelectorAll('.piece-list a'))
 					listed.add(link.getAttribute('href'));
-				const next = page.querySelector('a[rel="next"]')?.getAttribute('href');
+				const next: string | undefined = page.querySelector('a[rel="next"]')?.getAttribute('href');
 				page = next ? (await fetchDocument(next)).document : null;
 			}
 			const expected = everything()

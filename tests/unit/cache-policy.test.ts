@@ -35,7 +35,7 @@ describe('cacheRuleFor', () => {
 		expect(cacheRuleFor('/stories-old')).toBe('private');
 	});
 
-	it('leaves build assets to their own (immutable) headers, and search out of the page cache', () => {
+	it('leaves build assets to their own (immutable) headers; search is public like the library', () => {
 		expect(cacheRuleFor('/_astro/index.abc123.css')).toBe('asset');
 		expect(cacheControlFor('asset')).toBeNull();
 		expect(cacheRuleFor('/search')).toBe('search');

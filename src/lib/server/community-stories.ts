@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
 import { submissions } from '../../../db/schema.ts';
 import { readingMinutes } from '../reading-time.ts';
@@ -34,10 +34,21 @@ function summaryOf(body: string): string {
 	return `${plain.slice(0, 199).replace(/\s+\S*$/, '')}…`;
 }
 
+/** What a listing shows that is derived from the text (and costs reading it whole). */
+interface DerivedFromText {
+	summary: string;
+	readingMinutes: number;
+}
+
+function deriveFromText(body: string): DerivedFromText {
+	return { summary: summaryOf(body), readingMinutes: readingMinutes(body) };
+}
+
 type ListedRow = Pick<
 	typeof submissions.$inferSelect,
-	'slug' | 'title' | 'body' | 'penName' | 'publishedAt' | 'topics' | 'contentWarnings' | 'milestone'
->;
+	'slug' | 'title' | 'penName' | 'publishedAt' | 'topics' | 'contentWarnings' | 'milestone'
+> &
+	DerivedFromText;
 
 function toPiece(row: ListedRow): CommunityPiece {
 	return {
@@ -45,7 +56,7 @@ function toPiece(row: ListedRow): CommunityPiece {
 		slug: row.slug!,
 		href: `/stories/${row.slug}`,
 		title: row.title,
-		summary: summaryOf(row.body),
+		summary: row.summary,
 		published: row.publishedAt!,
 		kind: 'community',
 		byline: row.penName ?? COMMUNITY_BYLINE_FALLBACK,
@@ -53,16 +64,21 @@ function toPiece(row: ListedRow): CommunityPiece {
 		contentWarnings: row.contentWarnings as ContentWarningSlug[],
 		milestone: row.milestone as MilestoneSlug | null,
 		featured: false,
-		readingMinutes: readingMinutes(row.body),
+		readingMinutes: row.readingMinutes,
 	};
 }
 
 const listed = new WeakMap<Database, { generation: number; pieces: CommunityPiece[] }>();
 
+/** What a listing derives from a story's text, by slug and version (edits bump the version). */
+let derivedFromText = new Map<string, DerivedFromText>();
+const derivedKey = (row: { slug: string | null; version: number }) => `${row.slug}@${row.version}`;
+const TEXT_BATCH = 500;
+
 /**
  * Every published community story, newest first. Kept per process until the library
- * changes (its generation moves): every list page reads it, and building it means reading
- * every published text.
+ * changes (its generation moves), and then only stories new or edited since are read
+ * whole: summaries and reading times of the others are remembered.
  */
 export async function listCommunityStories(
 	database: Database = getDatabase(),
@@ -70,11 +86,11 @@ export async function listCommunityStories(
 	const generation = readLibraryGeneration(database);
 	const known = listed.get(database);
 	if (known?.generation === generation) return known.pieces;
-	const pieces = database
+	const rows = database
 		.select({
 			slug: submissions.slug,
+			version: submissions.version,
 			title: submissions.title,
-			body: submissions.body,
 			penName: submissions.penName,
 			publishedAt: submissions.publishedAt,
 			topics: submissions.topics,
@@ -91,8 +107,29 @@ export async function listCommunityStories(
 			),
 		)
 		.orderBy(desc(submissions.publishedAt))
-		.all()
-		.map(toPiece);
+		.all();
+	const unknown = rows.filter((row) => !derivedFromText.has(derivedKey(row)));
+	for (let start = 0; start < unknown.length; start += TEXT_BATCH) {
+		const batch = unknown.slice(start, start + TEXT_BATCH);
+		const texts = database
+			.select({ slug: submissions.slug, version: submissions.version, body: submissions.body })
+			.from(submissions)
+			.where(
+				inArray(
+					submissions.slug,
+					batch.map((row) => row.slug!),
+				),
+			)
+			.all();
+		for (const text of texts) derivedFromText.set(derivedKey(text), deriveFromText(text.body));
+	}
+	// Forget versions no longer published (edited, withdrawn) once they pile up.
+	if (derivedFromText.size > 2 * rows.length + 1000) {
+		derivedFromText = new Map(
+			rows.map((row) => [derivedKey(row), derivedFromText.get(derivedKey(row))!]),
+		);
+	}
+	const pieces = rows.map((row) => toPiece({ ...row, ...derivedFromText.get(derivedKey(row))! }));
 	listed.set(database, { generation, pieces });
 	return pieces;
 }
@@ -109,5 +146,9 @@ export async function findCommunityStory(slug: string, database: Database = getD
 		.get();
 	if (!row) return null;
 	if (row.status !== 'approved' || !row.publishedAt) return { state: 'gone' as const };
-	return { state: 'published' as const, piece: toPiece(row), html: row.bodyHtml };
+	return {
+		state: 'published' as const,
+		piece: toPiece({ ...row, ...deriveFromText(row.body) }),
+		html: row.bodyHtml,
+	};
 }

@@ -2,10 +2,15 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import {
 	cacheControlFor,
 	cacheRuleFor,
-	LIBRARY_QUERY_PARAMETERS,
+	QUERY_PARAMETERS,
 	type CacheRule,
 } from '../cache-policy.ts';
-import { compress, isCompressible, preferredEncoding } from './http-encoding.ts';
+import {
+	compress,
+	isCompressible,
+	preferredEncoding,
+	type ContentEncoding,
+} from './http-encoding.ts';
 import { buildCachedPage, PageCache, type CachedPage } from './page-cache.ts';
 
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -15,7 +20,10 @@ export interface FrontDoorOptions {
 	readGeneration(pathname: string): number;
 	/** Requests carrying this cookie (a signed-in moderator) never touch the cache. */
 	sessionCookieName: string;
-	cache?: PageCache;
+	/** Headers every response carries (security headers); pages may replace some. */
+	defaultHeaders: Readonly<Record<string, string>>;
+	pages?: PageCache;
+	searches?: PageCache;
 }
 
 interface CapturedResponse {
@@ -90,28 +98,38 @@ function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
 	return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
 }
 
+/** `Accept-Encoding` values repeat (each browser sends one of a few): remember the answers. */
+const encodingByHeader = new Map<string, ContentEncoding>();
+
+function encodingFor(acceptEncoding: string | undefined): ContentEncoding {
+	if (!acceptEncoding) return 'identity';
+	let encoding = encodingByHeader.get(acceptEncoding);
+	if (!encoding) {
+		encoding = preferredEncoding(acceptEncoding);
+		if (encodingByHeader.size < 256) encodingByHeader.set(acceptEncoding, encoding);
+	}
+	return encoding;
+}
+
 function sendCachedPage(
 	request: IncomingMessage,
 	response: ServerResponse,
 	page: CachedPage,
 	status: 'hit' | 'miss',
 ): void {
-	for (const [name, value] of Object.entries(page.headers)) {
-		if (value !== undefined) response.setHeader(name, value);
-	}
-	response.setHeader('ETag', page.etag);
-	response.setHeader('X-Page-Cache', status);
-	if (page.gzip) response.setHeader('Vary', 'Accept-Encoding');
+	const label = (list: string[]) => {
+		if (status === 'hit') return list;
+		const copy = [...list];
+		copy[copy.indexOf('X-Page-Cache') + 1] = 'miss';
+		return copy;
+	};
 	if (etagMatches(request.headers['if-none-match'], page.etag)) {
-		response.removeHeader('Content-Type');
-		response.writeHead(304).end();
+		response.writeHead(304, label(page.headerLists.notModified)).end();
 		return;
 	}
-	const encoding = page.gzip ? preferredEncoding(request.headers['accept-encoding']) : 'identity';
+	const encoding = page.gzip ? encodingFor(request.headers['accept-encoding']) : 'identity';
 	const body = encoding === 'br' ? page.br! : encoding === 'gzip' ? page.gzip! : page.body;
-	if (encoding !== 'identity') response.setHeader('Content-Encoding', encoding);
-	response.setHeader('Content-Length', body.byteLength);
-	response.writeHead(200);
+	response.writeHead(200, label(page.headerLists[encoding]));
 	response.end(request.method === 'HEAD' ? undefined : body);
 }
 
@@ -142,27 +160,56 @@ async function sendCaptured(
 }
 
 /** The cache key of a request, or `null` when it must not be cached. */
-function cacheKeyOf(request: IncomingMessage, url: URL, rule: CacheRule, sessionCookie: string) {
+function cacheKeyOf(
+	request: IncomingMessage,
+	target: string,
+	queryStart: number,
+	rule: CacheRule,
+	sessionCookie: string,
+): string | null {
 	if (request.method !== 'GET' && request.method !== 'HEAD') return null;
-	if (rule !== 'library' && rule !== 'asset') return null;
+	if (rule === 'private') return null;
 	if (request.headers.cookie?.includes(`${sessionCookie}=`)) return null;
-	for (const name of url.searchParams.keys()) {
-		// Unknown parameters would let anyone fill the cache with copies of one page.
-		if (!LIBRARY_QUERY_PARAMETERS.has(name)) return null;
+	// A path that only means something once decoded or resolved is not ours to judge.
+	if (/%|\/\.|\/\//.test(target.slice(0, queryStart === -1 ? undefined : queryStart))) return null;
+	if (queryStart !== -1) {
+		const understood = QUERY_PARAMETERS[rule];
+		for (const name of new URLSearchParams(target.slice(queryStart + 1)).keys()) {
+			// Unknown parameters would let anyone fill the cache with copies of one page.
+			if (!understood.has(name)) return null;
+		}
 	}
-	return request.url!;
+	return target;
 }
 
 /**
- * The server's front door: answers public pages from memory while the library is
- * unchanged, and hands everything else to Astro. Astro's request pipeline is what costs
- * time; a cached page costs one indexed read (the generation) and a write to the socket.
- * Every response leaves compressed when the client accepts it.
+ * The server's front door: answers public pages (and repeated searches) from memory while
+ * the library is unchanged, and hands everything else to Astro. Astro's request pipeline
+ * is what costs time; a cached page costs one indexed read (the generation) and one write
+ * to the socket. Every response leaves compressed when the client accepts it.
  */
 export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions): NodeHandler {
-	const cache =
-		options.cache ?? new PageCache({ maxBytes: 64 * 1024 * 1024, maxAgeMs: 5 * 60_000 });
+	const pages =
+		options.pages ?? new PageCache({ maxBytes: 64 * 1024 * 1024, maxAgeMs: 5 * 60_000 });
+	// Searches get their own, smaller cache: endless distinct queries must not push pages out.
+	const searches =
+		options.searches ?? new PageCache({ maxBytes: 16 * 1024 * 1024, maxAgeMs: 5 * 60_000 });
 	const rendering = new Map<string, Promise<CachedPage | null>>();
+
+	/** Hands the request to Astro (or its static files), headers for every response first. */
+	function runHandler(request: IncomingMessage, response: ServerResponse) {
+		const captured = captureResponse(response);
+		for (const [name, value] of Object.entries(options.defaultHeaders)) {
+			response.setHeader(name, value);
+		}
+		handler(request, response);
+		return captured;
+	}
+
+	async function passThrough(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const result = await runHandler(request, response);
+		if (result) await sendCaptured(request, response, result);
+	}
 
 	async function render(
 		request: IncomingMessage,
@@ -173,9 +220,7 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		// The cache answers conditional requests itself, from the whole page.
 		delete request.headers['if-none-match'];
 		delete request.headers['if-modified-since'];
-		const captured = captureResponse(response);
-		handler(request, response);
-		const result = await captured;
+		const result = await runHandler(request, response);
 		if (!result) return null;
 		const keep = request.method === 'GET' && result.status === 200 && !result.headers['set-cookie'];
 		if (!keep) {
@@ -187,27 +232,14 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		return buildCachedPage(result.headers, result.body, generation);
 	}
 
-	async function serveCacheable(
+	async function renderAndServe(
 		request: IncomingMessage,
 		response: ServerResponse,
 		key: string,
-		pathname: string,
 		rule: CacheRule,
+		generation: number | null,
+		cache: PageCache,
 	): Promise<void> {
-		// Read before rendering: a change committed during the render makes the next request re-render.
-		let generation: number | null = null;
-		if (rule === 'library') {
-			try {
-				generation = options.readGeneration(pathname);
-			} catch (error) {
-				// Without the database we cannot know what is current: render, keep nothing.
-				console.error(`Page cache bypassed: ${(error as Error).message}`);
-				return passThrough(request, response);
-			}
-		}
-		const cached = cache.get(key, generation);
-		if (cached) return sendCachedPage(request, response, cached, 'hit');
-
 		const inFlight = rendering.get(key);
 		if (inFlight) {
 			const page = await inFlight;
@@ -229,24 +261,36 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		}
 	}
 
-	async function passThrough(request: IncomingMessage, response: ServerResponse): Promise<void> {
-		const captured = captureResponse(response);
-		handler(request, response);
-		const result = await captured;
-		if (result) await sendCaptured(request, response, result);
-	}
-
-	return (request, response) => {
-		const url = new URL(request.url ?? '/', 'http://front.door');
-		const rule = cacheRuleFor(url.pathname);
-		const key = cacheKeyOf(request, url, rule, options.sessionCookieName);
-		const served = key
-			? serveCacheable(request, response, key, url.pathname, rule)
-			: passThrough(request, response);
+	function settle(served: Promise<void>, response: ServerResponse): void {
 		served.catch((error: unknown) => {
 			console.error(`Serving a page failed: ${(error as Error).message}`);
 			if (!response.headersSent) response.writeHead(500).end('Internal server error');
 			else response.destroy();
 		});
+	}
+
+	return (request, response) => {
+		const target = request.url ?? '/';
+		const queryStart = target.indexOf('?');
+		const pathname = queryStart === -1 ? target : target.slice(0, queryStart);
+		const rule = cacheRuleFor(pathname);
+		const key = cacheKeyOf(request, target, queryStart, rule, options.sessionCookieName);
+		if (!key) return settle(passThrough(request, response), response);
+
+		// Read before rendering: a change committed during a render makes the next request render again.
+		let generation: number | null = null;
+		if (rule !== 'asset') {
+			try {
+				generation = options.readGeneration(pathname.replace(/(.)\/+$/, '$1'));
+			} catch (error) {
+				// Without the database we cannot know what is current: render, keep nothing.
+				console.error(`Page cache bypassed: ${(error as Error).message}`);
+				return settle(passThrough(request, response), response);
+			}
+		}
+		const cache = rule === 'search' ? searches : pages;
+		const cached = cache.get(key, generation);
+		if (cached) return sendCachedPage(request, response, cached, 'hit');
+		settle(renderAndServe(request, response, key, rule, generation, cache), response);
 	};
 }

@@ -9,6 +9,11 @@ export interface CachedPage {
 	gzip: Buffer | null;
 	br: Buffer | null;
 	etag: string;
+	/**
+	 * The complete header lists for a full answer in each encoding and for a 304, as flat
+	 * name/value arrays: a cache hit is one `writeHead` with no per-header work.
+	 */
+	headerLists: Record<'identity' | 'gzip' | 'br' | 'notModified', string[]>;
 	/** The library generation it was rendered at; `null` for assets, which never go stale. */
 	generation: number | null;
 	storedAt: number;
@@ -39,8 +44,26 @@ export async function buildCachedPage(
 	const [gzip, br] = compressible
 		? await Promise.all([compress(body, 'gzip', 'stored'), compress(body, 'br', 'stored')])
 		: [null, null];
-	const digest = createHash('sha256').update(body).digest('base64url').slice(0, 27);
-	return { headers: kept, body, gzip, br, etag: `W/"${digest}"`, generation, storedAt: now };
+	const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+	const common = ['ETag', etag, 'X-Page-Cache', 'hit'];
+	if (gzip) common.push('Vary', 'Accept-Encoding');
+	const flat = Object.entries(kept).flatMap(([name, value]) =>
+		[value ?? []].flat().flatMap((item) => [name, String(item)]),
+	);
+	const full = (encoding: string | null, payload: Buffer) => [
+		...flat,
+		...common,
+		...(encoding ? ['Content-Encoding', encoding] : []),
+		'Content-Length',
+		String(payload.byteLength),
+	];
+	const headerLists = {
+		identity: full(null, body),
+		gzip: gzip ? full('gzip', gzip) : [],
+		br: br ? full('br', br) : [],
+		notModified: [...common, 'Cache-Control', String(kept['cache-control'] ?? 'no-cache')],
+	};
+	return { headers: kept, body, gzip, br, etag, headerLists, generation, storedAt: now };
 }
 
 function sizeOf(page: CachedPage): number {
