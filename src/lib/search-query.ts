@@ -1,12 +1,28 @@
 /**
+ * Words that say nothing about what a reader looks for. Left in, they match nearly every
+ * story (and as a last-word prefix, "the" also finds "then", "there", "they"), and ranking
+ * every match is what makes a search slow on a large library. A query of nothing but these
+ * ("what was it") is kept whole.
+ */
+const STOP_WORDS = new Set(
+	(
+		'a an and are as at be but by for from had has have he her his i if in into is it its me ' +
+		'my no not of on or our she so than that the their them then there these they this to ' +
+		'was we were what when which who will with you your'
+	).split(' '),
+);
+
+/**
  * Turns what a reader typed into a safe FTS5 query: the words only, each quoted, so no
  * FTS syntax (quotes, AND/OR/NEAR, *, ^, parentheses, column filters) ever reaches SQLite.
- * The last word also matches as a prefix ("relap" finds "relapse"). `null` when nothing
- * searchable is left.
+ * Every word must match; stop words are dropped when other words remain; the last word
+ * also matches as a prefix ("relap" finds "relapse"). `null` when nothing searchable is left.
  */
 export function toFtsQuery(input: string): string | null {
-	const words = (input.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
-	if (words.length === 0) return null;
+	const typed = (input.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+	if (typed.length === 0) return null;
+	const meaningful = typed.filter((word) => !STOP_WORDS.has(word));
+	const words = meaningful.length > 0 ? meaningful : typed;
 	return words
 		.map((word, index) => `"${word}"${index === words.length - 1 && word.length >= 3 ? '*' : ''}`)
 		.join(' ');
