@@ -51,6 +51,26 @@ describe('PageCache', () => {
 		expect(cache.get('/_astro/a.css', null, 10_000_000)).toBeDefined();
 	});
 
+	it('takes a better-compressed copy only if the page was not replaced meanwhile', async () => {
+		const cache = new PageCache({ maxBytes: 1e6, maxAgeMs: 60_000 });
+		const fast = await buildCachedPage(
+			{ 'content-type': 'text/html' },
+			html('a'.repeat(5000)),
+			1,
+			0,
+			'once',
+		);
+		const best = await buildCachedPage(fast.headers, fast.body, 1, 0, 'stored');
+		expect(best.br!.byteLength).toBeLessThan(fast.br!.byteLength);
+		cache.set('/', fast);
+		cache.replace('/', fast, best);
+		expect(cache.get('/', 1, 0)).toBe(best);
+		const newer = await page('newer', 2);
+		cache.set('/', newer);
+		cache.replace('/', best, fast);
+		expect(cache.get('/', 2, 0)).toBe(newer);
+	});
+
 	it('drops the least recently used pages to stay within its size', async () => {
 		const one = await page('one');
 		const size = one.body.byteLength + one.gzip!.byteLength + one.br!.byteLength;

@@ -229,7 +229,15 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		}
 		const cacheControl = cacheControlFor(rule);
 		if (cacheControl) result.headers['cache-control'] = cacheControl;
-		return buildCachedPage(result.headers, result.body, generation);
+		// Someone is waiting: compress fast now; reading pages get the best compression later.
+		return buildCachedPage(result.headers, result.body, generation, Date.now(), 'once');
+	}
+
+	/** Swaps a reading page's fast compression for the best, off the request's path. */
+	function compressBetterLater(key: string, page: CachedPage, cache: PageCache): void {
+		buildCachedPage(page.headers, page.body, page.generation, page.storedAt, 'stored')
+			.then((better) => cache.replace(key, page, better))
+			.catch((error: unknown) => console.error(`Compression failed: ${(error as Error).message}`));
 	}
 
 	async function renderAndServe(
@@ -256,6 +264,7 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 			cache.set(key, page);
 			request.headers['if-none-match'] = ifNoneMatch;
 			sendCachedPage(request, response, page, 'miss');
+			if (rule !== 'search') compressBetterLater(key, page, cache);
 		} finally {
 			rendering.delete(key);
 		}

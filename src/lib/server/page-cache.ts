@@ -32,17 +32,22 @@ const TRANSFER_HEADERS = [
 	'vary',
 ];
 
+/**
+ * A page ready to keep. `effort: 'once'` compresses fast, for the answer someone is waiting
+ * for; `'stored'` compresses best, for a copy that will be sent many times.
+ */
 export async function buildCachedPage(
 	headers: OutgoingHttpHeaders,
 	body: Buffer,
 	generation: number | null,
 	now = Date.now(),
+	effort: 'once' | 'stored' = 'stored',
 ): Promise<CachedPage> {
 	const kept: OutgoingHttpHeaders = { ...headers };
 	for (const name of TRANSFER_HEADERS) delete kept[name];
 	const compressible = isCompressible(String(kept['content-type'] ?? ''), body.byteLength);
 	const [gzip, br] = compressible
-		? await Promise.all([compress(body, 'gzip', 'stored'), compress(body, 'br', 'stored')])
+		? await Promise.all([compress(body, 'gzip', effort), compress(body, 'br', effort)])
 		: [null, null];
 	const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 	const common = ['ETag', etag, 'X-Page-Cache', 'hit'];
@@ -112,6 +117,11 @@ export class PageCache {
 			if (this.#bytes <= this.#maxBytes) break;
 			this.delete(oldestKey);
 		}
+	}
+
+	/** Puts `next` in place of `current`, unless the entry changed meanwhile. */
+	replace(key: string, current: CachedPage, next: CachedPage): void {
+		if (this.#pages.get(key) === current) this.set(key, next);
 	}
 
 	delete(key: string): void {
