@@ -1,17 +1,21 @@
 /**
  * `npm run bench`: the load benchmark (DESIGN.md, Performance).
  *
- *   npm run bench -- [--stories 10000] [--connections 10,50] [--duration 10]
+ *   npm run bench -- [--stories 10000] [--connections 10,50] [--search-connections 1] [--duration 10]
  *
- * Builds if needed, seeds a temporary database with SYNTHETIC published stories, starts
- * the production server on it, and measures with autocannon, one case at a time: the
- * reading pages, search, and story submissions, next to a baseline measured in the same
- * run (a bare `node:http` process sending the community story page's bytes). Prints a
- * table and the targets, and writes everything to `bench-results/bench-<timestamp>.json`.
+ * Builds if needed, seeds a temporary database with SYNTHETIC published stories, times
+ * `searchPublished` on it in this process (no HTTP), starts the production server on it,
+ * and measures with autocannon, one case at a time: the reading pages, search (three fixed
+ * queries, which the page cache answers after the first time, and a different query on
+ * every request, which it cannot), and story submissions, next to a baseline measured in
+ * the same run (a bare `node:http` process sending the community story page's bytes).
+ * Prints a table and the targets, and writes everything to
+ * `bench-results/bench-<timestamp>.json`.
  *
  * It is a measurement, not a test: it exits 0 whether or not the targets are met, and
  * non-zero only when it could not run (usage 64, failure 1).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,27 +25,36 @@ import { parse } from 'node-html-parser';
 import { openDatabase } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { PROJECT_ROOT, buildIfStale } from './build.ts';
-import { startChildServer, type ChildServer } from './bench/child-server.ts';
+import { startChildServer } from './bench/child-server.ts';
+import { searchPublished } from '../src/lib/server/search.ts';
 import {
 	evaluateTargets,
+	formatInProcessSearch,
 	formatTable,
 	formatTargets,
+	isSearchCase,
 	type BenchRow,
 	type CaseId,
+	type InProcessSearch,
 } from './bench/report.ts';
 import {
 	SEARCH_QUERIES,
 	createRandom,
+	createSearchQueryPool,
+	searchPath,
 	seedSyntheticStories,
 	syntheticStory,
 } from './bench/synthetic-stories.ts';
 
-const USAGE = `Usage: npm run bench -- [--stories N] [--connections 10,50] [--duration S]
+const USAGE = `Usage: npm run bench -- [--stories N] [--connections 10,50] [--search-connections 1] [--duration S]
 
-  --stories N          synthetic published community stories to seed (default 10000)
-  --connections LIST   concurrent connections, comma-separated; each case runs at each (default 10,50)
-  --duration S         measured seconds per case and connection count (default 10; a short
-                       warm-up runs before each)`;
+  --stories N                synthetic published community stories to seed (default 10000)
+  --connections LIST         concurrent connections, comma-separated; each case runs at each
+                             (default 10,50)
+  --search-connections LIST  further connection counts for the search cases only (default 1:
+                             the search latency target is per request, judged at the lowest)
+  --duration S               measured seconds per case and connection count (default 10; a
+                             short warm-up runs before each)`;
 
 const EXIT_USAGE = 64;
 
@@ -56,9 +69,17 @@ const RELAXED_LIMITS = {
 /** The page `/stories?page=` is measured at (a deep page of the list). */
 const DEEP_STORIES_PAGE = 50;
 
+/** Seeds of the generated search queries: one list for HTTP, another for in-process. */
+const DISTINCT_QUERIES_SEED = 31;
+const IN_PROCESS_QUERIES_SEED = 32;
+/** Generated queries timed in process, and untimed ones before them. */
+const IN_PROCESS_QUERIES = 500;
+const IN_PROCESS_WARMUP_QUERIES = 25;
+
 interface BenchOptions {
 	stories: number;
 	connections: number[];
+	searchConnections: number[];
 	durationSeconds: number;
 }
 
@@ -77,6 +98,7 @@ function readOptions(args: string[]): BenchOptions | 'help' {
 			options: {
 				stories: { type: 'string', default: '10000' },
 				connections: { type: 'string', default: '10,50' },
+				'search-connections': { type: 'string', default: '1' },
 				duration: { type: 'string', default: '10' },
 				help: { type: 'boolean', short: 'h', default: false },
 			},
@@ -86,12 +108,12 @@ function readOptions(args: string[]): BenchOptions | 'help' {
 	}
 	const { values } = parsed;
 	if (values.help) return 'help';
-	const connections = [
-		...new Set(values.connections.split(',').map((item) => wholeNumber('--connections', item))),
-	].sort((a, b) => a - b);
+	const list = (name: string, raw: string) =>
+		[...new Set(raw.split(',').map((item) => wholeNumber(name, item)))].sort((a, b) => a - b);
 	return {
 		stories: wholeNumber('--stories', values.stories),
-		connections,
+		connections: list('--connections', values.connections),
+		searchConnections: list('--search-connections', values['search-connections']),
 		durationSeconds: wholeNumber('--duration', values.duration),
 	};
 }
@@ -178,6 +200,15 @@ function createSubmissionForms(formToken: string): () => string {
 /** A successful submission shows the receipt code. */
 const RECEIPT_SHOWN = (body: string) => body.includes('id="receipt-code"');
 
+/** What the server said about one search run's answers (warm-up included). */
+interface SearchTally {
+	responses: number;
+	pageCacheHits: number;
+	pageCacheMisses: number;
+	/** The distinct-queries case: every query answered. */
+	queries: Set<string> | null;
+}
+
 interface BenchCase {
 	id: CaseId;
 	label: string;
@@ -185,7 +216,78 @@ interface BenchCase {
 	path: string;
 	/** The baseline runs against its own server. */
 	target: 'site' | 'baseline';
-	autocannon?: Partial<AutocannonOptions>;
+	/** autocannon options for one run; a search case counts its answers in `tally`. */
+	autocannon?: (tally: SearchTally) => Partial<AutocannonOptions>;
+}
+
+function newSearchTally(distinct: boolean): SearchTally {
+	return {
+		responses: 0,
+		pageCacheHits: 0,
+		pageCacheMisses: 0,
+		queries: distinct ? new Set() : null,
+	};
+}
+
+/** Counts an answer by its `X-Page-Cache` header (`hit` or `miss`). */
+function countSearchAnswer(tally: SearchTally, headers: Record<string, string | string[]>) {
+	tally.responses += 1;
+	for (const [name, value] of Object.entries(headers)) {
+		if (name.toLowerCase() !== 'x-page-cache') continue;
+		if (String(value) === 'hit') tally.pageCacheHits += 1;
+		if (String(value) === 'miss') tally.pageCacheMisses += 1;
+	}
+}
+
+/** Nearest-rank percentile of ascending `sorted`. */
+function percentile(sorted: readonly number[], fraction: number): number {
+	return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+/**
+ * `searchPublished` timed call by call on the seeded database, in this process: the cost
+ * of the query itself, without HTTP, Astro or the page cache. Generated queries from the
+ * same list as the distinct-queries case (another shuffle), then the three fixed ones.
+ */
+async function measureSearchInProcess(databasePath: string): Promise<InProcessSearch> {
+	const database = openDatabase(databasePath);
+	try {
+		const pool = createSearchQueryPool(IN_PROCESS_QUERIES_SEED);
+		const time = async (query: string) => {
+			const started = performance.now();
+			const { total } = await searchPublished({ query, page: 1 }, database);
+			return { query, ms: performance.now() - started, hits: total };
+		};
+		const warmup = pool.slice(IN_PROCESS_QUERIES, IN_PROCESS_QUERIES + IN_PROCESS_WARMUP_QUERIES);
+		for (const query of warmup) await time(query);
+		const generated = [];
+		for (const query of pool.slice(0, IN_PROCESS_QUERIES)) generated.push(await time(query));
+		const fixed = [];
+		for (const query of Object.values(SEARCH_QUERIES)) fixed.push(await time(query));
+		const all = [...generated, ...fixed];
+		const times = all.map((item) => item.ms).sort((a, b) => a - b);
+		const hits = generated.map((item) => item.hits).sort((a, b) => a - b);
+		const round = (ms: number) => Number(ms.toFixed(3));
+		return {
+			generatedQueries: generated.length,
+			queries: all.length,
+			warmupQueries: warmup.length,
+			p50Ms: round(percentile(times, 0.5)),
+			p95Ms: round(percentile(times, 0.95)),
+			p99Ms: round(percentile(times, 0.99)),
+			maxMs: round(times.at(-1)!),
+			meanMs: round(times.reduce((sum, ms) => sum + ms, 0) / times.length),
+			zeroHitShare: generated.filter((item) => item.hits === 0).length / generated.length,
+			medianHits: percentile(hits, 0.5),
+			slowest: [...all]
+				.sort((a, b) => b.ms - a.ms)
+				.slice(0, 3)
+				.map((item) => ({ ...item, ms: round(item.ms) })),
+			fixed: fixed.map((item) => ({ ...item, ms: round(item.ms) })),
+		};
+	} finally {
+		database.$client.close();
+	}
 }
 
 function toRow(
@@ -193,6 +295,7 @@ function toRow(
 	connections: number,
 	result: AutocannonResult,
 	baselineRequestsPerSecond: number | undefined,
+	tally: SearchTally | null,
 ): BenchRow {
 	const statusCodes = Object.fromEntries(
 		Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
@@ -222,6 +325,14 @@ function toRow(
 			durationSeconds: result.duration,
 			bytesPerSecond: result.throughput.average,
 			loadAverage: Number(os.loadavg()[0]!.toFixed(2)),
+			...(tally && {
+				search: {
+					responses: tally.responses,
+					distinctQueries: tally.queries?.size ?? null,
+					pageCacheHits: tally.pageCacheHits,
+					pageCacheMisses: tally.pageCacheMisses,
+				},
+			}),
 		},
 	};
 }
@@ -239,12 +350,32 @@ function machineDescription() {
 	};
 }
 
+/**
+ * The code measured: the commit, and whether the site's sources differed from it when the
+ * run began (the build and the server are made from the working tree). `null` outside git.
+ */
+function codeVersion(): { commit: string; uncommittedChanges: boolean } | null {
+	try {
+		const git = (...args: string[]) =>
+			execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: 'pipe' }).trim();
+		return {
+			commit: git('rev-parse', '--short', 'HEAD'),
+			uncommittedChanges:
+				git('status', '--porcelain', '--', 'src', 'db', 'content', 'public', 'scripts/serve.ts') !==
+				'',
+		};
+	} catch {
+		return null;
+	}
+}
+
 function gibibytes(bytes: number): string {
 	return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
 async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | void)[]) {
 	const machine = machineDescription();
+	const code = codeVersion();
 	if (machine.loadAverageAtStart[0]! > machine.cpus / 2) {
 		console.warn(
 			`Warning: the load average is ${machine.loadAverageAtStart[0]} on ${machine.cpus} CPUs; ` +
@@ -266,6 +397,12 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	database.$client.close();
 	const seedingSeconds = (performance.now() - seedingStarted) / 1000;
 	console.log(`Seeded in ${seedingSeconds.toFixed(1)} s.`);
+
+	// Before the server starts, so nothing else runs while the calls are timed.
+	console.log(`Timing ${IN_PROCESS_QUERIES} searches in process…`);
+	const timingStarted = performance.now();
+	const inProcessSearch = await measureSearchInProcess(databasePath);
+	console.log(`Timed in ${((performance.now() - timingStarted) / 1000).toFixed(1)} s.`);
 
 	const site = await startChildServer(resolve(PROJECT_ROOT, 'scripts/serve.ts'), {
 		cwd: PROJECT_ROOT,
@@ -297,12 +434,21 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 		{ id: 'search-rare' as const, query: SEARCH_QUERIES.rare },
 	].map((search) => ({
 		...search,
-		path: `/search?q=${encodeURIComponent(search.query).replace(/%20/g, '+')}`,
+		path: searchPath(search.query),
 		hits: null as number | null,
 	}));
+	let firstSearchMs: number | undefined;
 	for (const search of searches) {
-		// The first search also builds the index in a fresh server process: not measured.
+		// The first search also refreshes the index in a fresh server process: not measured.
+		const started = performance.now();
 		const page = await getPage(site.baseUrl, search.path);
+		if (firstSearchMs === undefined) {
+			firstSearchMs = performance.now() - started;
+			console.log(
+				`First search (with the server's start-up index refresh) took ` +
+					`${Math.round(firstSearchMs)} ms; not measured.`,
+			);
+		}
 		search.hits = page.status === 200 ? searchHits(page.body.toString('utf8')) : null;
 		if (!search.hits) {
 			console.warn(
@@ -352,6 +498,16 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	);
 	cleanups.unshift(() => baseline.stop());
 
+	// The distinct-queries case walks through one shuffled list for the whole run, so no
+	// query is sent twice (and none finds an earlier answer in the page cache) unless a run
+	// sends more queries than the list holds.
+	const distinctQueries = createSearchQueryPool(DISTINCT_QUERIES_SEED);
+	let distinctQueriesDrawn = 0;
+	const nextDistinctQuery = () => distinctQueries[distinctQueriesDrawn++ % distinctQueries.length]!;
+	const distinctQueriesAnswered = new Set<string>();
+	let distinctResponses = 0;
+	let distinctPageCacheHits = 0;
+
 	const cases: BenchCase[] = [
 		{
 			id: 'baseline',
@@ -389,14 +545,48 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 			method: 'GET',
 			path: search.path,
 			target: 'site',
+			autocannon: (tally) => ({
+				requests: [
+					{
+						method: 'GET',
+						path: search.path,
+						onResponse: (_status, _body, _context, headers) => countSearchAnswer(tally, headers),
+					},
+				],
+			}),
 		})),
+		{
+			id: 'search-distinct',
+			label: 'search, distinct queries (uncached)',
+			method: 'GET',
+			path: '/search?q=… (a different query each request)',
+			target: 'site',
+			autocannon: (tally) => ({
+				requests: [
+					{
+						method: 'GET',
+						path: searchPath(SEARCH_QUERIES.common),
+						setupRequest: (request, context) => {
+							const query = nextDistinctQuery();
+							context.query = query;
+							return { ...request, path: searchPath(query) };
+						},
+						onResponse: (_status, _body, context, headers) => {
+							countSearchAnswer(tally, headers);
+							tally.queries!.add(context.query as string);
+							distinctQueriesAnswered.add(context.query as string);
+						},
+					},
+				],
+			}),
+		},
 		{
 			id: 'submission',
 			label: 'submission POST',
 			method: 'POST',
 			path: submissionPath,
 			target: 'site',
-			autocannon: {
+			autocannon: () => ({
 				requests: [
 					{
 						method: 'POST',
@@ -406,21 +596,33 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 					},
 				],
 				verifyBody: RECEIPT_SHOWN,
-			},
+			}),
 		},
 	];
 
 	const warmup = warmupSeconds(options.durationSeconds);
-	const runs = options.connections.length * cases.length;
+	// Search cases also run at the search connection counts (1 by default).
+	const allConnections = [...new Set([...options.searchConnections, ...options.connections])].sort(
+		(a, b) => a - b,
+	);
+	const runsAt = (benchCase: BenchCase, connections: number) =>
+		options.connections.includes(connections) ||
+		(isSearchCase(benchCase.id) && options.searchConnections.includes(connections));
+	const runs = allConnections.reduce(
+		(sum, connections) => sum + cases.filter((item) => runsAt(item, connections)).length,
+		0,
+	);
 	console.log(
-		`Measuring ${cases.length} cases at ${options.connections.join(', ')} connections: ` +
+		`Measuring ${cases.length} cases at ${options.connections.join(', ')} connections ` +
+			`(search also at ${options.searchConnections.join(', ')}), ${runs} runs: ` +
 			`${options.durationSeconds} s each after a ${warmup} s warm-up ` +
 			`(about ${Math.ceil((runs * (options.durationSeconds + warmup)) / 60)} min).`,
 	);
 	const rows: BenchRow[] = [];
-	for (const connections of options.connections) {
+	for (const connections of allConnections) {
 		let baselineRequestsPerSecond: number | undefined;
 		for (const benchCase of cases) {
+			if (!runsAt(benchCase, connections)) continue;
 			const server = benchCase.target === 'baseline' ? baseline : site;
 			if (!server.isRunning()) {
 				throw new Error(
@@ -428,22 +630,34 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 						`“${benchCase.label}” at ${connections} connections. It printed:\n${server.output()}`,
 				);
 			}
-			process.stdout.write(`  ${benchCase.label} at ${connections} connections… `);
+			process.stdout.write(
+				`  ${benchCase.label} at ${connections} connection${connections === 1 ? '' : 's'}… `,
+			);
+			const tally = isSearchCase(benchCase.id)
+				? newSearchTally(benchCase.id === 'search-distinct')
+				: null;
 			const result = await autocannon({
 				url: new URL(benchCase.path, server.baseUrl).href,
 				connections,
 				duration: options.durationSeconds,
 				warmup: { connections, duration: warmup },
-				...benchCase.autocannon,
+				...benchCase.autocannon?.(tally ?? newSearchTally(false)),
 			});
 			if (benchCase.id === 'baseline') baselineRequestsPerSecond = result.requests.average;
 			if (benchCase.id === 'submission') {
 				submissionsAccepted += result['2xx'] + (result.warmup?.['2xx'] ?? 0);
 			}
-			const row = toRow(benchCase, connections, result, baselineRequestsPerSecond);
+			if (benchCase.id === 'search-distinct' && tally) {
+				distinctResponses += tally.responses;
+				distinctPageCacheHits += tally.pageCacheHits;
+			}
+			const row = toRow(benchCase, connections, result, baselineRequestsPerSecond, tally);
 			rows.push(row);
 			console.log(
 				`${Math.round(row.requestsPerSecond)} req/s, p99 ${row.latencyP99Ms} ms` +
+					(tally
+						? `, page cache ${tally.pageCacheHits} hits/${tally.pageCacheMisses} misses`
+						: '') +
 					(row.errors > 0
 						? `, ${row.errors} errors ${JSON.stringify(row.detail.statusCodes)}`
 						: ''),
@@ -462,6 +676,15 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	const order = (row: BenchRow) => cases.findIndex((benchCase) => benchCase.id === row.case);
 	rows.sort((a, b) => order(a) - order(b) || a.connections - b.connections);
 	const targets = evaluateTargets(rows, options);
+	const latencyConnections = Math.min(...options.searchConnections, ...options.connections);
+	const distinctSummary = {
+		listLength: distinctQueries.length,
+		/** Taken from the list: one per request built, a few never sent when a run stops. */
+		drawn: distinctQueriesDrawn,
+		responses: distinctResponses,
+		distinctAnswered: distinctQueriesAnswered.size,
+		pageCacheHits: distinctPageCacheHits,
+	};
 	const date = new Date();
 
 	console.log('');
@@ -469,7 +692,10 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 		`${machine.cpus} × ${machine.cpuModel}, ${gibibytes(machine.totalMemoryBytes)}, ` +
 			`Node ${machine.node}, ${options.stories.toLocaleString('en-US')} synthetic stories, ` +
 			`${options.durationSeconds} s per case, load average at start ` +
-			machine.loadAverageAtStart.join(' '),
+			machine.loadAverageAtStart.join(' ') +
+			(code
+				? `, commit ${code.commit}${code.uncommittedChanges ? ' with uncommitted changes to the site' : ''}`
+				: ''),
 	);
 	console.log('');
 	console.log(formatTable(rows));
@@ -479,6 +705,21 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 			'timeouts, non-2xx answers, submissions without a receipt code; vs baseline: ' +
 			'requests/s ÷ the baseline’s at the same connection count.',
 	);
+	console.log(
+		`Search: p99 per request at ${latencyConnections} connection${latencyConnections === 1 ? '' : 's'}; ` +
+			'at higher connection counts latency is queueing on one process. The fixed queries ' +
+			'are answered from the page cache after their first request; the distinct-queries ' +
+			'case misses it every time and runs the real full-text search.',
+	);
+	console.log(
+		`Distinct queries: ${distinctSummary.responses.toLocaleString('en-US')} answers ` +
+			`(warm-ups included) to ${distinctSummary.distinctAnswered.toLocaleString('en-US')} ` +
+			`different queries (${distinctSummary.drawn.toLocaleString('en-US')} drawn from a shuffled list of ` +
+			`${distinctSummary.listLength.toLocaleString('en-US')}); page-cache hits among them: ` +
+			`${distinctSummary.pageCacheHits.toLocaleString('en-US')}.`,
+	);
+	console.log('');
+	console.log(formatInProcessSearch(inProcessSearch));
 	// A request still in flight when a run stops is stored, but its answer is not counted:
 	// up to one per connection per run (warm-up and measurement). Fewer rows than answers
 	// would mean stories folded together or silently dropped.
@@ -512,9 +753,11 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 			{
 				date: date.toISOString(),
 				machine,
+				code,
 				options: {
 					stories: options.stories,
 					connections: options.connections,
+					searchConnections: options.searchConnections,
 					durationSeconds: options.durationSeconds,
 					warmupSeconds: warmup,
 				},
@@ -525,6 +768,9 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 					storiesPage: storiesPagePath,
 				},
 				searches: searches.map(({ query, path, hits }) => ({ query, path, hits })),
+				firstSearchMs,
+				distinctQueries: distinctSummary,
+				inProcessSearch,
 				submissions: { answeredWithReceipt: submissionsAccepted, stored },
 				baselineBytes: communityPage.body.length,
 				rows,

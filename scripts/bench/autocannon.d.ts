@@ -13,6 +13,13 @@ declare module 'autocannon' {
 			request: AutocannonRequest,
 			context: Record<string, unknown>,
 		) => AutocannonRequest | null | undefined;
+		/** Called with each answer to this request (header names as the server sent them). */
+		onResponse?: (
+			status: number,
+			body: string,
+			context: Record<string, unknown>,
+			headers: Record<string, string | string[]>,
+		) => void;
 	}
 
 	interface AutocannonOptions {

@@ -14,9 +14,22 @@ export const CASE_IDS = [
 	'search-common',
 	'search-two-words',
 	'search-rare',
+	'search-distinct',
 	'submission',
 ] as const;
 export type CaseId = (typeof CASE_IDS)[number];
+
+/** The search cases: they also run at the search connection counts (1 by default). */
+export const SEARCH_CASE_IDS = [
+	'search-common',
+	'search-two-words',
+	'search-rare',
+	'search-distinct',
+] as const satisfies readonly CaseId[];
+
+export function isSearchCase(id: CaseId): boolean {
+	return (SEARCH_CASE_IDS as readonly CaseId[]).includes(id);
+}
 
 /** One measured case at one connection count. */
 export interface BenchRow {
@@ -46,12 +59,41 @@ export interface BenchRow {
 		bytesPerSecond: number;
 		/** The machine's 1-minute load average when the run ended: other work skews a row. */
 		loadAverage: number;
+		/**
+		 * Search rows: the server's `X-Page-Cache` answers (warm-up included), and for the
+		 * distinct-queries case how many different queries were answered.
+		 */
+		search?: {
+			responses: number;
+			distinctQueries: number | null;
+			pageCacheHits: number;
+			pageCacheMisses: number;
+		};
 	};
+}
+
+/** `searchPublished` timed in the benchmark process on the seeded database, no HTTP. */
+export interface InProcessSearch {
+	/** Calls timed: the distinct generated queries and the three fixed ones. */
+	queries: number;
+	generatedQueries: number;
+	warmupQueries: number;
+	p50Ms: number;
+	p95Ms: number;
+	p99Ms: number;
+	maxMs: number;
+	meanMs: number;
+	/** Share of the generated queries that matched nothing. */
+	zeroHitShare: number;
+	medianHits: number;
+	slowest: { query: string; ms: number; hits: number }[];
+	fixed: { query: string; ms: number; hits: number }[];
 }
 
 export interface TargetResult {
 	name: string;
-	met: boolean;
+	/** `null`: shown for information, not judged. */
+	met: boolean | null;
 	/** The measured value(s), for people. */
 	measured: string;
 }
@@ -112,17 +154,24 @@ export function searchLatencyLimitMs(stories: number): number {
 /**
  * The targets, judged on the rows. Throughput targets (ratios to the baseline, submissions
  * per second) use the 50-connection rows, or the highest connection count when 50 was not
- * run; the search latency target uses the lowest connection count, because at high
- * concurrency on a small machine p99 is mostly time spent waiting in the queue.
+ * run. The search latency target is per request, so it uses the lowest search connection
+ * count (1 by default): one Node process answers one request at a time, and at higher
+ * counts p99 is mostly time spent waiting in the queue. It is judged on the distinct-query
+ * case, where every request runs the real search; the fixed queries are page-cache hits
+ * after their first answer, so their rows are shown for information only.
  */
 export function evaluateTargets(
 	rows: readonly BenchRow[],
-	options: { stories: number; connections: readonly number[] },
+	options: {
+		stories: number;
+		connections: readonly number[];
+		searchConnections: readonly number[];
+	},
 ): TargetResult[] {
 	const throughputConnections = options.connections.includes(50)
 		? 50
 		: Math.max(...options.connections);
-	const latencyConnections = Math.min(...options.connections);
+	const latencyConnections = Math.min(...options.searchConnections, ...options.connections);
 	const row = (id: CaseId, connections: number) =>
 		rows.find((candidate) => candidate.case === id && candidate.connections === connections);
 	const targets: TargetResult[] = [];
@@ -149,15 +198,30 @@ export function evaluateTargets(
 	const limit = searchLatencyLimitMs(options.stories);
 	const beyondDefinedTargets =
 		options.stories > 100_000 ? '; no target beyond 100,000 stories, 50 ms used' : '';
-	for (const id of ['search-common', 'search-two-words', 'search-rare'] as const) {
+	const connectionsNote = `${latencyConnections} connection${latencyConnections === 1 ? '' : 's'}`;
+	for (const id of [
+		'search-distinct',
+		'search-common',
+		'search-two-words',
+		'search-rare',
+	] as const) {
 		const measured = row(id, latencyConnections);
+		const judged = id === 'search-distinct';
+		const cache = measured?.detail.search;
 		targets.push({
-			name:
-				`${measured?.label ?? id} p99 ≤ ${limit} ms at ${formatNumber(options.stories)} stories ` +
-				`(${latencyConnections} connections, the lowest run${beyondDefinedTargets})`,
-			met: measured !== undefined && measured.latencyP99Ms <= limit && measured.errors === 0,
+			name: judged
+				? `${measured?.label ?? id} p99 ≤ ${limit} ms at ${formatNumber(options.stories)} stories ` +
+					`(per request: ${connectionsNote}${beyondDefinedTargets})`
+				: `${measured?.label ?? id} p99 (${connectionsNote}; page-cache hits, not judged)`,
+			met: judged
+				? measured !== undefined && measured.latencyP99Ms <= limit && measured.errors === 0
+				: null,
 			measured: measured
 				? `${formatMilliseconds(measured.latencyP99Ms)} ms` +
+					(cache
+						? ` (page cache: ${formatNumber(cache.pageCacheHits)} hits, ` +
+							`${formatNumber(cache.pageCacheMisses)} misses)`
+						: '') +
 					(measured.errors > 0 ? `, ${formatNumber(measured.errors)} errors` : '')
 				: 'not measured',
 		});
@@ -177,13 +241,35 @@ export function evaluateTargets(
 	return targets;
 }
 
-/** The targets as lines: `met` / `not met`, what was required, what was measured. */
+function verdict(target: TargetResult): string {
+	return target.met === null ? 'info' : target.met ? 'met' : 'not met';
+}
+
+/** The targets as lines: `met` / `not met` / `info`, what was required, what was measured. */
 export function formatTargets(targets: readonly TargetResult[]): string {
-	const width = Math.max(...targets.map((target) => (target.met ? 'met' : 'not met').length));
+	const width = Math.max(...targets.map((target) => verdict(target).length));
 	return targets
-		.map(
-			(target) =>
-				`${(target.met ? 'met' : 'not met').padEnd(width)}  ${target.name}: ${target.measured}`,
-		)
+		.map((target) => `${verdict(target).padEnd(width)}  ${target.name}: ${target.measured}`)
 		.join('\n');
+}
+
+/** The in-process search timings as lines. */
+export function formatInProcessSearch(search: InProcessSearch): string {
+	const ms = (value: number) => value.toFixed(2);
+	return [
+		`In process: searchPublished() called directly on the seeded database (no HTTP, no ` +
+			`page cache), ${formatNumber(search.queries)} calls (${formatNumber(search.generatedQueries)} ` +
+			`distinct generated queries and the 3 fixed ones) after ${formatNumber(search.warmupQueries)} ` +
+			`untimed ones:`,
+		`  p50 ${ms(search.p50Ms)} ms, p95 ${ms(search.p95Ms)} ms, p99 ${ms(search.p99Ms)} ms, ` +
+			`max ${ms(search.maxMs)} ms, mean ${ms(search.meanMs)} ms; ` +
+			`of the generated queries ${formatNumber(search.zeroHitShare * 100)} % matched nothing, ` +
+			`median ${formatNumber(search.medianHits)} hits`,
+		`  slowest: ${search.slowest
+			.map((item) => `“${item.query}” ${ms(item.ms)} ms (${formatNumber(item.hits)} hits)`)
+			.join(', ')}`,
+		`  fixed queries: ${search.fixed
+			.map((item) => `“${item.query}” ${ms(item.ms)} ms (${formatNumber(item.hits)} hits)`)
+			.join(', ')}`,
+	].join('\n');
 }

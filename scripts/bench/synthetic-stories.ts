@@ -345,7 +345,9 @@ const INSERT_BATCH = 250;
 /**
  * Inserts `count` SYNTHETIC published community stories (with receipt hashes) in one
  * transaction, indexes them for search, and returns their slugs. Bodies go through the
- * project's one Markdown renderer, exactly as a real story's do.
+ * project's one Markdown renderer, exactly as a real story's do. Stories are made one
+ * batch at a time, just before they are inserted, so 100,000 of them never sit in memory
+ * at once.
  */
 export async function seedSyntheticStories(
 	database: Database,
@@ -354,9 +356,10 @@ export async function seedSyntheticStories(
 ): Promise<string[]> {
 	const random = createRandom(seed);
 	const contentHashSecret = getAppSecret('content-hash', database);
-	const slugs = new Set<string>();
-	while (slugs.size < count) slugs.add(syntheticSlug(random));
-	const rows = [...slugs].map((slug) => {
+	const slugSet = new Set<string>();
+	while (slugSet.size < count) slugSet.add(syntheticSlug(random));
+	const slugs = [...slugSet];
+	const storyRow = (slug: string) => {
 		const story = syntheticStory(random);
 		return {
 			id: randomBytes(16).toString('base64url'),
@@ -370,11 +373,11 @@ export async function seedSyntheticStories(
 			// Received (1), then published (2).
 			version: 2,
 		};
-	});
+	};
 	database.transaction(
 		(transaction) => {
-			for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-				const batch = rows.slice(start, start + INSERT_BATCH);
+			for (let start = 0; start < slugs.length; start += INSERT_BATCH) {
+				const batch = slugs.slice(start, start + INSERT_BATCH).map(storyRow);
 				transaction.insert(submissions).values(batch).run();
 				transaction
 					.insert(submissionReceipts)
@@ -392,5 +395,58 @@ export async function seedSyntheticStories(
 	// The server's own (re)indexing of published community stories, so the index rows are
 	// exactly what the site writes, in one pass.
 	await rebuildSearchIndex([], database);
-	return [...slugs];
+	return slugs;
+}
+
+/** The words (3+ letters, lower case) of a text, its `{slot}` placeholders left out. */
+function wordsOf(text: string): string[] {
+	return (
+		text
+			.replace(/\{\w+\}/g, ' ')
+			.toLowerCase()
+			.match(/[a-z]+/g) ?? []
+	).filter((word) => word.length >= 3);
+}
+
+/**
+ * Search queries that are all different, built from the words the synthetic stories are
+ * made of, for the uncached search case: every single word once, pairs of words from one
+ * sentence (words that occur together, as "parking lot" or "first meeting"), and pairs of
+ * any two words (from "both common" to "both rare": realistic spread of selectivity).
+ * Shuffled with `seed`; `size` distinct strings, so a run walking through them in order
+ * sends no query twice, and each one misses the page cache.
+ */
+export function createSearchQueryPool(seed: number, size = 50_000): string[] {
+	const random = createRandom(seed);
+	const texts = [
+		...SENTENCES,
+		...RARE_SENTENCES,
+		...TITLE_PATTERNS,
+		...Object.values(SLOTS).flat(),
+	];
+	const phrases = texts.map(wordsOf).filter((words) => words.length >= 2);
+	const vocabulary = [...new Set(texts.flatMap(wordsOf))];
+	const pool = new Set<string>(vocabulary);
+	for (let attempt = 0; pool.size < size && attempt < size * 20; attempt++) {
+		if (random() < 0.5) {
+			const words = pick(random, phrases);
+			const first = Math.floor(random() * (words.length - 1));
+			const second = integerBetween(random, first + 1, words.length - 1);
+			if (words[first] !== words[second]) pool.add(`${words[first]} ${words[second]}`);
+		} else {
+			const [first, second] = [pick(random, vocabulary), pick(random, vocabulary)];
+			if (first !== second) pool.add(`${first} ${second}`);
+		}
+	}
+	const queries = [...pool];
+	for (let index = queries.length - 1; index > 0; index--) {
+		const other = Math.floor(random() * (index + 1));
+		[queries[index], queries[other]] = [queries[other]!, queries[index]!];
+	}
+	return queries;
+}
+
+/** `/search?q=…` for a query, encoded as a search form submits it. */
+export function searchPath(query: string): string {
+	return `/search?q=${encodeURIComponent(query).replace(/%20/g, '+')}`;
 }
