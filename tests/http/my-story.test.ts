@@ -167,4 +167,21 @@ describe('/my-story', () => {
 		expect(response.status).toBe(409);
 		expect(rowTitled(story.title as string)!.body).toBe(story.body);
 	});
+
+	it('gives the edited text back, with the reason, whatever refuses the edit', async () => {
+		const story = validStory();
+		const { receiptCode } = await submitStory(story);
+		// One character changed: a code that finds nothing (like a store that refuses a write).
+		const wrongCode = `${receiptCode!.slice(0, -1)}${receiptCode!.endsWith('0') ? '1' : '0'}`;
+		const edited = `${story.body} An ending I wrote today.`;
+		const { response, document } = await myStory('reviseMyStory', {
+			code: wrongCode,
+			...story,
+			body: edited,
+			intent: 'submit',
+		});
+		expect(response.status).toBe(404);
+		expect(document.querySelector('textarea#body')?.textContent).toBe(edited);
+		expect(textOf(document.querySelector('.form-problem'))).toMatch(/could not find a story/);
+	});
 });
