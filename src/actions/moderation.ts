@@ -29,6 +29,7 @@ import {
 import { getDatabase } from '../../db/client';
 import { storyDraftFields } from '../lib/story-draft';
 import { CONTENT_WARNING_SLUGS } from '../lib/taxonomy';
+import { CHANGE_NOT_SAVED, unlessStorageFails } from './storage';
 
 const DECLINE_REASON_SLUGS = DECLINE_REASONS.map((reason) => reason.slug) as [
 	(typeof DECLINE_REASONS)[number]['slug'],
@@ -183,7 +184,10 @@ export const moderationActions = {
 					break;
 			}
 			const result = throwUnlessDone(
-				await decideSubmission(input.id, moderator.id, input.version, decision),
+				await unlessStorageFails(
+					() => decideSubmission(input.id, moderator.id, input.version, decision),
+					CHANGE_NOT_SAVED,
+				),
 			);
 			return { decision: input.decision, status: result.status, slug: result.slug };
 		},
@@ -202,14 +206,18 @@ export const moderationActions = {
 		) => {
 			const moderator = await requireModerator(context.locals);
 			throwUnlessDone(
-				await editSubmission(id, moderator.id, version, {
-					title,
-					body,
-					penName,
-					topics,
-					contentWarnings,
-					milestone,
-				}),
+				await unlessStorageFails(
+					() =>
+						editSubmission(id, moderator.id, version, {
+							title,
+							body,
+							penName,
+							topics,
+							contentWarnings,
+							milestone,
+						}),
+					CHANGE_NOT_SAVED,
+				),
 			);
 			return { saved: true };
 		},
@@ -228,7 +236,12 @@ export const moderationActions = {
 					code: 'BAD_REQUEST',
 					message: 'Tick at least one story to decline.',
 				});
-			return { declined: await bulkDecline(ids, moderator.id, reason) };
+			return {
+				declined: await unlessStorageFails(
+					() => bulkDecline(ids, moderator.id, reason),
+					CHANGE_NOT_SAVED,
+				),
+			};
 		},
 	}),
 
@@ -244,7 +257,12 @@ export const moderationActions = {
 		}),
 		handler: async ({ id, resolution }, context) => {
 			const moderator = await requireModerator(context.locals);
-			return { resolved: await resolveReports(id, moderator.id, resolution) };
+			return {
+				resolved: await unlessStorageFails(
+					() => resolveReports(id, moderator.id, resolution),
+					CHANGE_NOT_SAVED,
+				),
+			};
 		},
 	}),
 

@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { submissions } from '../../db/schema.ts';
 import { textOf } from '../helpers/html.ts';
+import { publishedSourcePieces } from '../helpers/library.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { createTempFolder } from '../helpers/temp-database.ts';
 import {
@@ -32,6 +33,10 @@ import {
  * errors remount it read-only. Mounting them takes root; elsewhere these tests are skipped.
  */
 const IS_ROOT = process.getuid?.() === 0;
+
+const CURATED_STORY = publishedSourcePieces().find((piece) =>
+	piece.path.startsWith('/stories/'),
+)!.path;
 
 function run(command: string, ...args: string[]): string {
 	return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -94,8 +99,19 @@ async function expectWritesRefusedGracefully(baseUrl: string, earlierReceipt: st
 	expect(await (await fetch(new URL('/healthz', baseUrl))).json()).toEqual({
 		status: 'unavailable',
 	});
-	// Pages that need no write still serve: a prerendered one, and a writer's own story.
+	// Pages that need no write still serve: a prerendered one, a story, a writer's own story.
 	expect((await fetch(new URL('/about', baseUrl))).status).toBe(200);
+	expect((await fetch(new URL(CURATED_STORY, baseUrl))).status).toBe(200);
+	// A reader's reaction cannot be counted either: a clear 503, not a server error.
+	const reaction = await fetch(new URL(`${CURATED_STORY}?_action=reactToStory`, baseUrl), {
+		method: 'POST',
+		headers: { origin: new URL(baseUrl).origin },
+		body: new URLSearchParams({ slug: CURATED_STORY.split('/').pop()!, reaction: 'helped' }),
+	});
+	expect(reaction.status).toBe(503);
+	expect(textOf(parse(await reaction.text()).querySelector('[data-reaction-status]'))).toMatch(
+		/could not save that just now/,
+	);
 	expect((await lookUpReceipt(baseUrl, earlierReceipt)).status).toBe(200);
 }
 

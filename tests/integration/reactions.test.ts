@@ -1,4 +1,8 @@
+import Sqlite from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/client.ts';
+import * as schema from '../../db/schema.ts';
 import { reactionCounts } from '../../db/schema.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { addReaction, readReactionCounts } from '../../src/lib/server/reactions.ts';
@@ -54,6 +58,15 @@ describe('addReaction', () => {
 		expect(temp.database.select().from(reactionCounts).all()).toEqual([
 			{ storySlug: slug, reaction: 'helped', count: 2 },
 		]);
+	});
+
+	it('lets a reader send again a reaction the database refused', () => {
+		const slug = uniqueSlug();
+		const readOnly = drizzle({ client: new Sqlite(temp.path, { readonly: true }), schema });
+		expect(() => addReaction(slug, 'helped', 'reader-a', readOnly as Database)).toThrow();
+		readOnly.$client.close();
+		expect(react(slug, 'helped', 'reader-a').counted).toBe(true);
+		expect(readReactionCounts(slug, temp.database).helped).toBe(1);
 	});
 
 	it("moves that story page's generation only, so other cached pages stay", () => {

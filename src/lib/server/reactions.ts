@@ -23,14 +23,12 @@ const MAX_REMEMBERED_REACTIONS = 500_000;
 const reactedToday = new Set<string>();
 let reactionDay = '';
 
-function firstTimeToday(key: string, today: string): boolean {
+function alreadyCountedToday(key: string, today: string): boolean {
 	if (today !== reactionDay) {
 		reactedToday.clear();
 		reactionDay = today;
 	}
-	if (reactedToday.has(key) || reactedToday.size >= MAX_REMEMBERED_REACTIONS) return false;
-	reactedToday.add(key);
-	return true;
+	return reactedToday.has(key) || reactedToday.size >= MAX_REMEMBERED_REACTIONS;
 }
 
 export function readReactionCounts(
@@ -61,10 +59,8 @@ export function addReaction(
 	database: Database = getDatabase(),
 	now = new Date(),
 ): { counted: boolean; counts: ReactionCounts } {
-	const counted = firstTimeToday(
-		`${readerKey} ${slug} ${reaction}`,
-		now.toISOString().slice(0, 10),
-	);
+	const key = `${readerKey} ${slug} ${reaction}`;
+	const counted = !alreadyCountedToday(key, now.toISOString().slice(0, 10));
 	if (counted) {
 		database.transaction(
 			(transaction) => {
@@ -80,6 +76,8 @@ export function addReaction(
 			},
 			{ behavior: 'immediate' },
 		);
+		// Remembered only once stored: a reaction the disk refused may be sent again.
+		reactedToday.add(key);
 	}
 	return { counted, counts: readReactionCounts(slug, database) };
 }
