@@ -15,6 +15,27 @@ export function resolveDatabasePath(env: NodeJS.ProcessEnv = process.env): strin
 	return resolve(env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
 }
 
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Puts the file in WAL mode. Switching a new file needs it alone for a moment, and SQLite
+ * answers SQLITE_BUSY at once rather than waiting (busy_timeout does not cover the
+ * switch), so a process starting together with another one tries again for a while.
+ */
+function switchToWal(client: Sqlite.Database): void {
+	const deadline = Date.now() + BUSY_TIMEOUT_MS;
+	const pause = new Int32Array(new SharedArrayBuffer(4));
+	for (;;) {
+		try {
+			client.pragma('journal_mode = WAL');
+			return;
+		} catch (error) {
+			if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+			Atomics.wait(pause, 0, 0, 20);
+		}
+	}
+}
+
 /**
  * Opens (creating the file and its folder if needed) and tunes a SQLite database.
  * It does not migrate: the server's start-up and `npm run db:migrate` do that once,
@@ -23,10 +44,10 @@ export function resolveDatabasePath(env: NodeJS.ProcessEnv = process.env): strin
 export function openDatabase(file: string): Database {
 	mkdirSync(dirname(file), { recursive: true });
 	const client = new Sqlite(file);
-	// WAL lets readers run while a writer commits; busy_timeout makes a second
-	// process wait for the write lock instead of failing with SQLITE_BUSY.
-	client.pragma('journal_mode = WAL');
-	client.pragma('busy_timeout = 5000');
+	// busy_timeout makes a second process wait for the write lock instead of failing
+	// with SQLITE_BUSY; WAL lets readers run while a writer commits.
+	client.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+	switchToWal(client);
 	client.pragma('foreign_keys = ON');
 	// A writer told "received" must never lose the story: sync the WAL on every commit.
 	client.pragma('synchronous = FULL');

@@ -1,4 +1,6 @@
 import { and, count, eq, ne, or, sql } from 'drizzle-orm';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
@@ -10,7 +12,7 @@ import { createModerator, signIn } from '../helpers/moderators.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { FAULT_LIMITS, formTokenFrom, sendStory, uniqueStory } from './support.ts';
 
-/** Runs per action: 16 actions × 100 requests take 15-30 s on two cores. */
+/** Runs per action: 17 actions × 100 requests take 15-30 s on two cores. */
 const RUNS_PER_ACTION = Number(process.env.FUZZ_RUNS_PER_ACTION) || 100;
 
 let server: RunningServer;
@@ -211,6 +213,15 @@ const TARGETS: Target[] = [
 		},
 	},
 	{
+		action: 'reactToStory',
+		path: () => `/stories/${known.publishedSlug}`,
+		asModerator: false,
+		fields: {
+			slug: () => fc.constant(known.publishedSlug),
+			reaction: () => fc.constantFrom('helped', 'strength'),
+		},
+	},
+	{
 		action: 'signIn',
 		path: () => '/moderate/login',
 		asModerator: false,
@@ -365,7 +376,22 @@ function partialRows(): number {
 
 const storedRows = () => database.select({ total: count() }).from(submissions).get()!.total;
 
+/** The actions the site defines, read from the sources, so a new one cannot be left out. */
+function definedActions(): string[] {
+	const folder = join(import.meta.dirname, '../../src/actions');
+	return readdirSync(folder).flatMap((file) =>
+		Array.from(
+			readFileSync(join(folder, file), 'utf8').matchAll(/^\t(\w+): defineAction\(/gm),
+			(match) => match[1]!,
+		),
+	);
+}
+
 describe('fuzzing every action with random forms', () => {
+	it('covers every action the site defines', () => {
+		expect(TARGETS.map((target) => target.action).toSorted()).toEqual(definedActions().toSorted());
+	});
+
 	it.each(TARGETS.map((target) => [target.action, target] as const))(
 		'%s answers 2xx-4xx to anything, and leaves no partial row',
 		async (_name, target) => {

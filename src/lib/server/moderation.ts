@@ -493,31 +493,34 @@ export async function resolveReports(
 	database: Database = getDatabase(),
 	now = new Date(),
 ): Promise<number> {
-	return database.transaction((transaction: Queryable) => {
-		const open = transaction
-			.select({ id: reports.id })
-			.from(reports)
-			.where(and(eq(reports.submissionId, id), isNull(reports.resolvedAt)))
-			.all();
-		if (open.length === 0) return 0;
-		transaction
-			.update(reports)
-			.set({ resolvedAt: now, resolvedBy: moderatorId, resolution })
-			.where(and(eq(reports.submissionId, id), isNull(reports.resolvedAt)))
-			.run();
-		appendAuditEvent(
-			transaction,
-			{
-				moderatorId,
-				submissionId: id,
-				action: 'reports-resolved',
-				reason: resolution,
-				detail: { reports: open.length },
-			},
-			now,
-		);
-		return open.length;
-	});
+	return database.transaction(
+		(transaction: Queryable) => {
+			const open = transaction
+				.select({ id: reports.id })
+				.from(reports)
+				.where(and(eq(reports.submissionId, id), isNull(reports.resolvedAt)))
+				.all();
+			if (open.length === 0) return 0;
+			transaction
+				.update(reports)
+				.set({ resolvedAt: now, resolvedBy: moderatorId, resolution })
+				.where(and(eq(reports.submissionId, id), isNull(reports.resolvedAt)))
+				.run();
+			appendAuditEvent(
+				transaction,
+				{
+					moderatorId,
+					submissionId: id,
+					action: 'reports-resolved',
+					reason: resolution,
+					detail: { reports: open.length },
+				},
+				now,
+			);
+			return open.length;
+		},
+		{ behavior: 'immediate' },
+	);
 }
 
 /** The reader-facing label of a decline reason slug (or the text itself for older notes). */
