@@ -12,8 +12,8 @@
  */
 export type CacheRule = 'library' | 'asset' | 'search' | 'private';
 
-export const LIBRARY_CACHE_CONTROL = 'public, max-age=0, s-maxage=10, stale-while-revalidate=20';
-export const PRIVATE_CACHE_CONTROL = 'no-store';
+const LIBRARY_CACHE_CONTROL = 'public, max-age=0, s-maxage=10, stale-while-revalidate=20';
+const PRIVATE_CACHE_CONTROL = 'no-store';
 
 const PRIVATE_PREFIXES = ['/moderate', '/share', '/my-story', '/_actions', '/healthz'];
 const LIBRARY_PATHS = new Set([

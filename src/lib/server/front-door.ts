@@ -147,7 +147,7 @@ async function sendCaptured(
 		!captured.headers['content-encoding'] &&
 		isCompressible(contentType, body.byteLength)
 	) {
-		const encoding = preferredEncoding(request.headers['accept-encoding']);
+		const encoding = encodingFor(request.headers['accept-encoding']);
 		response.setHeader('Vary', 'Accept-Encoding');
 		if (encoding !== 'identity') {
 			body = await compress(body, encoding, 'once');
@@ -293,7 +293,9 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 				generation = options.readGeneration(pathname.replace(/(.)\/+$/, '$1'));
 			} catch (error) {
 				// Without the database we cannot know what is current: render, keep nothing.
-				console.error(`Page cache bypassed: ${(error as Error).message}`);
+				// The driver's message only: drizzle's own would repeat the query and the path read.
+				const cause = (error as { cause?: Error }).cause ?? (error as Error);
+				console.error(`Page cache bypassed: ${cause.message}`);
 				return settle(passThrough(request, response), response);
 			}
 		}

@@ -7,7 +7,7 @@ const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 /** Below this, compression costs more than the bytes it saves. */
-export const MINIMUM_COMPRESSIBLE_BYTES = 1024;
+const MINIMUM_COMPRESSIBLE_BYTES = 1024;
 
 /** The best encoding the client accepts (brotli, then gzip); `q=0` refuses one. */
 export function preferredEncoding(acceptEncoding: string | undefined): ContentEncoding {

@@ -134,8 +134,4 @@ export class PageCache {
 	get byteSize(): number {
 		return this.#bytes;
 	}
-
-	get size(): number {
-		return this.#pages.size;
-	}
 }

@@ -1,9 +1,9 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { pageGenerations } from '../../../db/schema.ts';
 
 /** The scope whose counter moves when anything in the public library changes. */
-export const WHOLE_LIBRARY = '*';
+const WHOLE_LIBRARY = '*';
 
 /**
  * Tells every server process that cached pages in `scope` are out of date. Call it in the
@@ -20,25 +20,28 @@ export function markPagesChanged(queryable: Queryable, scope: string = WHOLE_LIB
 		.run();
 }
 
+const readers = new WeakMap<Database, (path: string) => number>();
+
 /**
  * A reader of the generation a page was rendered at: the sum of the library's counter
  * and the page's own. Counters only grow, so the sum changes whenever either does.
+ * One prepared statement per database handle: every cacheable request calls it.
  */
 export function pageGenerationReader(database: Database = getDatabase()) {
-	const statement = database
-		.select({ generation: sql<number>`coalesce(sum(${pageGenerations.generation}), 0)` })
-		.from(pageGenerations)
-		.where(inArray(pageGenerations.scope, [WHOLE_LIBRARY, sql.placeholder('path')]))
-		.prepare();
-	return (path: string): number => statement.get({ path })!.generation;
+	let reader = readers.get(database);
+	if (!reader) {
+		const statement = database
+			.select({ generation: sql<number>`coalesce(sum(${pageGenerations.generation}), 0)` })
+			.from(pageGenerations)
+			.where(inArray(pageGenerations.scope, [WHOLE_LIBRARY, sql.placeholder('path')]))
+			.prepare();
+		reader = (path: string): number => statement.get({ path })!.generation;
+		readers.set(database, reader);
+	}
+	return reader;
 }
 
 /** The library's own generation: moves with every publish, edit, unpublish and withdrawal. */
 export function readLibraryGeneration(database: Database = getDatabase()): number {
-	const row = database
-		.select({ generation: pageGenerations.generation })
-		.from(pageGenerations)
-		.where(eq(pageGenerations.scope, WHOLE_LIBRARY))
-		.get();
-	return row?.generation ?? 0;
+	return pageGenerationReader(database)(WHOLE_LIBRARY);
 }

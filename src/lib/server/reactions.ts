@@ -12,7 +12,7 @@ export type Reaction = keyof typeof REACTIONS;
 export type ReactionCounts = Record<Reaction, number>;
 
 /** The page whose cached copies show a story's counts. */
-export const storyPagePath = (slug: string) => `/stories/${slug}`;
+const storyPagePath = (slug: string) => `/stories/${slug}`;
 
 /**
  * Which reader already sent which reaction to which story today, as daily-rotating address

@@ -24,7 +24,7 @@ export interface SearchDocument {
  * A collision (odds about 1 in 10^9 at 100,000 stories) would fail loudly as a duplicate
  * rowid, never mix two pieces up.
  */
-export function searchRowid(path: string): bigint {
+function searchRowid(path: string): bigint {
 	return BigInt(`0x${createHash('sha256').update(path).digest('hex').slice(0, 16)}`) >> 1n;
 }
 
