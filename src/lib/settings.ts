@@ -50,6 +50,12 @@ export const CRISIS_LINES: readonly CrisisLine[] = [
 	},
 ];
 
+/**
+ * How soon a story is read: writers are told "we aim to read every story within N days",
+ * and the moderation queue counts the stories that have waited longer.
+ */
+export const REVIEW_PROMISE_DAYS = 7;
+
 /** Said before the helplines: for danger right now. */
 export const EMERGENCY_NUMBER = { display: '911', uri: 'tel:911' };
 
