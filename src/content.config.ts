@@ -3,6 +3,13 @@ import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { CONTENT_WARNING_SLUGS, MILESTONE_SLUGS, TOPIC_SLUGS } from './lib/taxonomy';
 
+/** Where a fact in an editorial piece comes from: shown under the piece. */
+const source = z.object({
+	title: z.string().min(3),
+	publisher: z.string().min(2),
+	url: z.url(),
+});
+
 /** Frontmatter shared by every curated piece; a mistake fails the build naming file and field. */
 const curatedPiece = z.object({
 	title: z.string().min(3).max(120),
@@ -13,6 +20,9 @@ const curatedPiece = z.object({
 	contentWarnings: z.array(z.enum(CONTENT_WARNING_SLUGS)).default([]),
 	featured: z.boolean().default(false),
 	draft: z.boolean().default(false),
+	sources: z.array(source).default([]),
+	/** When an editor last checked the piece against its sources. */
+	reviewed: z.coerce.date().optional(),
 });
 
 const stories = defineCollection({

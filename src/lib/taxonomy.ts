@@ -33,6 +33,9 @@ export const TOPICS = [
 	{ slug: 'work', label: 'Work', group: 'theme' },
 	{ slug: 'community', label: 'Community', group: 'theme' },
 	{ slug: 'long-term-recovery', label: 'Long-term recovery', group: 'theme' },
+	{ slug: 'harm-reduction', label: 'Overdose and harm reduction', group: 'theme' },
+	{ slug: 'finding-treatment', label: 'Finding treatment', group: 'theme' },
+	{ slug: 'mental-health', label: 'Mental health', group: 'theme' },
 ] as const satisfies readonly { slug: string; label: string; group: TopicGroup }[];
 
 export type TopicSlug = (typeof TOPICS)[number]['slug'];
