@@ -21,7 +21,7 @@ const curatedPiece = z.object({
 	featured: z.boolean().default(false),
 	draft: z.boolean().default(false),
 	sources: z.array(source).default([]),
-	/** When an editor last checked the piece against its sources. */
+	/** When an editor last checked the piece against its sources; shown on the page. */
 	reviewed: z.coerce.date().optional(),
 });
 
@@ -40,6 +40,8 @@ const strategies = defineCollection({
 	loader: glob({ pattern: '**/*.mdx', base: './content/strategies' }),
 	schema: curatedPiece.extend({
 		kind: z.literal('editorial', { error: 'strategy articles must have kind: editorial' }),
+		/** Readers act on an editorial piece's facts, so each one says where they come from. */
+		sources: z.array(source).min(1, { error: 'an editorial piece needs at least one source' }),
 	}),
 });
 

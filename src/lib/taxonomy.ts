@@ -4,7 +4,7 @@
  */
 
 export const TOPIC_GROUPS = {
-	substance: 'Substances and behaviours',
+	substance: 'Substances and behaviors',
 	pathway: 'Pathways',
 	theme: 'Themes',
 } as const;
@@ -20,7 +20,11 @@ export const TOPICS = [
 	{ slug: 'polysubstance', label: 'More than one substance', group: 'substance' },
 	{ slug: 'twelve-step', label: '12-step (AA/NA)', group: 'pathway' },
 	{ slug: 'smart-recovery', label: 'SMART Recovery', group: 'pathway' },
-	{ slug: 'medication-assisted', label: 'Medication-assisted treatment', group: 'pathway' },
+	{
+		slug: 'medication-assisted',
+		label: 'Medications for addiction (MOUD, MAUD)',
+		group: 'pathway',
+	},
 	{ slug: 'faith-based', label: 'Faith-based', group: 'pathway' },
 	{ slug: 'secular', label: 'Secular and other paths', group: 'pathway' },
 	{ slug: 'early-recovery', label: 'Early recovery', group: 'theme' },

@@ -19,6 +19,10 @@ export interface SourcePiece {
 	contentWarnings: ContentWarningSlug[];
 	milestone: string | null;
 	featured: boolean;
+	/** Where an editorial piece's facts come from, in frontmatter order. */
+	sources: { title: string; publisher: string; url: string }[];
+	/** The review date as `YYYY-MM-DD`, when the piece has one. */
+	reviewed: string | null;
 }
 
 /**
@@ -43,6 +47,8 @@ export function publishedSourcePieces(): SourcePiece[] {
 					contentWarnings: data.contentWarnings ?? [],
 					milestone: data.milestone ?? null,
 					featured: data.featured ?? false,
+					sources: data.sources ?? [],
+					reviewed: data.reviewed ? new Date(data.reviewed).toISOString().slice(0, 10) : null,
 					draft: data.draft ?? false,
 				};
 			})
@@ -71,6 +77,8 @@ export function publishedLibrary(database: Database): SourcePiece[] {
 			contentWarnings: row.contentWarnings as ContentWarningSlug[],
 			milestone: row.milestone,
 			featured: false,
+			sources: [],
+			reviewed: null,
 		}));
 	return [...publishedSourcePieces(), ...community];
 }

@@ -133,9 +133,18 @@ describe('/my-story', () => {
 		expect(database.select().from(submissions).where(eq(submissions.id, id)).get()!.status).toBe(
 			'approved',
 		);
+		// The promise is about this site only: copies made elsewhere are out of its reach.
+		const warning = textOf(
+			confirm.document.querySelector('section[aria-labelledby="confirm-heading"]'),
+		);
+		expect(warning).toMatch(/from this site for good/);
+		expect(warning).not.toMatch(/anywhere/);
 
 		const done = await myStory('withdrawMyStory', { code: receiptCode!, intent: 'withdraw' });
 		expect(textOf(done.document.querySelector('#status-heading'))).toBe('Status: Withdrawn');
+		const status = textOf(done.document.querySelector('.my-story-status'));
+		expect(status).toMatch(/erased from this site/);
+		expect(status).not.toMatch(/anywhere/);
 		expect(database.select().from(submissions).where(eq(submissions.id, id)).get()).toMatchObject({
 			status: 'withdrawn',
 			title: '',

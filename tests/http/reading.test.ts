@@ -200,6 +200,27 @@ describe('GET /strategies', () => {
 			.map(({ path }) => path);
 		expect(listed.toSorted()).toEqual(expected.toSorted());
 	});
+
+	it.each(
+		pieces
+			.filter(({ path }) => path.startsWith('/strategies/'))
+			.map((piece) => [piece.path, piece]),
+	)('%s lists its sources with publisher and link, and its review date', async (path, piece) => {
+		const { document } = await fetchDocument(path);
+		const section = document.querySelector('article .piece-sources');
+		expect(piece.sources.length).toBeGreaterThan(0);
+		const items = section!.querySelectorAll('li');
+		expect(items).toHaveLength(piece.sources.length);
+		piece.sources.forEach((source, index) => {
+			const link = items[index]!.querySelector('a')!;
+			expect(link.getAttribute('href')).toBe(source.url);
+			expect(textOf(link)).toBe(source.title);
+			expect(textOf(items[index]!)).toContain(source.publisher);
+		});
+		const reviewed = section!.querySelector('time');
+		expect(reviewed!.getAttribute('datetime')).toBe(piece.reviewed);
+		expect(textOf(section!.querySelector('.reviewed'))).toMatch(/^Reviewed \w+ \d{1,2}, \d{4}$/);
+	});
 });
 
 describe('topics', () => {

@@ -2,6 +2,8 @@ import { parse } from 'node-html-parser';
 import { count } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { submissions } from '../../db/schema.ts';
+import { DECLINE_REASONS } from '../../src/lib/guidelines.ts';
+import { REVIEW_PROMISE_DAYS } from '../../src/lib/settings.ts';
 import { textOf } from '../helpers/html.ts';
 import { get, postForm, siteUrl } from '../helpers/http.ts';
 import { fetchFormToken, openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
@@ -47,6 +49,19 @@ describe('GET /share', () => {
 		expect(guide).toMatch(/Leave out names/);
 		expect(document.querySelector('a[href="/guidelines"]')).not.toBeNull();
 		expect(document.querySelector('.honeypot')?.getAttribute('aria-hidden')).toBe('true');
+	});
+
+	it('guides the writer before sending: every decline reason, 988, and when we will read it', async () => {
+		const response = await get('/share');
+		const guide = parse(await response.text()).querySelector('.share-guide');
+		const text = textOf(guide);
+		for (const { label } of DECLINE_REASONS) expect(text).toContain(label);
+		expect(guide!.querySelector('a[href="tel:988"]')).not.toBeNull();
+		expect(text).toContain(`we aim to read every story within ${REVIEW_PROMISE_DAYS} days`);
+		expect(text).toMatch(/is now the right time\?/i);
+		expect(text).toMatch(/receipt code/i);
+		expect(text).toMatch(/custody/i);
+		expect(text).toMatch(/Leave this site/);
 	});
 });
 

@@ -24,6 +24,16 @@ function withoutColours(text: string): string {
 	return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
+const VALID_ARTICLE = {
+	title: '"A valid article"',
+	summary: '"A summary long enough to satisfy the schema."',
+	published: '2026-01-01',
+	kind: 'editorial',
+	topics: '[cravings]',
+	sources: '[{ title: "Naloxone DrugFacts", publisher: "NIDA", url: "https://nida.nih.gov/" }]',
+	reviewed: '2026-12-02',
+};
+
 function frontmatter(fields: Record<string, string | undefined>): string {
 	const lines = Object.entries(fields)
 		.filter(([, value]) => value !== undefined)
@@ -35,7 +45,11 @@ function frontmatter(fields: Record<string, string | undefined>): string {
  * A scratch copy of the project whose content is the one file under test; `astro sync`
  * (the content step `astro build` starts with) validates it against src/content.config.ts.
  */
-async function syncWithStory(fileName: string, fields: Record<string, string | undefined>) {
+async function syncWithPiece(
+	collection: 'stories' | 'strategies',
+	fileName: string,
+	fields: Record<string, string | undefined>,
+) {
 	const project = createTempFolder('common-thread-content-');
 	try {
 		for (const linked of ['src', 'node_modules', 'public', 'db']) {
@@ -46,7 +60,7 @@ async function syncWithStory(fileName: string, fields: Record<string, string | u
 		}
 		mkdirSync(join(project, 'content/stories'), { recursive: true });
 		mkdirSync(join(project, 'content/strategies'), { recursive: true });
-		writeFileSync(join(project, 'content/stories', fileName), frontmatter(fields));
+		writeFileSync(join(project, 'content', collection, fileName), frontmatter(fields));
 		const astro = join(ROOT, 'node_modules/astro/bin/astro.mjs');
 		return await run(process.execPath, [astro, 'sync'], {
 			cwd: project,
@@ -65,7 +79,7 @@ async function syncWithStory(fileName: string, fields: Record<string, string | u
 
 describe('curated frontmatter', () => {
 	it('accepts a valid story', { timeout: 30_000 }, async () => {
-		const result = await syncWithStory('valid-story.mdx', VALID_STORY);
+		const result = await syncWithPiece('stories', 'valid-story.mdx', VALID_STORY);
 		expect(result.output).not.toMatch(/does not match collection schema/);
 		expect(result.ok).toBe(true);
 	});
@@ -83,10 +97,44 @@ describe('curated frontmatter', () => {
 		'fails the build for %s, naming the file and the field',
 		{ timeout: 30_000 },
 		async (_case, change, field) => {
-			const result = await syncWithStory('broken-story.mdx', { ...VALID_STORY, ...change });
+			const result = await syncWithPiece('stories', 'broken-story.mdx', {
+				...VALID_STORY,
+				...change,
+			});
 			expect(result.ok).toBe(false);
 			expect(result.output).toContain('broken-story');
 			expect(result.output).toMatch(new RegExp(`\\b${field}\\b`));
+		},
+	);
+
+	it(
+		'accepts an editorial article with its sources and review date',
+		{ timeout: 30_000 },
+		async () => {
+			const result = await syncWithPiece('strategies', 'valid-article.mdx', VALID_ARTICLE);
+			expect(result.output).not.toMatch(/does not match collection schema/);
+			expect(result.ok).toBe(true);
+		},
+	);
+
+	it.each([
+		['no sources', { sources: undefined }],
+		['an empty list of sources', { sources: '[]' }],
+		[
+			'a source without a link',
+			{ sources: '[{ title: "Naloxone DrugFacts", publisher: "NIDA" }]' },
+		],
+	])(
+		'fails the build for an editorial article with %s, naming the file and the field',
+		{ timeout: 30_000 },
+		async (_case, change) => {
+			const result = await syncWithPiece('strategies', 'unsourced-article.mdx', {
+				...VALID_ARTICLE,
+				...change,
+			});
+			expect(result.ok).toBe(false);
+			expect(result.output).toContain('unsourced-article');
+			expect(result.output).toMatch(/\bsources\b/);
 		},
 	);
 });
