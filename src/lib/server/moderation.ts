@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderators, reports, submissions, type SubmissionStatus } from '../../../db/schema.ts';
+import { wholeDaysSince } from '../dates.ts';
 import { DECLINE_REASONS, type DeclineReasonSlug } from '../guidelines.ts';
 import { findIdentifyingDetails } from '../identifying-details.ts';
 import { renderUserMarkdownWithHighlights } from '../markdown.ts';
 import { findNearDuplicate, shingles } from '../near-duplicates.ts';
 import { checkSafeMessaging } from '../safe-messaging.ts';
+import { REVIEW_PROMISE_DAYS } from '../settings.ts';
 import type { StoryDraft } from '../story-draft.ts';
 import { groupFindings } from '../story-preview.ts';
 import { canTransition } from '../submission-status.ts';
@@ -14,14 +16,12 @@ import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
 import { appendAuditEvent, textFingerprint } from './audit.ts';
 import { putInLibrary, takeOutOfLibrary } from './library-changes.ts';
 import { communitySearchDocument } from './search.ts';
+import { getQueueCounts, tabCondition, type QueueTab } from './queue-counts.ts';
 import { draftColumns } from './submissions.ts';
 
 /** How long opening a waiting story reserves it for one moderator. */
 export const CLAIM_MINUTES = 15;
 export const QUEUE_PAGE_SIZE = 25;
-
-export const QUEUE_TABS = ['waiting', 'reported', 'published', 'declined', 'withdrawn'] as const;
-export type QueueTab = (typeof QUEUE_TABS)[number];
 
 /** Warnings whose stories stay blurred on the queue until a moderator chooses to look. */
 const HARD_CONTENT: readonly ContentWarningSlug[] = [
@@ -31,29 +31,6 @@ const HARD_CONTENT: readonly ContentWarningSlug[] = [
 	'abuse',
 	'violence',
 ];
-
-function tabCondition(tab: QueueTab) {
-	switch (tab) {
-		case 'waiting':
-			return eq(submissions.status, 'pending');
-		case 'reported':
-			// Driven from the open reports (few, and indexed), not a scan of every submission.
-			return and(
-				ne(submissions.status, 'withdrawn'),
-				sql`${submissions.id} IN (SELECT ${reports.submissionId} FROM ${reports} WHERE ${reports.resolvedAt} IS NULL)`,
-			);
-		case 'published':
-			return inArray(submissions.status, ['approved', 'unpublished']);
-		case 'declined':
-			return eq(submissions.status, 'rejected');
-		case 'withdrawn':
-			return eq(submissions.status, 'withdrawn');
-	}
-}
-
-function daysSince(day: string, now: Date): number {
-	return Math.max(0, Math.floor((now.getTime() - Date.parse(`${day}T00:00:00Z`)) / 86_400_000));
-}
 
 /** A plain-text opening of a Markdown story, for queue cards. */
 function snippetOf(body: string, length = 240): string {
@@ -69,7 +46,10 @@ export interface QueueCard {
 	title: string;
 	snippet: string;
 	status: SubmissionStatus;
+	/** Days since the story arrived (for a waiting story: how long it has waited). */
 	ageDays: number;
+	/** A waiting story that has waited longer than REVIEW_PROMISE_DAYS. */
+	overdue: boolean;
 	topics: TopicSlug[];
 	contentWarnings: ContentWarningSlug[];
 	needsSecondOpinion: boolean;
@@ -92,12 +72,8 @@ export async function getModerationQueue(
 	database: Database = getDatabase(),
 	now = new Date(),
 ) {
-	const counts = Object.fromEntries(
-		QUEUE_TABS.map((name) => [
-			name,
-			database.select({ total: count() }).from(submissions).where(tabCondition(name)).get()!.total,
-		]),
-	) as Record<QueueTab, number>;
+	const queueCounts = await getQueueCounts(database, now);
+	const counts = queueCounts.tabs;
 	const order =
 		tab === 'waiting'
 			? [asc(submissions.createdDay), asc(submissions.id)]
@@ -141,12 +117,14 @@ export async function getModerationQueue(
 				? null
 				: findNearDuplicate({ id: submission.id, shingles: shingles(submission.body) }, candidates);
 		const claimActive = submission.claimedUntil !== null && submission.claimedUntil > now;
+		const ageDays = wholeDaysSince(submission.createdDay, now);
 		return {
 			id: submission.id,
 			title: submission.title,
 			snippet: snippetOf(submission.body),
 			status: submission.status,
-			ageDays: daysSince(submission.createdDay, now),
+			ageDays,
+			overdue: submission.status === 'pending' && ageDays > REVIEW_PROMISE_DAYS,
 			topics: submission.topics as TopicSlug[],
 			contentWarnings: submission.contentWarnings as ContentWarningSlug[],
 			needsSecondOpinion: submission.needsSecondOpinion,
@@ -170,7 +148,15 @@ export async function getModerationQueue(
 		};
 	});
 	const totalPages = Math.max(1, Math.ceil(counts[tab] / QUEUE_PAGE_SIZE));
-	return { tab, counts, cards, page, totalPages };
+	return {
+		tab,
+		counts,
+		overdue: queueCounts.overdue,
+		oldestWaitingDays: queueCounts.oldestWaitingDays,
+		cards,
+		page,
+		totalPages,
+	};
 }
 
 /**
@@ -255,7 +241,7 @@ export async function openForReview(
 				}
 			: null,
 		reports: reportList,
-		ageDays: daysSince(submission.createdDay, now),
+		ageDays: wholeDaysSince(submission.createdDay, now),
 	};
 }
 
