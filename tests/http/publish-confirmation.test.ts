@@ -63,8 +63,7 @@ async function reviewFormFor(id: string, cookie: string, label: string) {
 function formWithButton(page: HTMLElement, label: string) {
 	const button = page.querySelectorAll('button').find((element) => textOf(element) === label)!;
 	expect(button, `a "${label}" button`).toBeDefined();
-	let form = button.parentNode;
-	while (form.tagName !== 'FORM') form = form.parentNode;
+	const form = button.closest('form')!;
 	const action = button.getAttribute('formaction') ?? form.getAttribute('action')!;
 	return { fields: submittedFields(form, button), action };
 }
