@@ -5,12 +5,14 @@
  *   list                         show every moderator
  *   disable <username>           disable a moderator and end their sessions
  *   reset-password <username>    set a new password and end their sessions
+ *   queue                        count the stories in each queue tab and those waiting past
+ *                                the review promise (exit 1 when there are any: alert from cron)
  *
  * Passwords come from MODERATOR_PASSWORD when it is set, otherwise from standard input:
  * typed without echo at a terminal (asked twice), or read whole from a pipe (one trailing
  * newline removed). Never pass a password as an argument: it would land in shell history.
  *
- * Exit codes (for scripts): 0 done, 64 usage error, 65 invalid input, 66 no such
+ * Exit codes (for scripts): 0 done, 1 stories wait past the review promise (queue), 64 usage error, 65 invalid input, 66 no such
  * moderator, 67 conflict with the current state, 70 unexpected failure.
  */
 import { openDatabase, resolveDatabasePath, type Database } from '../db/client.ts';
@@ -27,10 +29,14 @@ import {
 	type ModeratorErrorCode,
 	type ModeratorSummary,
 } from '../src/lib/server/moderators.ts';
+import { getQueueCounts, QUEUE_TABS, type QueueCounts } from '../src/lib/server/queue-counts.ts';
+import { REVIEW_PROMISE_DAYS } from '../src/lib/settings.ts';
 
 // The BSD sysexits.h values, so that scripts can tell the failures apart.
 export const EXIT_CODES = {
 	ok: 0,
+	/** `queue` found stories waiting longer than the review promise: worth an alert. */
+	overdue: 1,
 	usage: 64,
 	invalidInput: 65,
 	notFound: 66,
@@ -47,13 +53,16 @@ Commands:
   list                         show every moderator
   disable <username>           disable a moderator and end their sessions at once
   reset-password <username>    set a new password and end their sessions at once
+  queue                        count the stories in each queue tab and those waiting
+                               longer than the review promise (${REVIEW_PROMISE_DAYS} days)
   help                         show this text
 
 The password for add and reset-password comes from the MODERATOR_PASSWORD environment
 variable when set, otherwise from standard input (typed without echo, or piped).
 Database: DATABASE_PATH (default data/common-thread.db).
 
-Exit codes: 0 done, 64 usage error, 65 invalid input, 66 no such moderator,
+Exit codes: 0 done, 1 stories wait past the review promise (queue; for alerts from
+cron), 64 usage error, 65 invalid input, 66 no such moderator,
 67 conflict (name taken, already disabled, last admin), 70 unexpected failure.`;
 
 /** A failure with the exit code it maps to; `showUsage` adds the usage text after the message. */
@@ -78,7 +87,7 @@ const EXIT_CODE_BY_ERROR: Record<ModeratorErrorCode, number> = {
 };
 
 interface ParsedCommand {
-	command: 'add' | 'list' | 'disable' | 'reset-password';
+	command: 'add' | 'list' | 'disable' | 'reset-password' | 'queue';
 	username: string;
 	admin: boolean;
 }
@@ -92,7 +101,8 @@ function parseArguments(args: string[]): ParsedCommand | 'help' {
 		command !== 'add' &&
 		command !== 'list' &&
 		command !== 'disable' &&
-		command !== 'reset-password'
+		command !== 'reset-password' &&
+		command !== 'queue'
 	) {
 		throw new CommandFailure(EXIT_CODES.usage, `Unknown command "${command}".`, true);
 	}
@@ -107,7 +117,7 @@ function parseArguments(args: string[]): ParsedCommand | 'help' {
 			);
 		}
 	}
-	const takesUsername = command !== 'list';
+	const takesUsername = command !== 'list' && command !== 'queue';
 	if (takesUsername && positionals.length === 0) {
 		throw new CommandFailure(EXIT_CODES.usage, `The ${command} command needs a username.`, true);
 	}
@@ -226,8 +236,19 @@ function formatModeratorTable(moderators: ModeratorSummary[]): string {
 		.join('\n');
 }
 
-/** Runs one parsed command against an open, migrated database. */
-async function runCommand(parsed: ParsedCommand, database: Database): Promise<void> {
+/** The queue counts as plain text: one line per tab, then the review promise. */
+function formatQueueCounts(counts: QueueCounts): string {
+	const width = Math.max(...QUEUE_TABS.map((tab) => tab.length));
+	const tabs = QUEUE_TABS.map((tab) => `${tab.padEnd(width)}  ${counts.tabs[tab]}`);
+	const promise =
+		counts.overdue === 0
+			? `No story has waited longer than the ${REVIEW_PROMISE_DAYS}-day review promise.`
+			: `${counts.overdue} waiting ${counts.overdue === 1 ? 'story has' : 'stories have'} waited longer than the ${REVIEW_PROMISE_DAYS}-day review promise (the oldest ${counts.oldestWaitingDays} days).`;
+	return [...tabs, promise].join('\n');
+}
+
+/** Runs one parsed command against an open, migrated database; returns the exit code. */
+async function runCommand(parsed: ParsedCommand, database: Database): Promise<number> {
 	const username = normalizeUsername(parsed.username);
 	switch (parsed.command) {
 		case 'add': {
@@ -243,7 +264,7 @@ async function runCommand(parsed: ParsedCommand, database: Database): Promise<vo
 			const password = await readPassword();
 			await addModerator({ username, password, isAdmin: parsed.admin }, database);
 			console.log(`Added moderator ${username}${parsed.admin ? ' (admin)' : ''}`);
-			return;
+			return EXIT_CODES.ok;
 		}
 		case 'list': {
 			const moderators = await listModerators(database);
@@ -252,12 +273,12 @@ async function runCommand(parsed: ParsedCommand, database: Database): Promise<vo
 					? 'No moderators yet: add one with `npm run moderator -- add <username> --admin`.'
 					: formatModeratorTable(moderators),
 			);
-			return;
+			return EXIT_CODES.ok;
 		}
 		case 'disable':
 			await disableModerator(username, {}, database);
 			console.log(`Disabled ${username}; their sessions have ended.`);
-			return;
+			return EXIT_CODES.ok;
 		case 'reset-password': {
 			if (!(await findModeratorForSignIn(username, database))) {
 				throw new ModeratorError('not-found', `There is no moderator named ${username}.`);
@@ -265,7 +286,12 @@ async function runCommand(parsed: ParsedCommand, database: Database): Promise<vo
 			const password = await readPassword();
 			await resetModeratorPassword(username, password, database);
 			console.log(`Reset the password of ${username}; their sessions have ended.`);
-			return;
+			return EXIT_CODES.ok;
+		}
+		case 'queue': {
+			const counts = await getQueueCounts(database);
+			console.log(formatQueueCounts(counts));
+			return counts.overdue > 0 ? EXIT_CODES.overdue : EXIT_CODES.ok;
 		}
 	}
 }
@@ -282,8 +308,7 @@ export async function runModeratorCommand(args: string[]): Promise<number> {
 		// Opened only once the arguments make sense, so a typo never creates a database file.
 		database = openDatabase(resolveDatabasePath());
 		migrateDatabase(database);
-		await runCommand(parsed, database);
-		return EXIT_CODES.ok;
+		return await runCommand(parsed, database);
 	} catch (error) {
 		if (error instanceof CommandFailure) {
 			console.error(`Error: ${error.message}`);

@@ -27,7 +27,7 @@ import {
 	verifyTotpCode,
 } from '../lib/server/two-factor';
 import { getDatabase } from '../../db/client';
-import { storyDraftFields } from '../lib/story-draft';
+import { storyDraftFields, type StoryDraft } from '../lib/story-draft';
 import { CONTENT_WARNING_SLUGS } from '../lib/taxonomy';
 import { CHANGE_NOT_SAVED, unlessStorageFails } from './storage';
 
@@ -134,35 +134,67 @@ export const moderationActions = {
 
 	decideStory: defineAction({
 		accept: 'form',
-		input: z.object({
-			id: z.string().max(64),
-			version: z
-				.number({ error: 'The form is missing the version it was made on.' })
-				.int()
-				.positive(),
-			decision: z.enum([
-				'publish',
-				'publish-with-warnings',
-				'decline',
-				'second-opinion',
-				'unpublish',
-				'restore',
-			]),
-			contentWarnings: z.array(z.enum(CONTENT_WARNING_SLUGS)).default([]),
-			reason: z
-				.enum(DECLINE_REASON_SLUGS, { error: 'Please choose a reason from the guidelines.' })
-				.nullish(),
-			note,
-		}),
+		input: z
+			.object({
+				id: z.string().max(64),
+				version: z
+					.number({ error: 'The form is missing the version it was made on.' })
+					.int()
+					.positive(),
+				decision: z.enum([
+					'publish',
+					'publish-with-warnings',
+					'decline',
+					'second-opinion',
+					'unpublish',
+					'restore',
+				]),
+				publishWarnings: z.array(z.enum(CONTENT_WARNING_SLUGS)).default([]),
+				reason: z
+					.enum(DECLINE_REASON_SLUGS, { error: 'Please choose a reason from the guidelines.' })
+					.nullish(),
+				note,
+				/** "Publish anyway": the moderator saw the identifying details still in the story. */
+				confirm: z.boolean().default(false),
+				/** The review form sends the story's fields with the decision, to save them with it. */
+				carriesEdits: z.boolean().default(false),
+				...storyDraftFields,
+				title: storyDraftFields.title.optional(),
+				body: storyDraftFields.body.optional(),
+			})
+			.superRefine((input, context) => {
+				if (!input.carriesEdits) return;
+				if (input.title === undefined)
+					context.addIssue({ code: 'custom', path: ['title'], message: 'Please write a title.' });
+				if (input.body === undefined)
+					context.addIssue({ code: 'custom', path: ['body'], message: 'Please write a story.' });
+			}),
 		handler: async (input, context) => {
 			const moderator = await requireModerator(context.locals);
+			const edits: StoryDraft | undefined =
+				input.carriesEdits && input.title !== undefined && input.body !== undefined
+					? {
+							title: input.title,
+							body: input.body,
+							penName: input.penName,
+							topics: input.topics,
+							contentWarnings: input.contentWarnings,
+							milestone: input.milestone,
+						}
+					: undefined;
+			const identifyingDetailsConfirmed = input.confirm;
 			let decision: ModerationDecision;
 			switch (input.decision) {
 				case 'publish':
-					decision = { kind: 'publish' };
+					decision = { kind: 'publish', edits, identifyingDetailsConfirmed };
 					break;
 				case 'publish-with-warnings':
-					decision = { kind: 'publish', contentWarnings: input.contentWarnings };
+					decision = {
+						kind: 'publish',
+						contentWarnings: input.publishWarnings,
+						edits,
+						identifyingDetailsConfirmed,
+					};
 					break;
 				case 'decline':
 					if (!input.reason) {
@@ -174,7 +206,7 @@ export const moderationActions = {
 					decision = { kind: 'decline', reason: input.reason, note: input.note };
 					break;
 				case 'second-opinion':
-					decision = { kind: 'second-opinion' };
+					decision = { kind: 'second-opinion', edits };
 					break;
 				case 'unpublish':
 					decision = { kind: 'unpublish', note: input.note };
@@ -183,12 +215,23 @@ export const moderationActions = {
 					decision = { kind: 'restore' };
 					break;
 			}
-			const result = throwUnlessDone(
-				await unlessStorageFails(
-					() => decideSubmission(input.id, moderator.id, input.version, decision),
-					CHANGE_NOT_SAVED,
-				),
+			const outcome = await unlessStorageFails(
+				() => decideSubmission(input.id, moderator.id, input.version, decision),
+				CHANGE_NOT_SAVED,
 			);
+			// Not an error: the review page asks "Publish anyway?", carrying the edits along.
+			if (outcome.outcome === 'needs-confirmation') {
+				return {
+					decision: input.decision,
+					needsConfirmation: {
+						identifyingDetails: outcome.identifyingDetails,
+						version: input.version,
+						publishWarnings: input.publishWarnings,
+						edits: edits ?? null,
+					},
+				};
+			}
+			const result = throwUnlessDone(outcome);
 			return { decision: input.decision, status: result.status, slug: result.slug };
 		},
 	}),

@@ -9,3 +9,10 @@ export function formatDate(date: Date): string {
 export function isoDay(date: Date): string {
 	return date.toISOString().slice(0, 10);
 }
+
+export const DAY_MS = 86_400_000;
+
+/** Whole days from `day` ("2026-03-04", UTC) to `now`; never negative. */
+export function wholeDaysSince(day: string, now: Date): number {
+	return Math.max(0, Math.floor((now.getTime() - Date.parse(`${day}T00:00:00Z`)) / DAY_MS));
+}

@@ -76,12 +76,17 @@ const NUMBER_IN_WORDS = String.raw`(?:(?:a|${ONES})[ \t-]+hundred|hundreds[ \t]+
 /** "80", "0.5", "2-3", "3 or 4". */
 const NUMBER_IN_DIGITS = String.raw`\d+(?:[.,]\d+)?(?:[ \t]*(?:-|–|to|or)[ \t]*\d+(?:[.,]\d+)?)?`;
 
-/** Units of weight or volume, and things counted when people describe how much they used. */
+/**
+ * Units of weight or volume, things counted when people describe how much they used, and pill
+ * names counted like units ("twelve Percocet").
+ */
 const DOSE_UNITS = [
 	...['mg', 'milligrams?', 'mcg', 'micrograms?', 'µg', 'g', 'grams?', 'ml', 'millilit(?:er|re)s?'],
-	...['cc', 'oz', 'ounces?', 'pills?', 'tablets?', 'tabs', 'capsules?', 'bags?', 'bundles?'],
-	...['points', 'lines', 'hits', 'bars', 'patches', 'shots', 'drinks', 'beers', 'cans'],
-	...['pints', 'glasses', 'bottles?', 'fifths?', 'handles', 'eighths'],
+	...['lit(?:er|re)s?', 'cc', 'oz', 'ounces?', 'pills?', 'tablets?', 'tabs', 'capsules?'],
+	...['bags?', 'bundles?', 'bars', 'patches', 'shots', 'drinks', 'beers', 'cans', 'pints'],
+	...['glasses', 'bottles?', 'fifths?', 'handles', 'eighths', 'percocets?', 'percs', 'oxys'],
+	...['oxycontins?', 'vicodins?', 'norcos?', 'klonopins?', 'valiums?', 'ativans?', 'adderalls?'],
+	...['roxys', 'roxies', 'opanas?', 'benzos', 'xannies'],
 	// Pill slang ("two 30s") only counts after a quantity and a space: alone it is a decade.
 	String.raw`(?<=\s)(?:10|15|20|30|40|60|80)s`,
 ].join('|');
@@ -94,11 +99,32 @@ const OF_SUBSTANCE = String.raw`(?:[ \t]+of[ \t]+(?!(?:the|my|his|her|their|our|
 /** "Two bottles of water" is not a dose. */
 const NOT_A_SUBSTANCE = String.raw`(?![ \t]+of[ \t]+(?:water|milk|juice|soda|pop|tea|coffee|espresso|chocolate|soap|shampoo)\b)`;
 /** "a day", "every night": part of how much someone used. */
-const HOW_OFTEN = String.raw`(?:[ \t]+(?:a|an|per|each|every)[ \t]+(?:day|night|week|weekend|morning|evening|hour))?`;
+const EVERY_PERIOD = String.raw`[ \t]+(?:a|an|per|each|every)[ \t]+(?:day|night|week|weekend|morning|evening|hour)\b`;
+const HOW_OFTEN = String.raw`(?:${EVERY_PERIOD})?`;
 const DOSE_TAIL = String.raw`\b${NOT_A_SUBSTANCE}${OF_SUBSTANCE}${HOW_OFTEN}`;
 
+/**
+ * Units that are everyday words too ("four points", "ten lines across the page", "three hits
+ * on my application"): a dose only with what was used, how often, or where from.
+ */
+const AMBIGUOUS_UNITS = 'points|lines|hits';
+const DRUG_POWDERS = String.raw`(?:coke|cocaine|meth|crystal|crack|heroin|dope|speed|fentanyl|fent|ketamine|powder|molly|ice)`;
+const AMBIGUOUS_UNIT_CONTEXT = String.raw`(?:[ \t]+of[ \t]+${DRUG_POWDERS}\b|${EVERY_PERIOD}|[ \t]+off[ \t]+(?:the|a|my|his|her)[ \t]+(?:pipe|mirror|foil|bong|key|table|plate)\b)`;
+/** "One pill can kill", "one drink is too many": a single one is not an amount to leave out. */
+const NOT_A_SINGLE_ITEM = String.raw`(?!(?:one|1)[ \t]+(?:\p{L}+[ \t]+)?(?:pill|tablet|capsule|bag|bundle|bottle|shot|drink|beer|can|pint|glass|patch|bar)\b)`;
+const QUANTITY = String.raw`(?<![\w.,$£€])${NOT_A_SINGLE_ITEM}(?:${NUMBER_IN_DIGITS}[ \t]*|\b${NUMBER_IN_WORDS}[ \t]+)`;
 const DOSE = new RegExp(
-	String.raw`(?<![\w.,$£€])(?:${NUMBER_IN_DIGITS}[ \t]*|\b${NUMBER_IN_WORDS}[ \t]+)(?:${DRUG_WORD}[ \t]+)?(?:${DOSE_UNITS})${DOSE_TAIL}`,
+	String.raw`${QUANTITY}(?:${DRUG_WORD}[ \t]+)?(?:${DOSE_UNITS})${DOSE_TAIL}`,
+	'giu',
+);
+const AMBIGUOUS_DOSE = new RegExp(
+	String.raw`${QUANTITY}(?:${AMBIGUOUS_UNITS})${AMBIGUOUS_UNIT_CONTEXT}`,
+	'giu',
+);
+const ALCOHOL = 'vodka|whiskey|whisky|gin|rum|tequila|wine|beer|bourbon|scotch|brandy|liquor|booze';
+/** "A handle of whiskey", "a bottle of wine a day"; "a bottle of wine" at dinner is not a dose. */
+const ALCOHOL_MEASURE = new RegExp(
+	String.raw`\b(?:a|an)[ \t]+(?:(?:handle|lit(?:er|re))[ \t]+of[ \t]+(?:${ALCOHOL})\b${HOW_OFTEN}|(?:bottle|pint)[ \t]+of[ \t]+(?:${ALCOHOL})\b${EVERY_PERIOD})`,
 	'giu',
 );
 const SINGLE_DOSE = new RegExp(
@@ -112,7 +138,9 @@ const PILL_SLANG = new RegExp(
 );
 
 function findDoses(text: string): Finding[] {
-	return [DOSE, SINGLE_DOSE, PILL_SLANG].flatMap((pattern) => findAll(text, pattern, 'dose'));
+	return [DOSE, AMBIGUOUS_DOSE, SINGLE_DOSE, ALCOHOL_MEASURE, PILL_SLANG].flatMap((pattern) =>
+		findAll(text, pattern, 'dose'),
+	);
 }
 
 // Methods
@@ -135,7 +163,7 @@ const METHODS: readonly RegExp[] = [
 		'gi',
 	),
 	/\bcook(?:ed|ing|s)?[ \t]+(?:up[ \t]+)?(?:it|meth|dope|crack|heroin|the[ \t]+(?:dope|meth))\b/gi,
-	/\bcrush(?:ed|es|ing)?[ \t]+(?:up[ \t]+)?(?:the[ \t]+|my[ \t]+|some[ \t]+)?(?:pills?|tablets?|oxys?|percs?|xanax|bars|opanas?)\b/gi,
+	/\bcrush(?:ed|es|ing)?[ \t]+(?:up[ \t]+)?(?:the[ \t]+|my[ \t]+|some[ \t]+)?(?:pills?|tablets?|oxys?|percs?|percocets?|xanax|bars|opanas?)\b/gi,
 	/\bmix(?:ed|es|ing)?[ \t]+(?:it|them|pills|benzos|xanax|alcohol|booze|opioids|opiates|fentanyl|heroin|coke|cocaine|methadone|drugs|uppers|downers)[ \t]+with\b/gi,
 	/\b(?:overdos(?:e|ed|es|ing)|od['’]e?d|oded|od['’]?ing)[ \t]+on\b/gi,
 	/\bswallow(?:ed|s|ing)?[ \t]+(?:all|a[ \t]+handful|the[ \t]+whole|the[ \t]+rest|every)\b(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+|my[ \t]+)?(?:pills?|tablets?|bottle|pack|them)\b)?/gi,
@@ -144,6 +172,13 @@ const METHODS: readonly RegExp[] = [
 		'gi',
 	),
 	/\bslit[ \t]+my[ \t]+wrists?\b/gi,
+	new RegExp(
+		String.raw`\bburn(?:s|ed|t|ing)?[ \t]+(?:myself|herself|himself|themselves|my[ \t]+(?:${BODY_PARTS}))\b`,
+		'gi',
+	),
+	/\b(?:find|found|finding|hit|hitting|miss|missed|missing)[ \t]+(?:a|the|my)[ \t]+vein\b/gi,
+	/\bchas(?:e|ed|es|ing)[ \t]+the[ \t]+dragon\b/gi,
+	/\bfreebas(?:e|ed|es|ing)\b/gi,
 	/\bt(?:ie|ies|ied|ying)[ \t]+off\b/gi,
 	/\bneedles?\b(?![ \t]+in[ \t]+a[ \t]+haystack)/gi,
 ];
@@ -195,7 +230,8 @@ const WARNING_SIGNS: readonly { warning: ContentWarningSlug; signs: readonly Reg
 		signs: [
 			/\bself[- ]?harm(?:ed|ing)?\b/i,
 			new RegExp(
-				String.raw`\bcutting\b(?!-)(?![ \t]+(?:back|down|ties|off|out|it|them|the|a|an|his|her|their|our|through|in[ \t]+line|into|across|corners|class|school|hair|edge|loose|up|short|costs?|coupons|remarks?|words)\b)(?![ \t]+my[ \t]+(?!${BODY_PARTS}))`,
+				// "Cutting him off", "cutting corners", "cutting class": cutting something or someone else.
+				String.raw`\bcutting\b(?!-)(?![ \t]+(?:back|down|ties|off|out|it|them|him|me|you|us|people|everyone|someone|anyone|friends|the|a|an|his|her|their|our|your|through|in[ \t]+line|into|across|corners|class|school|hair|edge|loose|up|short|costs?|coupons|remarks?|words)\b)(?![ \t]+my[ \t]+(?!${BODY_PARTS}))`,
 				'i',
 			),
 			/\b(?:cut|cuts|hurt|hurts|hurting|burn|burned|burnt|burning)[ \t]+myself\b/i,
@@ -236,7 +272,8 @@ const WARNING_SIGNS: readonly { warning: ContentWarningSlug; signs: readonly Reg
 			/\bbeaten\b/i,
 			/\bpunch(?:ed|es|ing)\b/i,
 			// "Fight cravings", "fighting for my life", "the good fight" are figures of speech.
-			/(?<!\bgood[ \t]+)\b(?:fist[ \t]?)?fight(?:s|ing)?\b(?![ \t]+(?:for|against|the|it|my|this|cravings?|urges?|back|through|on|off|to|or|addiction|temptation|every|each|with[ \t]+(?:my[ \t]+|the[ \t]+)?(?:addiction|disease|demons|cravings|urges))\b)/i,
+			// "Stop fighting", "fighting about money": giving up a struggle, or an argument.
+			/(?<!\b(?:good|stop|stopped|stopping|quit|quitting|no|without|not)[ \t]+)\b(?:fist[ \t]?)?fight(?:s|ing)?\b(?![ \t]+(?:for|against|the|it|my|this|cravings?|urges?|back|through|on|off|to|or|about|over|everything|addiction|temptation|every|each|with[ \t]+(?:my[ \t]+|the[ \t]+)?(?:addiction|disease|demons|cravings|urges))\b)/i,
 			/\bweapons?\b/i,
 			/\bguns?\b|\bgunpoint\b/i,
 			/\bstabb(?:ed|ing)\b/i,

@@ -66,6 +66,45 @@ describe('a moderator at work', () => {
 		await context.close();
 	});
 
+	it('without JavaScript, asks before publishing identifying details, keeping the redaction made meanwhile', async () => {
+		const moderator = await createModerator();
+		const email = 'river.walker@example.com';
+		const phone = '555-867-5309';
+		const story = validStory({
+			body: `${validStory().body} Write to ${email} or call ${phone}.`,
+		});
+		await submitStory(story);
+		const { context, page } = await openPage(browser(), { javaScriptEnabled: false });
+		await signInThroughTheForm(page, moderator.username, moderator.password);
+		await openFromQueue(page, story.title as string);
+		await page.getByRole('button', { name: 'Publish as the writer set it' }).click();
+
+		const confirmation = page.locator('.confirm-publish');
+		await confirmation.waitFor();
+		expect(await confirmation.locator('li').allTextContents()).toEqual([
+			`Email address: ${email}`,
+			`Phone number: ${phone}`,
+		]);
+		await confirmation.getByRole('link', { name: 'Go back and redact' }).click();
+		const body = page.getByLabel('Your story');
+		await body.fill((await body.inputValue()).replace(email, 'by email'));
+		await page.getByRole('button', { name: 'Publish as the writer set it' }).click();
+		await confirmation.waitFor();
+		expect(await confirmation.locator('li').allTextContents()).toEqual([`Phone number: ${phone}`]);
+		expect(await page.getByLabel('Your story').inputValue()).toContain('Write to by email');
+
+		await confirmation.getByRole('button', { name: 'Publish anyway' }).click();
+		await page.waitForURL((url) => url.pathname === '/moderate');
+		expect(await page.locator('.notice').textContent()).toMatch(/Published/);
+		await page.goto('/stories');
+		await page.getByRole('link', { name: story.title as string }).click();
+		await page.waitForURL((url) => url.pathname.startsWith('/stories/shared-'));
+		const text = await page.locator('main').textContent();
+		expect(text).toContain('Write to by email');
+		expect(text).not.toContain(email);
+		await context.close();
+	}, 90_000);
+
 	it('moves through the queue with j and k and publishes with p', async () => {
 		const moderator = await createModerator();
 		const stories = [validStory(), validStory()];
@@ -121,11 +160,16 @@ describe('accessibility of moderation', () => {
 			await page.locator('.review-story').waitFor();
 			expect(await page.locator('.review-story mark').first().textContent()).toBe('555-867-5309');
 			expect(await findSeriousAxeViolations(page), 'review').toEqual([]);
+			await page.getByRole('button', { name: 'Publish as the writer set it' }).click();
+			await page.locator('.confirm-publish').waitFor();
+			expect(await findSeriousAxeViolations(page), 'publish confirmation').toEqual([]);
 			for (const path of ['/moderate/audit', '/moderate/moderators', '/moderate/account']) {
 				await page.goto(path);
 				expect(await findSeriousAxeViolations(page), path).toEqual([]);
 			}
 			await context.close();
 		},
+		// Five pages, each scanned by axe, and a publish: slow on a loaded machine.
+		90_000,
 	);
 });

@@ -18,6 +18,7 @@ import {
 	type ModerationDecision,
 } from '../../src/lib/server/moderation.ts';
 import { addModerator, disableModerator } from '../../src/lib/server/moderators.ts';
+import { getQueueCounts } from '../../src/lib/server/queue-counts.ts';
 import { startModeratorSession, validateModeratorSession } from '../../src/lib/server/session.ts';
 import { receiveStory } from '../../src/lib/server/submissions.ts';
 import {
@@ -346,6 +347,42 @@ describe('the queue', () => {
 			withdrawn: 1,
 		});
 		expect(queue.cards.map((card) => card.title)).toEqual(['Story one', 'Story two']);
+	});
+
+	it('shows how long each waiting story has waited and counts those past the review promise', async () => {
+		const now = new Date('2026-11-26T23:30:00Z');
+		const arrived = async (marker: string, createdDay: string, status: SubmissionStatus) => {
+			const row = await storyWithStatus(status, marker);
+			temp.database.update(submissions).set({ createdDay }).where(eq(submissions.id, row.id)).run();
+		};
+		await arrived('today', '2026-11-26', 'pending');
+		// Exactly the promise (7 days) is kept; a day more is not.
+		await arrived('on-time', '2026-11-19', 'pending');
+		await arrived('late', '2026-11-18', 'pending');
+		await arrived('later', '2026-11-06', 'pending');
+		await arrived('declined-long-ago', '2026-10-01', 'rejected');
+		const queue = await getModerationQueue('waiting', 1, temp.database, now);
+		expect(queue.cards.map((card) => [card.title, card.ageDays, card.overdue])).toEqual([
+			['Story later', 20, true],
+			['Story late', 8, true],
+			['Story on-time', 7, false],
+			['Story today', 0, false],
+		]);
+		expect(queue.overdue).toBe(2);
+		expect(queue.oldestWaitingDays).toBe(20);
+		expect(await getQueueCounts(temp.database, now)).toEqual({
+			tabs: { waiting: 4, reported: 0, published: 0, declined: 1, withdrawn: 0 },
+			overdue: 2,
+			oldestWaitingDays: 20,
+		});
+	});
+
+	it('counts nothing past the promise when nothing waits', async () => {
+		await storyWithStatus('approved', 'published');
+		expect(await getQueueCounts(temp.database)).toMatchObject({
+			overdue: 0,
+			oldestWaitingDays: null,
+		});
 	});
 
 	it('flags identifying details, safety, links, near-duplicates and reports', async () => {

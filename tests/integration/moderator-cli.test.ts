@@ -3,7 +3,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { moderators, sessions } from '../../db/schema.ts';
+import { moderators, sessions, submissions } from '../../db/schema.ts';
+import { DAY_MS, isoDay } from '../../src/lib/dates.ts';
+import { receiveStory } from '../../src/lib/server/submissions.ts';
+import { REVIEW_PROMISE_DAYS } from '../../src/lib/settings.ts';
 import { verifyPassword } from '../../src/lib/server/passwords.ts';
 import { startModeratorSession, validateModeratorSession } from '../../src/lib/server/session.ts';
 import {
@@ -51,6 +54,21 @@ function runCommand(
 		child.once('error', reject);
 		child.once('close', (status) => resolveResult({ status, stdout, stderr }));
 	});
+}
+
+/** A waiting story that arrived on `createdDay`. */
+async function storyArrived(temp: TempDatabase, title: string, createdDay: string) {
+	await receiveStory(
+		{
+			title,
+			body: 'A slow year, told one morning at a time. '.repeat(10),
+			penName: null,
+			topics: ['alcohol'],
+			contentWarnings: [],
+		},
+		temp.database,
+	);
+	temp.database.update(submissions).set({ createdDay }).where(eq(submissions.title, title)).run();
 }
 
 /** A bound `runCommand` and a stored-hash reader for one test's own database. */
@@ -213,6 +231,40 @@ describe('npm run moderator', { timeout: 60_000 }, () => {
 		const piped = await run(['reset-password', 'bob'], { stdin: `${PASSWORD}\r\n` });
 		expect(piped.status).toBe(0);
 		expect(await verifyPassword(storedHash('bob')!, PASSWORD)).toBe(true);
+	});
+
+	it('prints the count of every queue tab and exits 0 when nothing waits past the promise', async (context) => {
+		const { temp, run } = setUp(context);
+		await storyArrived(temp, 'waiting today', isoDay(new Date()));
+		const result = await run(['queue']);
+		expect(result).toMatchObject({ status: 0, stderr: '' });
+		expect(result.stdout.trimEnd().split('\n')).toEqual([
+			'waiting    1',
+			'reported   0',
+			'published  0',
+			'declined   0',
+			'withdrawn  0',
+			`No story has waited longer than the ${REVIEW_PROMISE_DAYS}-day review promise.`,
+		]);
+	});
+
+	it('exits 1 when stories wait past the review promise, saying how many, for cron alerts', async (context) => {
+		const { temp, run } = setUp(context);
+		const daysAgo = (days: number) => isoDay(new Date(Date.now() - days * DAY_MS));
+		await storyArrived(temp, 'waiting within the promise', daysAgo(REVIEW_PROMISE_DAYS));
+		await storyArrived(temp, 'waiting past the promise', daysAgo(REVIEW_PROMISE_DAYS + 1));
+		await storyArrived(temp, 'waiting long past the promise', daysAgo(REVIEW_PROMISE_DAYS + 5));
+		const result = await run(['queue']);
+		expect(result.status).toBe(1);
+		expect(result.stdout).toMatch(/^waiting {4}3$/m);
+		expect(result.stdout).toContain(
+			`2 waiting stories have waited longer than the ${REVIEW_PROMISE_DAYS}-day review promise (the oldest ${REVIEW_PROMISE_DAYS + 5} days).`,
+		);
+	});
+
+	it('refuses arguments to queue (64)', async (context) => {
+		const { run } = setUp(context);
+		expect((await run(['queue', 'now'])).status).toBe(64);
 	});
 
 	it('refuses a weak new password (65) and keeps the old one', async (context) => {

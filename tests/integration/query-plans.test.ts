@@ -5,6 +5,7 @@ import {
 	listCommunityStories,
 } from '../../src/lib/server/community-stories.ts';
 import { getModerationQueue } from '../../src/lib/server/moderation.ts';
+import { getQueueCounts } from '../../src/lib/server/queue-counts.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { readReactionCounts } from '../../src/lib/server/reactions.ts';
 import { findStoryByReceipt, receiveStory } from '../../src/lib/server/submissions.ts';
@@ -75,6 +76,7 @@ describe('hot queries use an index, never a scan of a growing table', () => {
 		['a receipt look-up', (database: Database) => findStoryByReceipt(receiptCode, database)],
 		['the moderation queue', (database: Database) => getModerationQueue('waiting', 1, database)],
 		['the Reported tab', (database: Database) => getModerationQueue('reported', 1, database)],
+		['the queue counts and review promise', (database: Database) => getQueueCounts(database)],
 	])('%s', async (_name, work) => {
 		const plans = await plansOf(work);
 		expect(plans.length).toBeGreaterThan(0);

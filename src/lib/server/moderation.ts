@@ -1,27 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderators, reports, submissions, type SubmissionStatus } from '../../../db/schema.ts';
+import { wholeDaysSince } from '../dates.ts';
 import { DECLINE_REASONS, type DeclineReasonSlug } from '../guidelines.ts';
-import { findIdentifyingDetails } from '../identifying-details.ts';
+import { findIdentifyingDetails, type IdentifyingDetail } from '../identifying-details.ts';
 import { renderUserMarkdownWithHighlights } from '../markdown.ts';
 import { findNearDuplicate, shingles } from '../near-duplicates.ts';
 import { checkSafeMessaging } from '../safe-messaging.ts';
+import { REVIEW_PROMISE_DAYS } from '../settings.ts';
 import type { StoryDraft } from '../story-draft.ts';
-import { groupFindings } from '../story-preview.ts';
+import { groupFindings, type Grouped } from '../story-preview.ts';
 import { canTransition } from '../submission-status.ts';
 import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
 import { appendAuditEvent, textFingerprint } from './audit.ts';
 import { putInLibrary, takeOutOfLibrary } from './library-changes.ts';
 import { communitySearchDocument } from './search.ts';
+import { getQueueCounts, tabCondition, type QueueTab } from './queue-counts.ts';
 import { draftColumns } from './submissions.ts';
 
 /** How long opening a waiting story reserves it for one moderator. */
 export const CLAIM_MINUTES = 15;
 export const QUEUE_PAGE_SIZE = 25;
-
-export const QUEUE_TABS = ['waiting', 'reported', 'published', 'declined', 'withdrawn'] as const;
-export type QueueTab = (typeof QUEUE_TABS)[number];
 
 /** Warnings whose stories stay blurred on the queue until a moderator chooses to look. */
 const HARD_CONTENT: readonly ContentWarningSlug[] = [
@@ -31,29 +31,6 @@ const HARD_CONTENT: readonly ContentWarningSlug[] = [
 	'abuse',
 	'violence',
 ];
-
-function tabCondition(tab: QueueTab) {
-	switch (tab) {
-		case 'waiting':
-			return eq(submissions.status, 'pending');
-		case 'reported':
-			// Driven from the open reports (few, and indexed), not a scan of every submission.
-			return and(
-				ne(submissions.status, 'withdrawn'),
-				sql`${submissions.id} IN (SELECT ${reports.submissionId} FROM ${reports} WHERE ${reports.resolvedAt} IS NULL)`,
-			);
-		case 'published':
-			return inArray(submissions.status, ['approved', 'unpublished']);
-		case 'declined':
-			return eq(submissions.status, 'rejected');
-		case 'withdrawn':
-			return eq(submissions.status, 'withdrawn');
-	}
-}
-
-function daysSince(day: string, now: Date): number {
-	return Math.max(0, Math.floor((now.getTime() - Date.parse(`${day}T00:00:00Z`)) / 86_400_000));
-}
 
 /** A plain-text opening of a Markdown story, for queue cards. */
 function snippetOf(body: string, length = 240): string {
@@ -69,7 +46,10 @@ export interface QueueCard {
 	title: string;
 	snippet: string;
 	status: SubmissionStatus;
+	/** Days since the story arrived (for a waiting story: how long it has waited). */
 	ageDays: number;
+	/** A waiting story that has waited longer than REVIEW_PROMISE_DAYS. */
+	overdue: boolean;
 	topics: TopicSlug[];
 	contentWarnings: ContentWarningSlug[];
 	needsSecondOpinion: boolean;
@@ -92,12 +72,8 @@ export async function getModerationQueue(
 	database: Database = getDatabase(),
 	now = new Date(),
 ) {
-	const counts = Object.fromEntries(
-		QUEUE_TABS.map((name) => [
-			name,
-			database.select({ total: count() }).from(submissions).where(tabCondition(name)).get()!.total,
-		]),
-	) as Record<QueueTab, number>;
+	const queueCounts = await getQueueCounts(database, now);
+	const counts = queueCounts.tabs;
 	const order =
 		tab === 'waiting'
 			? [asc(submissions.createdDay), asc(submissions.id)]
@@ -141,12 +117,14 @@ export async function getModerationQueue(
 				? null
 				: findNearDuplicate({ id: submission.id, shingles: shingles(submission.body) }, candidates);
 		const claimActive = submission.claimedUntil !== null && submission.claimedUntil > now;
+		const ageDays = wholeDaysSince(submission.createdDay, now);
 		return {
 			id: submission.id,
 			title: submission.title,
 			snippet: snippetOf(submission.body),
 			status: submission.status,
-			ageDays: daysSince(submission.createdDay, now),
+			ageDays,
+			overdue: submission.status === 'pending' && ageDays > REVIEW_PROMISE_DAYS,
 			topics: submission.topics as TopicSlug[],
 			contentWarnings: submission.contentWarnings as ContentWarningSlug[],
 			needsSecondOpinion: submission.needsSecondOpinion,
@@ -170,7 +148,15 @@ export async function getModerationQueue(
 		};
 	});
 	const totalPages = Math.max(1, Math.ceil(counts[tab] / QUEUE_PAGE_SIZE));
-	return { tab, counts, cards, page, totalPages };
+	return {
+		tab,
+		counts,
+		overdue: queueCounts.overdue,
+		oldestWaitingDays: queueCounts.oldestWaitingDays,
+		cards,
+		page,
+		totalPages,
+	};
 }
 
 /**
@@ -255,14 +241,21 @@ export async function openForReview(
 				}
 			: null,
 		reports: reportList,
-		ageDays: daysSince(submission.createdDay, now),
+		ageDays: wholeDaysSince(submission.createdDay, now),
 	};
 }
 
 export type ModerationDecision =
-	| { kind: 'publish'; contentWarnings?: ContentWarningSlug[] }
+	| {
+			kind: 'publish';
+			contentWarnings?: ContentWarningSlug[];
+			/** The moderator's redaction, saved in the same step (the review form sends both). */
+			edits?: StoryDraft;
+			/** The moderator saw the identifying details still in the story and publishes anyway. */
+			identifyingDetailsConfirmed?: boolean;
+	  }
 	| { kind: 'decline'; reason: DeclineReasonSlug; note: string | null }
-	| { kind: 'second-opinion' }
+	| { kind: 'second-opinion'; edits?: StoryDraft }
 	| { kind: 'unpublish'; note: string | null }
 	| { kind: 'restore' };
 
@@ -271,6 +264,70 @@ export type ModerationOutcome =
 	| { outcome: 'not-found' }
 	| { outcome: 'conflict'; currentVersion: number }
 	| { outcome: 'not-allowed'; status: SubmissionStatus };
+
+/** A decision's outcome: or, for a publish, nothing written until the moderator confirms. */
+export type DecisionOutcome =
+	| ModerationOutcome
+	| { outcome: 'needs-confirmation'; identifyingDetails: Grouped<IdentifyingDetail>[] };
+
+/**
+ * The identifying details in a story as it would be published: title, pen name and body.
+ * The one call the publish confirmation makes, so a shared findings function can replace it.
+ */
+export function identifyingDetailsToConfirm(story: {
+	title: string;
+	penName: string | null;
+	body: string;
+}): Grouped<IdentifyingDetail>[] {
+	return groupFindings(
+		findIdentifyingDetails([story.title, story.penName ?? '', story.body].join('\n\n')),
+	);
+}
+
+type SubmissionRow = typeof submissions.$inferSelect;
+
+/** Whether a draft says something other than what is stored (an unchanged form is no edit). */
+function changesStory(submission: SubmissionRow, draft: StoryDraft): boolean {
+	return (
+		draft.title !== submission.title ||
+		draft.body !== submission.body ||
+		draft.penName !== submission.penName ||
+		(draft.milestone ?? null) !== submission.milestone ||
+		draft.topics.join() !== submission.topics.join() ||
+		draft.contentWarnings.join() !== submission.contentWarnings.join()
+	);
+}
+
+/**
+ * Writes a moderator's edit inside `transaction` and audits it with hashes of the text before
+ * and after, never the text itself; returns the row as it now stands.
+ */
+function writeEdits(
+	transaction: Queryable,
+	submission: SubmissionRow,
+	moderatorId: string,
+	draft: StoryDraft,
+	now: Date,
+): SubmissionRow {
+	const columns = { ...draftColumns(draft), version: submission.version + 1 };
+	transaction.update(submissions).set(columns).where(eq(submissions.id, submission.id)).run();
+	const edited = { ...submission, ...columns };
+	if (submission.status === 'approved') putInLibrary(transaction, communitySearchDocument(edited));
+	appendAuditEvent(
+		transaction,
+		{
+			moderatorId,
+			submissionId: submission.id,
+			action: 'edited',
+			detail: {
+				textBefore: textFingerprint(submission.title, submission.body),
+				textAfter: textFingerprint(draft.title, draft.body),
+			},
+		},
+		now,
+	);
+	return edited;
+}
 
 /** Each decision is one move in the transition table: from this status to that one. */
 const DECISION_MOVES: Record<
@@ -311,7 +368,11 @@ function readForChange(transaction: Queryable, id: string, expectedVersion: numb
  * Applies a moderator's decision, made on `expectedVersion` of the story. If the story
  * changed since (a writer's edit, another moderator), nothing is written and the current
  * version is returned. Status changes follow the one transition table; every decision is
- * audited in the same transaction.
+ * audited in the same transaction. Edits sent with the decision are saved in it too.
+ *
+ * Publishing a story in which identifying details remain (after those edits) writes nothing
+ * and answers 'needs-confirmation' with the details, unless the moderator already confirmed:
+ * a missed name or number cannot be taken back once readers have seen it.
  */
 export async function decideSubmission(
 	id: string,
@@ -320,16 +381,31 @@ export async function decideSubmission(
 	decision: ModerationDecision,
 	database: Database = getDatabase(),
 	now = new Date(),
-): Promise<ModerationOutcome> {
+): Promise<DecisionOutcome> {
 	return database.transaction(
-		(transaction): ModerationOutcome => {
-			const { submission, refused } = readForChange(transaction, id, expectedVersion);
-			if (!submission) return refused!;
+		(transaction): DecisionOutcome => {
+			const { submission: stored, refused } = readForChange(transaction, id, expectedVersion);
+			if (!stored) return refused!;
 			const move = DECISION_MOVES[decision.kind];
 			const allowed =
-				submission.status === move.from &&
+				stored.status === move.from &&
 				(move.to === null || canTransition(move.from, move.to, 'moderator'));
-			if (!allowed) return { outcome: 'not-allowed', status: submission.status };
+			if (!allowed) return { outcome: 'not-allowed', status: stored.status };
+			const edits =
+				'edits' in decision && decision.edits && changesStory(stored, decision.edits)
+					? decision.edits
+					: null;
+			// Checked on exactly what readers would see, inside the transaction that publishes it.
+			const remainingDetails =
+				decision.kind === 'publish' ? identifyingDetailsToConfirm(edits ?? stored) : [];
+			if (
+				decision.kind === 'publish' &&
+				remainingDetails.length > 0 &&
+				!decision.identifyingDetailsConfirmed
+			) {
+				return { outcome: 'needs-confirmation', identifyingDetails: remainingDetails };
+			}
+			const submission = edits ? writeEdits(transaction, stored, moderatorId, edits, now) : stored;
 			const changes: Partial<typeof submissions.$inferInsert> = {
 				version: submission.version + 1,
 				claimedBy: null,
@@ -380,12 +456,7 @@ export async function decideSubmission(
 							? 'publish-with-warnings'
 							: decision.kind,
 					reason: reason ?? (decision.kind === 'decline' ? decision.note : null),
-					detail:
-						decision.kind === 'publish' && decision.contentWarnings
-							? { contentWarnings: decision.contentWarnings }
-							: decision.kind === 'decline'
-								? { note: decision.note }
-								: null,
+					detail: auditDetail(decision, remainingDetails),
 				},
 				now,
 			);
@@ -397,6 +468,23 @@ export async function decideSubmission(
 		},
 		{ behavior: 'immediate' },
 	);
+}
+
+/**
+ * What the audit trail keeps about a decision. For a publish despite identifying details, only
+ * their kinds: the audit trail never holds a story's words.
+ */
+function auditDetail(
+	decision: ModerationDecision,
+	remainingDetails: readonly IdentifyingDetail[],
+): Record<string, unknown> | null {
+	if (decision.kind === 'decline') return { note: decision.note };
+	if (decision.kind !== 'publish') return null;
+	const detail: Record<string, unknown> = {};
+	if (decision.contentWarnings) detail.contentWarnings = decision.contentWarnings;
+	if (remainingDetails.length > 0)
+		detail.publishedWithIdentifyingDetails = [...new Set(remainingDetails.map(({ kind }) => kind))];
+	return Object.keys(detail).length > 0 ? detail : null;
 }
 
 /**
@@ -418,27 +506,7 @@ export async function editSubmission(
 			if (!submission) return refused!;
 			if (submission.status === 'withdrawn')
 				return { outcome: 'not-allowed', status: submission.status };
-			transaction
-				.update(submissions)
-				.set({ ...draftColumns(draft), version: submission.version + 1 })
-				.where(eq(submissions.id, id))
-				.run();
-			if (submission.status === 'approved') {
-				putInLibrary(transaction, communitySearchDocument({ ...submission, ...draft }));
-			}
-			appendAuditEvent(
-				transaction,
-				{
-					moderatorId,
-					submissionId: id,
-					action: 'edited',
-					detail: {
-						textBefore: textFingerprint(submission.title, submission.body),
-						textAfter: textFingerprint(draft.title, draft.body),
-					},
-				},
-				now,
-			);
+			writeEdits(transaction, submission, moderatorId, draft, now);
 			return { outcome: 'done', status: submission.status, slug: submission.slug };
 		},
 		{ behavior: 'immediate' },
