@@ -14,7 +14,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
  */
 export function migrateDatabase(database: Database, migrationsFolder = MIGRATIONS_FOLDER): number {
 	const migrations = readMigrationFiles({ migrationsFolder });
-	return database.transaction(
+	const applied = database.transaction(
 		(transaction) => {
 			transaction.run(sql`
 				CREATE TABLE IF NOT EXISTS __drizzle_migrations (
@@ -38,4 +38,8 @@ export function migrateDatabase(database: Database, migrationsFolder = MIGRATION
 		},
 		{ behavior: 'immediate' },
 	);
+	// Some migrations erase (old search terms, audit fingerprints, exact report times):
+	// the write-ahead log would keep the old pages until a checkpoint, so truncate it now.
+	if (applied > 0) database.$client.pragma('wal_checkpoint(TRUNCATE)');
+	return applied;
 }

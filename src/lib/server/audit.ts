@@ -1,11 +1,17 @@
-import { createHash } from 'node:crypto';
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderationEvents, moderators } from '../../../db/schema.ts';
 
-/** For the audit trail: shows whether a text changed without keeping the text. */
-export function textFingerprint(title: string, body: string): string {
-	return createHash('sha256').update(`${title}\u0000${body}`).digest('hex');
+const TEXT_FIELDS = ['title', 'body', 'penName'] as const;
+type TextFields = Record<(typeof TEXT_FIELDS)[number], string | null>;
+
+/**
+ * For the audit trail: which of a story's texts an edit changed, and nothing of the text.
+ * Privacy: the audit is append-only and outlives withdrawal, so it must not hold anything
+ * that confirms a guessed text; an unkeyed hash of title and body did exactly that.
+ */
+export function changedTextFields(before: TextFields, after: TextFields): string[] {
+	return TEXT_FIELDS.filter((field) => before[field] !== after[field]);
 }
 
 export interface AuditEventInput {

@@ -11,7 +11,8 @@ import type { StoryDraft } from '../story-draft.ts';
 import { groupFindings } from '../story-preview.ts';
 import { canTransition } from '../submission-status.ts';
 import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
-import { appendAuditEvent, textFingerprint } from './audit.ts';
+import { appendAuditEvent, changedTextFields } from './audit.ts';
+import { eraseFromDisk } from './erasure.ts';
 import { putInLibrary, takeOutOfLibrary } from './library-changes.ts';
 import { communitySearchDocument } from './search.ts';
 import { draftColumns } from './submissions.ts';
@@ -321,7 +322,7 @@ export async function decideSubmission(
 	database: Database = getDatabase(),
 	now = new Date(),
 ): Promise<ModerationOutcome> {
-	return database.transaction(
+	const outcome = database.transaction(
 		(transaction): ModerationOutcome => {
 			const { submission, refused } = readForChange(transaction, id, expectedVersion);
 			if (!submission) return refused!;
@@ -397,12 +398,15 @@ export async function decideSubmission(
 		},
 		{ behavior: 'immediate' },
 	);
+	// An unpublished story leaves the search index; the index's old pages go with it.
+	if (outcome.outcome === 'done' && decision.kind === 'unpublish') eraseFromDisk(database);
+	return outcome;
 }
 
 /**
  * A moderator's edit (redaction) of title, text, pen name, topics or warnings, through the
- * same render-and-sanitize module; optimistic lock as for decisions; audited with hashes
- * of the text before and after, never the text itself.
+ * same render-and-sanitize module; optimistic lock as for decisions; audited with the names
+ * of the fields it changed, never the text. The removed words are erased from disk.
  */
 export async function editSubmission(
 	id: string,
@@ -412,7 +416,7 @@ export async function editSubmission(
 	database: Database = getDatabase(),
 	now = new Date(),
 ): Promise<ModerationOutcome> {
-	return database.transaction(
+	const outcome = database.transaction(
 		(transaction): ModerationOutcome => {
 			const { submission, refused } = readForChange(transaction, id, expectedVersion);
 			if (!submission) return refused!;
@@ -432,10 +436,7 @@ export async function editSubmission(
 					moderatorId,
 					submissionId: id,
 					action: 'edited',
-					detail: {
-						textBefore: textFingerprint(submission.title, submission.body),
-						textAfter: textFingerprint(draft.title, draft.body),
-					},
+					detail: { changed: changedTextFields(submission, draft) },
 				},
 				now,
 			);
@@ -443,6 +444,9 @@ export async function editSubmission(
 		},
 		{ behavior: 'immediate' },
 	);
+	// A redaction: the words removed must not survive in any file.
+	if (outcome.outcome === 'done') eraseFromDisk(database);
+	return outcome;
 }
 
 /** Declines every listed story that is still waiting (obvious spam); returns how many. */
@@ -485,7 +489,7 @@ export async function bulkDecline(
 	);
 }
 
-/** Marks every open report on a story as handled, with what was done; audited. */
+/** Marks every open report on a story as handled, with what was done, erasing their notes; audited. */
 export async function resolveReports(
 	id: string,
 	moderatorId: string,
@@ -493,7 +497,7 @@ export async function resolveReports(
 	database: Database = getDatabase(),
 	now = new Date(),
 ): Promise<number> {
-	return database.transaction(
+	const resolved = database.transaction(
 		(transaction: Queryable) => {
 			const open = transaction
 				.select({ id: reports.id })
@@ -503,7 +507,8 @@ export async function resolveReports(
 			if (open.length === 0) return 0;
 			transaction
 				.update(reports)
-				.set({ resolvedAt: now, resolvedBy: moderatorId, resolution })
+				// Privacy: a reader's note is only for the moderator who handles the report.
+				.set({ resolvedAt: now, resolvedBy: moderatorId, resolution, note: null })
 				.where(and(eq(reports.submissionId, id), isNull(reports.resolvedAt)))
 				.run();
 			appendAuditEvent(
@@ -521,6 +526,8 @@ export async function resolveReports(
 		},
 		{ behavior: 'immediate' },
 	);
+	if (resolved > 0) eraseFromDisk(database);
+	return resolved;
 }
 
 /** The reader-facing label of a decline reason slug (or the text itself for older notes). */

@@ -3,6 +3,7 @@ import { getDatabase, type Database } from '../../../db/client.ts';
 import { reports, submissions } from '../../../db/schema.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
+import { eraseFromDisk } from './erasure.ts';
 import { SUBMISSION_LIMITS } from './rate-limit.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
 
@@ -47,7 +48,7 @@ export async function reportStory(
 	threshold = SUBMISSION_LIMITS.reportsToHideStory,
 	now = new Date(),
 ): Promise<{ outcome: ReportOutcome; hidden: boolean }> {
-	return database.transaction(
+	const result = database.transaction(
 		(transaction) => {
 			const story = transaction
 				.select({ id: submissions.id, version: submissions.version })
@@ -87,4 +88,7 @@ export async function reportStory(
 		},
 		{ behavior: 'immediate' },
 	);
+	// A hidden story left the search index: its terms go from the disk too.
+	if (result.hidden) eraseFromDisk(database);
+	return result;
 }

@@ -13,7 +13,8 @@ import type { StoryDraft } from '../story-draft.ts';
 import { canTransition, isEditableByWriter } from '../submission-status.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 import { getAppSecret } from './app-secrets.ts';
-import { appendAuditEvent, textFingerprint } from './audit.ts';
+import { appendAuditEvent, changedTextFields } from './audit.ts';
+import { eraseFromDisk } from './erasure.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
 
 /** Today in UTC as YYYY-MM-DD: the only time a submission records. */
@@ -152,14 +153,14 @@ export type WriterChangeOutcome = 'done' | 'not-found' | 'not-allowed';
 /**
  * Replaces the text of a story that waits for review, or resubmits a declined one
  * (back to pending, the old decision cleared). Bumps the version so a moderator working
- * on the previous text is told it changed.
+ * on the previous text is told it changed. The replaced words are erased from disk.
  */
 export async function reviseStory(
 	code: string,
 	draft: StoryDraft,
 	database: Database = getDatabase(),
 ): Promise<WriterChangeOutcome> {
-	return database.transaction(
+	const outcome = database.transaction(
 		(transaction) => {
 			const submission = findSubmissionByReceipt(code, transaction);
 			if (!submission) return 'not-found';
@@ -182,10 +183,7 @@ export async function reviseStory(
 				{
 					submissionId: submission.id,
 					action: resubmitting ? 'writer-resubmitted' : 'writer-revised',
-					detail: {
-						textBefore: textFingerprint(submission.title, submission.body),
-						textAfter: textFingerprint(draft.title, draft.body),
-					},
+					detail: { changed: changedTextFields(submission, draft) },
 				},
 				startOfUtcDay(),
 			);
@@ -193,18 +191,20 @@ export async function reviseStory(
 		},
 		{ behavior: 'immediate' },
 	);
+	eraseFromDisk(database);
+	return outcome;
 }
 
 /**
  * Withdraws a story at any status: title, text, pen name, topics, warnings and the
- * content hash are erased (secure_delete overwrites the freed pages), reader notes about
- * it are cleared, and only a content-free tombstone stays for the audit trail.
+ * content hash are erased from every file (eraseFromDisk), reader notes about it are
+ * cleared, and only a content-free tombstone stays for the audit trail.
  */
 export async function withdrawStory(
 	code: string,
 	database: Database = getDatabase(),
 ): Promise<WriterChangeOutcome> {
-	return database.transaction(
+	const outcome = database.transaction(
 		(transaction) => {
 			const submission = findSubmissionByReceipt(code, transaction);
 			if (!submission) return 'not-found';
@@ -243,4 +243,6 @@ export async function withdrawStory(
 		},
 		{ behavior: 'immediate' },
 	);
+	eraseFromDisk(database);
+	return outcome;
 }
