@@ -9,3 +9,20 @@ export function formatDate(date: Date): string {
 export function isoDay(date: Date): string {
 	return date.toISOString().slice(0, 10);
 }
+
+/**
+ * Midnight UTC of the day `date` falls on. Privacy: writers' and readers' actions are
+ * recorded with this, never to the second (see SECURITY.md).
+ */
+export function startOfUtcDay(date: Date): Date {
+	return new Date(`${isoDay(date)}T00:00:00Z`);
+}
+
+/**
+ * "2026-03-04 09:15" for a moderator's action, "2026-03-04" for a day-stamped one (a
+ * writer's or reader's, recorded at midnight UTC): the audit never shows a time it lacks.
+ */
+export function auditTimeLabel(date: Date): string {
+	const iso = date.toISOString();
+	return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' ');
+}

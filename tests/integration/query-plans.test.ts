@@ -7,6 +7,7 @@ import {
 import { getModerationQueue } from '../../src/lib/server/moderation.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { readReactionCounts } from '../../src/lib/server/reactions.ts';
+import { purgeDeclinedStories } from '../../src/lib/server/retention.ts';
 import { findStoryByReceipt, receiveStory } from '../../src/lib/server/submissions.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
@@ -75,6 +76,10 @@ describe('hot queries use an index, never a scan of a growing table', () => {
 		['a receipt look-up', (database: Database) => findStoryByReceipt(receiptCode, database)],
 		['the moderation queue', (database: Database) => getModerationQueue('waiting', 1, database)],
 		['the Reported tab', (database: Database) => getModerationQueue('reported', 1, database)],
+		[
+			'the daily purge of declined stories',
+			(database: Database) => purgeDeclinedStories(30, database),
+		],
 	])('%s', async (_name, work) => {
 		const plans = await plansOf(work);
 		expect(plans.length).toBeGreaterThan(0);

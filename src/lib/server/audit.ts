@@ -1,6 +1,7 @@
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderationEvents, moderators } from '../../../db/schema.ts';
+import { randomRowId } from './row-ids.ts';
 
 const TEXT_FIELDS = ['title', 'body', 'penName'] as const;
 type TextFields = Record<(typeof TEXT_FIELDS)[number], string | null>;
@@ -22,7 +23,10 @@ export interface AuditEventInput {
 	detail?: Record<string, unknown> | null;
 }
 
-/** Appends one row to the audit trail, inside whatever transaction `queryable` is. */
+/**
+ * Appends one row to the audit trail, inside whatever transaction `queryable` is. Events
+ * caused by writers and readers pass the start of their day as `at`: see row-ids.ts.
+ */
 export function appendAuditEvent(
 	queryable: Queryable,
 	event: AuditEventInput,
@@ -31,6 +35,7 @@ export function appendAuditEvent(
 	queryable
 		.insert(moderationEvents)
 		.values({
+			id: randomRowId(),
 			moderatorId: event.moderatorId ?? null,
 			submissionId: event.submissionId ?? null,
 			action: event.action,
@@ -49,7 +54,10 @@ export interface AuditFilters {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** One page of the audit trail, newest first, with the acting moderator's name. */
+/**
+ * One page of the audit trail, newest first, with the acting moderator's name. Ties (a
+ * writer's events all sit at the start of their day) fall in random-id order.
+ */
 export async function listAuditEvents(
 	filters: AuditFilters,
 	page: number,
@@ -77,7 +85,7 @@ export async function listAuditEvents(
 		.from(moderationEvents)
 		.leftJoin(moderators, eq(moderators.id, moderationEvents.moderatorId))
 		.where(where)
-		.orderBy(desc(moderationEvents.id))
+		.orderBy(desc(moderationEvents.createdAt), desc(moderationEvents.id))
 		.limit(AUDIT_PAGE_SIZE)
 		.offset((page - 1) * AUDIT_PAGE_SIZE)
 		.all();

@@ -236,7 +236,7 @@ export async function openForReview(
 		})
 		.from(reports)
 		.where(eq(reports.submissionId, id))
-		.orderBy(desc(reports.createdAt))
+		.orderBy(desc(reports.createdAt), asc(reports.id))
 		.all();
 	return {
 		submission: {
@@ -351,6 +351,7 @@ export async function decideSubmission(
 					changes.status = 'rejected';
 					changes.decisionReason = decision.reason;
 					changes.decisionNote = decision.note;
+					changes.declinedAt = now;
 					changes.needsSecondOpinion = false;
 					reason = decision.reason;
 					break;
@@ -384,8 +385,9 @@ export async function decideSubmission(
 					detail:
 						decision.kind === 'publish' && decision.contentWarnings
 							? { contentWarnings: decision.contentWarnings }
-							: decision.kind === 'decline'
-								? { note: decision.note }
+							: // The note itself stays with the story and is erased with it, never copied here.
+								decision.kind === 'decline' && decision.note
+								? { withNote: true }
 								: null,
 				},
 				now,
@@ -471,6 +473,7 @@ export async function bulkDecline(
 					.set({
 						status: 'rejected',
 						decisionReason: reason,
+						declinedAt: now,
 						version: version + 1,
 						claimedBy: null,
 						claimedUntil: null,

@@ -1,9 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
 import { reports, submissions } from '../../../db/schema.ts';
+import { startOfUtcDay } from '../dates.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
 import { eraseFromDisk } from './erasure.ts';
+import { randomRowId } from './row-ids.ts';
 import { SUBMISSION_LIMITS } from './rate-limit.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
 
@@ -62,7 +64,14 @@ export async function reportStory(
 			reporters.add(reporterKey);
 			transaction
 				.insert(reports)
-				.values({ submissionId: story.id, reason, note, createdAt: now })
+				// Privacy: a reader's report is dated by its day and has a random id (row-ids.ts).
+				.values({
+					id: randomRowId(),
+					submissionId: story.id,
+					reason,
+					note,
+					createdAt: startOfUtcDay(now),
+				})
 				.run();
 			const hidden =
 				reporters.size >= threshold && canTransition('approved', 'unpublished', 'system');
@@ -81,7 +90,8 @@ export async function reportStory(
 						reason: 'reader reports',
 						detail: { reportersToday: reporters.size },
 					},
-					now,
+					// Readers caused it: the third report's time must not be recorded.
+					startOfUtcDay(now),
 				);
 			}
 			return { outcome: 'received' as const, hidden };

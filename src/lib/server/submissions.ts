@@ -7,6 +7,7 @@ import {
 	submissions,
 	type SubmissionStatus,
 } from '../../../db/schema.ts';
+import { startOfUtcDay } from '../dates.ts';
 import { renderUserMarkdown } from '../markdown.ts';
 import { generateReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../receipt-codes.ts';
 import type { StoryDraft } from '../story-draft.ts';
@@ -20,11 +21,6 @@ import { takeOutOfLibrary } from './library-changes.ts';
 /** Today in UTC as YYYY-MM-DD: the only time a submission records. */
 function utcDay(now = new Date()): string {
 	return now.toISOString().slice(0, 10);
-}
-
-/** Midnight UTC today: writers' actions are audited by day, never to the second. */
-function startOfUtcDay(now = new Date()): Date {
-	return new Date(`${utcDay(now)}T00:00:00Z`);
 }
 
 function contentHash(draft: Pick<StoryDraft, 'title' | 'body'>, database: Database): string {
@@ -109,6 +105,10 @@ export interface WriterStoryView {
 	decisionReason: string | null;
 	decisionNote: string | null;
 	createdDay: string;
+	/** When a moderator declined it: its text is erased DECLINED_RETENTION_DAYS later. */
+	declinedAt: Date | null;
+	/** Withdrawn, or declined and past retention: only the status and reason remain. */
+	textErased: boolean;
 	editable: boolean;
 }
 
@@ -144,7 +144,9 @@ export async function findStoryByReceipt(
 		decisionReason: submission.decisionReason,
 		decisionNote: submission.decisionNote,
 		createdDay: submission.createdDay,
-		editable: isEditableByWriter(submission.status),
+		declinedAt: submission.declinedAt,
+		textErased: submission.textErased,
+		editable: isEditableByWriter(submission.status) && !submission.textErased,
 	};
 }
 
@@ -164,7 +166,7 @@ export async function reviseStory(
 		(transaction) => {
 			const submission = findSubmissionByReceipt(code, transaction);
 			if (!submission) return 'not-found';
-			if (!isEditableByWriter(submission.status)) return 'not-allowed';
+			if (!isEditableByWriter(submission.status) || submission.textErased) return 'not-allowed';
 			const resubmitting = submission.status === 'rejected';
 			if (resubmitting && !canTransition('rejected', 'pending', 'writer')) return 'not-allowed';
 			transaction
@@ -174,6 +176,7 @@ export async function reviseStory(
 					status: 'pending',
 					decisionReason: resubmitting ? null : submission.decisionReason,
 					decisionNote: resubmitting ? null : submission.decisionNote,
+					declinedAt: null,
 					version: submission.version + 1,
 				})
 				.where(eq(submissions.id, submission.id))
@@ -185,7 +188,7 @@ export async function reviseStory(
 					action: resubmitting ? 'writer-resubmitted' : 'writer-revised',
 					detail: { changed: changedTextFields(submission, draft) },
 				},
-				startOfUtcDay(),
+				startOfUtcDay(new Date()),
 			);
 			return 'done';
 		},
@@ -193,6 +196,37 @@ export async function reviseStory(
 	);
 	eraseFromDisk(database);
 	return outcome;
+}
+
+/**
+ * Turns a story into a tombstone that keeps no text: title, text, pen name, topics,
+ * warnings, milestone, content hash, the moderator's note and readers' report notes are
+ * erased; status, created day and decision reason stay (monthly counts use them). Runs in
+ * the caller's transaction; the caller then calls eraseFromDisk.
+ */
+export function eraseStoryText(transaction: Queryable, submissionId: string): void {
+	transaction
+		.update(submissions)
+		.set({
+			title: '',
+			body: '',
+			bodyHtml: '',
+			penName: null,
+			topics: [],
+			contentWarnings: [],
+			milestone: null,
+			contentHash: null,
+			decisionNote: null,
+			declinedAt: null,
+			textErased: true,
+		})
+		.where(eq(submissions.id, submissionId))
+		.run();
+	transaction
+		.update(reports)
+		.set({ note: null })
+		.where(eq(reports.submissionId, submissionId))
+		.run();
 }
 
 /**
@@ -210,34 +244,17 @@ export async function withdrawStory(
 			if (!submission) return 'not-found';
 			if (submission.status === 'withdrawn') return 'done';
 			if (!canTransition(submission.status, 'withdrawn', 'writer')) return 'not-allowed';
+			eraseStoryText(transaction, submission.id);
 			transaction
 				.update(submissions)
-				.set({
-					title: '',
-					body: '',
-					bodyHtml: '',
-					penName: null,
-					topics: [],
-					contentWarnings: [],
-					milestone: null,
-					contentHash: null,
-					decisionReason: null,
-					decisionNote: null,
-					status: 'withdrawn',
-					version: submission.version + 1,
-				})
+				.set({ decisionReason: null, status: 'withdrawn', version: submission.version + 1 })
 				.where(eq(submissions.id, submission.id))
-				.run();
-			transaction
-				.update(reports)
-				.set({ note: null })
-				.where(eq(reports.submissionId, submission.id))
 				.run();
 			if (submission.slug) takeOutOfLibrary(transaction, `/stories/${submission.slug}`);
 			appendAuditEvent(
 				transaction,
 				{ submissionId: submission.id, action: 'writer-withdrew' },
-				startOfUtcDay(),
+				startOfUtcDay(new Date()),
 			);
 			return 'done';
 		},
