@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Sqlite from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { submissions } from '../../db/schema.ts';
 import {
 	decideSubmission,
@@ -181,5 +182,26 @@ describe('erasing a story leaves no word of it in any file of the data folder', 
 
 		expect(findWordsOnDisk(folder, ['Wubblesnork', 'Crindlemarsh'])).toEqual([]);
 		expect(current(story.id).title).toBe('A quiet spring');
+	});
+
+	it('finishes the erasure on a timer once another reader lets go of an old snapshot', async () => {
+		const story = await receive(identifyingStory);
+		await publish(story);
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		const reader = new Sqlite(temp.path, { readonly: true });
+		try {
+			// Another process (a second server, a backup) in the middle of a read.
+			reader.exec('BEGIN');
+			reader.prepare('SELECT count(*) FROM submissions').get();
+			expect(await withdrawStory(story.receiptCode, temp.database)).toBe('done');
+			expect(findWordsOnDisk(folder, STORY_WORDS)).not.toEqual([]);
+
+			reader.exec('COMMIT');
+			vi.advanceTimersByTime(2_000);
+			expect(findWordsOnDisk(folder, STORY_WORDS)).toEqual([]);
+		} finally {
+			reader.close();
+			vi.useRealTimers();
+		}
 	});
 });
