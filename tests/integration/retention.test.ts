@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reports, submissions } from '../../db/schema.ts';
-import { decideSubmission } from '../../src/lib/server/moderation.ts';
+import { decideSubmission, editSubmission } from '../../src/lib/server/moderation.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
 import { purgeDeclinedStories } from '../../src/lib/server/retention.ts';
@@ -121,7 +121,7 @@ describe('purgeDeclinedStories', () => {
 		expect(await purgeDeclinedStories(30, temp.database, now)).toBe(0);
 	});
 
-	it('leaves the writer the reason, and nothing to edit or resubmit', async () => {
+	it('leaves the writer the reason, and nothing anyone can edit or resubmit', async () => {
 		const expired = await storyDecided('Quillendorf', 'decline', daysAgo(31));
 		await purgeDeclinedStories(30, temp.database, now);
 
@@ -135,6 +135,15 @@ describe('purgeDeclinedStories', () => {
 		expect(await reviseStory(expired.receiptCode, draft('Again'), temp.database)).toBe(
 			'not-allowed',
 		);
+		const edited = await editSubmission(
+			expired.id,
+			moderatorId,
+			rowOf(expired.id).version,
+			draft('Again'),
+			temp.database,
+		);
+		expect(edited.outcome).toBe('not-allowed');
+		expect(rowOf(expired.id).title).toBe('');
 	});
 });
 

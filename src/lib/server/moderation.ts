@@ -422,7 +422,8 @@ export async function editSubmission(
 		(transaction): ModerationOutcome => {
 			const { submission, refused } = readForChange(transaction, id, expectedVersion);
 			if (!submission) return refused!;
-			if (submission.status === 'withdrawn')
+			// A tombstone (withdrawn, or declined past retention) never gets text back.
+			if (submission.status === 'withdrawn' || submission.textErased)
 				return { outcome: 'not-allowed', status: submission.status };
 			transaction
 				.update(submissions)
