@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { eraseFromDisk } from '../src/lib/server/erasure.ts';
 import type { Database } from './client.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -40,6 +41,7 @@ export function migrateDatabase(database: Database, migrationsFolder = MIGRATION
 	);
 	// Some migrations erase (old search terms, audit fingerprints, exact report times):
 	// the write-ahead log would keep the old pages until a checkpoint, so truncate it now.
-	if (applied > 0) database.$client.pragma('wal_checkpoint(TRUNCATE)');
+	// (Without waiting on another process that starts at the same time: see erasure.ts.)
+	if (applied > 0) eraseFromDisk(database);
 	return applied;
 }
