@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { eraseFromDisk } from '../src/lib/server/erasure.ts';
 import type { Database } from './client.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -14,7 +15,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
  */
 export function migrateDatabase(database: Database, migrationsFolder = MIGRATIONS_FOLDER): number {
 	const migrations = readMigrationFiles({ migrationsFolder });
-	return database.transaction(
+	const applied = database.transaction(
 		(transaction) => {
 			transaction.run(sql`
 				CREATE TABLE IF NOT EXISTS __drizzle_migrations (
@@ -38,4 +39,9 @@ export function migrateDatabase(database: Database, migrationsFolder = MIGRATION
 		},
 		{ behavior: 'immediate' },
 	);
+	// Some migrations erase (old search terms, audit fingerprints, exact report times):
+	// the write-ahead log would keep the old pages until a checkpoint, so truncate it now.
+	// (Without waiting on another process that starts at the same time: see erasure.ts.)
+	if (applied > 0) eraseFromDisk(database);
+	return applied;
 }

@@ -51,6 +51,13 @@ export const submissions = sqliteTable(
 		decisionReason: text('decision_reason'),
 		/** The moderator's optional note to the writer, shown with the reason. */
 		decisionNote: text('decision_note'),
+		/**
+		 * When a moderator declined it (their own action, so a full time): the text is erased
+		 * DECLINED_RETENTION_DAYS later (src/lib/server/retention.ts). Null once erased.
+		 */
+		declinedAt: integer('declined_at', { mode: 'timestamp' }),
+		/** The title, text and notes were erased (withdrawn, or declined past retention). */
+		textErased: integer('text_erased', { mode: 'boolean' }).notNull().default(false),
 		/** Marked by a moderator who wants a second opinion; the story stays in the queue. */
 		needsSecondOpinion: integer('needs_second_opinion', { mode: 'boolean' })
 			.notNull()
@@ -68,6 +75,8 @@ export const submissions = sqliteTable(
 		index('submissions_content_hash_idx').on(table.contentHash, table.createdDay),
 		// Newest first for the near-duplicate check, without sorting every submission.
 		index('submissions_created_day_idx').on(table.createdDay),
+		// The daily purge finds the declined stories past retention without a scan.
+		index('submissions_declined_idx').on(table.status, table.declinedAt),
 	],
 );
 
@@ -129,11 +138,15 @@ export const siteSettings = sqliteTable('site_settings', {
 	value: text('value').notNull(),
 });
 
-/** Append-only audit trail; triggers in the migrations refuse UPDATE and DELETE. */
+/**
+ * Append-only audit trail; triggers in the migrations refuse UPDATE, DELETE and overwrites.
+ * Privacy: ids are random (src/lib/server/row-ids.ts), and events caused by writers or
+ * readers carry the start of their day, never a time of day.
+ */
 export const moderationEvents = sqliteTable(
 	'moderation_events',
 	{
-		id: integer('id').primaryKey({ autoIncrement: true }),
+		id: integer('id').primaryKey(),
 		/** Null for events caused by the system or the command line. */
 		moderatorId: text('moderator_id').references(() => moderators.id),
 		submissionId: text('submission_id').references(() => submissions.id),
@@ -148,14 +161,16 @@ export const moderationEvents = sqliteTable(
 	],
 );
 
+/** Readers' reports. Privacy: random ids, and the day of the report (midnight UTC), no time. */
 export const reports = sqliteTable(
 	'reports',
 	{
-		id: integer('id').primaryKey({ autoIncrement: true }),
+		id: integer('id').primaryKey(),
 		submissionId: text('submission_id')
 			.notNull()
 			.references(() => submissions.id, { onDelete: 'cascade' }),
 		reason: text('reason').notNull(),
+		/** The reader's note, erased when the report is resolved. */
 		note: text('note'),
 		createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
 		resolvedAt: integer('resolved_at', { mode: 'timestamp' }),

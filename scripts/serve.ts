@@ -16,12 +16,14 @@ import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
 import { createFrontDoor } from '../src/lib/server/front-door.ts';
 import { pageGenerationReader } from '../src/lib/server/page-generations.ts';
+import { readDeclinedRetentionDays, startDailyPurge } from '../src/lib/server/retention.ts';
 import { SESSION_COOKIE_NAME } from '../src/lib/server/session.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { PROJECT_ROOT } from './build.ts';
 
 // Refuse to start on a mistyped limit rather than run with a surprising one.
 readSubmissionLimits(process.env);
+const declinedRetentionDays = readDeclinedRetentionDays(process.env);
 
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 4321);
@@ -31,6 +33,8 @@ const database = openDatabase(databasePath);
 const appliedMigrations = migrateDatabase(database);
 const moderatorCount = await countActiveModerators(database);
 console.log(`Database ready at ${databasePath} (${appliedMigrations} migration(s) applied).`);
+// Declined stories lose their text after the retention period (SECURITY.md).
+startDailyPurge(database, declinedRetentionDays);
 if (moderatorCount === 0) {
 	console.log('No moderator yet: add one with `npm run moderator -- add <username> --admin`.');
 }

@@ -16,3 +16,20 @@ export const DAY_MS = 86_400_000;
 export function wholeDaysSince(day: string, now: Date): number {
 	return Math.max(0, Math.floor((now.getTime() - Date.parse(`${day}T00:00:00Z`)) / DAY_MS));
 }
+
+/**
+ * Midnight UTC of the day `date` falls on. Privacy: writers' and readers' actions are
+ * recorded with this, never to the second (see SECURITY.md).
+ */
+export function startOfUtcDay(date: Date): Date {
+	return new Date(`${isoDay(date)}T00:00:00Z`);
+}
+
+/**
+ * "2026-03-04 09:15" for a moderator's action, "2026-03-04" for a day-stamped one (a
+ * writer's or reader's, recorded at midnight UTC): the audit never shows a time it lacks.
+ */
+export function auditTimeLabel(date: Date): string {
+	const iso = date.toISOString();
+	return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' ');
+}

@@ -62,26 +62,31 @@ describe('migrateDatabase', () => {
 		expect(appliedMigrations(temp.database)).toBe(migrationCount);
 	});
 
-	it('applies each migration once when two processes start on the same file at once', async () => {
-		const folder = createTempFolder();
-		const databasePath = join(folder, 'shared.db');
-		try {
-			const migrate = () =>
-				run(process.execPath, ['scripts/db-migrate.ts'], {
-					env: { ...process.env, DATABASE_PATH: databasePath },
-				});
-			const results = await Promise.all([migrate(), migrate(), migrate()]);
-			const appliedPerProcess = results.map(({ stdout }) =>
-				Number(/(\d+) migration/.exec(stdout)?.[1]),
-			);
-			expect(appliedPerProcess.toSorted()).toEqual([0, 0, migrationCount]);
-			const database = openDatabase(databasePath);
-			expect(appliedMigrations(database)).toBe(migrationCount);
-			database.$client.close();
-		} finally {
-			rmSync(folder, { recursive: true, force: true });
-		}
-	});
+	// Three Node processes starting at once take far longer than 5 s on a busy machine.
+	it(
+		'applies each migration once when two processes start on the same file at once',
+		{ timeout: 60_000 },
+		async () => {
+			const folder = createTempFolder();
+			const databasePath = join(folder, 'shared.db');
+			try {
+				const migrate = () =>
+					run(process.execPath, ['scripts/db-migrate.ts'], {
+						env: { ...process.env, DATABASE_PATH: databasePath },
+					});
+				const results = await Promise.all([migrate(), migrate(), migrate()]);
+				const appliedPerProcess = results.map(({ stdout }) =>
+					Number(/(\d+) migration/.exec(stdout)?.[1]),
+				);
+				expect(appliedPerProcess.toSorted()).toEqual([0, 0, migrationCount]);
+				const database = openDatabase(databasePath);
+				expect(appliedMigrations(database)).toBe(migrationCount);
+				database.$client.close();
+			} finally {
+				rmSync(folder, { recursive: true, force: true });
+			}
+		},
+	);
 });
 
 describe('openDatabase', () => {
@@ -115,6 +120,36 @@ describe('moderation_events', () => {
 		);
 		expect(() => database.delete(moderationEvents).run()).toThrow(/append-only/);
 		expect(database.select().from(moderationEvents).all()).toHaveLength(1);
+	});
+
+	// Our build of SQLite turns recursive triggers on by default, which makes REPLACE fire the
+	// DELETE trigger; any other client (the sqlite3 shell, another driver) has them off.
+	describe.each([
+		['off', 0],
+		['on', 1],
+	])('with recursive triggers %s', (_label, recursiveTriggers) => {
+		const overwrites = {
+			REPLACE: (id: number) =>
+				`REPLACE INTO moderation_events (id, action, reason, created_at) VALUES (${id}, 'publish', 'rewritten', 0)`,
+			'INSERT OR REPLACE': (id: number) =>
+				`INSERT OR REPLACE INTO moderation_events (id, action, reason, created_at) VALUES (${id}, 'publish', 'rewritten', 0)`,
+			UPSERT: (id: number) =>
+				`INSERT INTO moderation_events (id, action, reason, created_at) VALUES (${id}, 'publish', 'rewritten', 0) ON CONFLICT (id) DO UPDATE SET reason = 'rewritten'`,
+			UPDATE: (id: number) => `UPDATE moderation_events SET reason = 'rewritten' WHERE id = ${id}`,
+			DELETE: (id: number) => `DELETE FROM moderation_events WHERE id = ${id}`,
+		};
+		it.each(Object.entries(overwrites))('refuses %s of a recorded decision', (_name, statement) => {
+			temp = createTempDatabase();
+			const client = temp.database.$client;
+			client.pragma(`recursive_triggers = ${recursiveTriggers}`);
+			temp.database
+				.insert(moderationEvents)
+				.values({ action: 'publish', reason: 'fits the guidelines', createdAt: new Date(0) })
+				.run();
+			const [recorded] = temp.database.select().from(moderationEvents).all();
+			expect(() => client.exec(statement(recorded!.id))).toThrow(/append-only/);
+			expect(temp.database.select().from(moderationEvents).all()).toEqual([recorded]);
+		});
 	});
 });
 

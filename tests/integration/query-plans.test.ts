@@ -8,6 +8,7 @@ import { getModerationQueue } from '../../src/lib/server/moderation.ts';
 import { getQueueCounts } from '../../src/lib/server/queue-counts.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { readReactionCounts } from '../../src/lib/server/reactions.ts';
+import { purgeDeclinedStories } from '../../src/lib/server/retention.ts';
 import { findStoryByReceipt, receiveStory } from '../../src/lib/server/submissions.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
@@ -77,6 +78,10 @@ describe('hot queries use an index, never a scan of a growing table', () => {
 		['the moderation queue', (database: Database) => getModerationQueue('waiting', 1, database)],
 		['the Reported tab', (database: Database) => getModerationQueue('reported', 1, database)],
 		['the queue counts and review promise', (database: Database) => getQueueCounts(database)],
+		[
+			'the daily purge of declined stories',
+			(database: Database) => purgeDeclinedStories(30, database),
+		],
 	])('%s', async (_name, work) => {
 		const plans = await plansOf(work);
 		expect(plans.length).toBeGreaterThan(0);

@@ -1,11 +1,18 @@
-import { createHash } from 'node:crypto';
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderationEvents, moderators } from '../../../db/schema.ts';
+import { randomRowId } from './row-ids.ts';
 
-/** For the audit trail: shows whether a text changed without keeping the text. */
-export function textFingerprint(title: string, body: string): string {
-	return createHash('sha256').update(`${title}\u0000${body}`).digest('hex');
+const TEXT_FIELDS = ['title', 'body', 'penName'] as const;
+type TextFields = Record<(typeof TEXT_FIELDS)[number], string | null>;
+
+/**
+ * For the audit trail: which of a story's texts an edit changed, and nothing of the text.
+ * Privacy: the audit is append-only and outlives withdrawal, so it must not hold anything
+ * that confirms a guessed text; an unkeyed hash of title and body did exactly that.
+ */
+export function changedTextFields(before: TextFields, after: TextFields): string[] {
+	return TEXT_FIELDS.filter((field) => before[field] !== after[field]);
 }
 
 export interface AuditEventInput {
@@ -16,7 +23,10 @@ export interface AuditEventInput {
 	detail?: Record<string, unknown> | null;
 }
 
-/** Appends one row to the audit trail, inside whatever transaction `queryable` is. */
+/**
+ * Appends one row to the audit trail, inside whatever transaction `queryable` is. Events
+ * caused by writers and readers pass the start of their day as `at`: see row-ids.ts.
+ */
 export function appendAuditEvent(
 	queryable: Queryable,
 	event: AuditEventInput,
@@ -25,6 +35,7 @@ export function appendAuditEvent(
 	queryable
 		.insert(moderationEvents)
 		.values({
+			id: randomRowId(),
 			moderatorId: event.moderatorId ?? null,
 			submissionId: event.submissionId ?? null,
 			action: event.action,
@@ -43,7 +54,10 @@ export interface AuditFilters {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** One page of the audit trail, newest first, with the acting moderator's name. */
+/**
+ * One page of the audit trail, newest first, with the acting moderator's name. Ties (a
+ * writer's events all sit at the start of their day) fall in random-id order.
+ */
 export async function listAuditEvents(
 	filters: AuditFilters,
 	page: number,
@@ -71,7 +85,7 @@ export async function listAuditEvents(
 		.from(moderationEvents)
 		.leftJoin(moderators, eq(moderators.id, moderationEvents.moderatorId))
 		.where(where)
-		.orderBy(desc(moderationEvents.id))
+		.orderBy(desc(moderationEvents.createdAt), desc(moderationEvents.id))
 		.limit(AUDIT_PAGE_SIZE)
 		.offset((page - 1) * AUDIT_PAGE_SIZE)
 		.all();

@@ -13,7 +13,8 @@ import type { StoryDraft } from '../story-draft.ts';
 import { groupFindings, type Grouped } from '../story-preview.ts';
 import { canTransition } from '../submission-status.ts';
 import type { ContentWarningSlug, TopicSlug } from '../taxonomy.ts';
-import { appendAuditEvent, textFingerprint } from './audit.ts';
+import { appendAuditEvent, changedTextFields } from './audit.ts';
+import { eraseFromDisk } from './erasure.ts';
 import { putInLibrary, takeOutOfLibrary } from './library-changes.ts';
 import { communitySearchDocument } from './search.ts';
 import { getQueueCounts, tabCondition, type QueueTab } from './queue-counts.ts';
@@ -221,7 +222,7 @@ export async function openForReview(
 		})
 		.from(reports)
 		.where(eq(reports.submissionId, id))
-		.orderBy(desc(reports.createdAt))
+		.orderBy(desc(reports.createdAt), asc(reports.id))
 		.all();
 	return {
 		submission: {
@@ -319,10 +320,7 @@ function writeEdits(
 			moderatorId,
 			submissionId: submission.id,
 			action: 'edited',
-			detail: {
-				textBefore: textFingerprint(submission.title, submission.body),
-				textAfter: textFingerprint(draft.title, draft.body),
-			},
+			detail: { changed: changedTextFields(submission, draft) },
 		},
 		now,
 	);
@@ -382,7 +380,8 @@ export async function decideSubmission(
 	database: Database = getDatabase(),
 	now = new Date(),
 ): Promise<DecisionOutcome> {
-	return database.transaction(
+	let edited = false;
+	const outcome = database.transaction(
 		(transaction): DecisionOutcome => {
 			const { submission: stored, refused } = readForChange(transaction, id, expectedVersion);
 			if (!stored) return refused!;
@@ -405,6 +404,7 @@ export async function decideSubmission(
 			) {
 				return { outcome: 'needs-confirmation', identifyingDetails: remainingDetails };
 			}
+			edited = edits !== null;
 			const submission = edits ? writeEdits(transaction, stored, moderatorId, edits, now) : stored;
 			const changes: Partial<typeof submissions.$inferInsert> = {
 				version: submission.version + 1,
@@ -426,6 +426,7 @@ export async function decideSubmission(
 					changes.status = 'rejected';
 					changes.decisionReason = decision.reason;
 					changes.decisionNote = decision.note;
+					changes.declinedAt = now;
 					changes.needsSecondOpinion = false;
 					reason = decision.reason;
 					break;
@@ -468,6 +469,10 @@ export async function decideSubmission(
 		},
 		{ behavior: 'immediate' },
 	);
+	// Words a redaction removed, or an unpublished story's index entry, must leave the disk too.
+	if (outcome.outcome === 'done' && (edited || decision.kind === 'unpublish'))
+		eraseFromDisk(database);
+	return outcome;
 }
 
 /**
@@ -478,7 +483,8 @@ function auditDetail(
 	decision: ModerationDecision,
 	remainingDetails: readonly IdentifyingDetail[],
 ): Record<string, unknown> | null {
-	if (decision.kind === 'decline') return { note: decision.note };
+	// The note itself stays with the story and is erased with it, never copied here.
+	if (decision.kind === 'decline') return decision.note ? { withNote: true } : null;
 	if (decision.kind !== 'publish') return null;
 	const detail: Record<string, unknown> = {};
 	if (decision.contentWarnings) detail.contentWarnings = decision.contentWarnings;
@@ -489,8 +495,8 @@ function auditDetail(
 
 /**
  * A moderator's edit (redaction) of title, text, pen name, topics or warnings, through the
- * same render-and-sanitize module; optimistic lock as for decisions; audited with hashes
- * of the text before and after, never the text itself.
+ * same render-and-sanitize module; optimistic lock as for decisions; audited with the names
+ * of the fields it changed, never the text. The removed words are erased from disk.
  */
 export async function editSubmission(
 	id: string,
@@ -500,17 +506,21 @@ export async function editSubmission(
 	database: Database = getDatabase(),
 	now = new Date(),
 ): Promise<ModerationOutcome> {
-	return database.transaction(
+	const outcome = database.transaction(
 		(transaction): ModerationOutcome => {
 			const { submission, refused } = readForChange(transaction, id, expectedVersion);
 			if (!submission) return refused!;
-			if (submission.status === 'withdrawn')
+			// A tombstone (withdrawn, or declined past retention) never gets text back.
+			if (submission.status === 'withdrawn' || submission.textErased)
 				return { outcome: 'not-allowed', status: submission.status };
 			writeEdits(transaction, submission, moderatorId, draft, now);
 			return { outcome: 'done', status: submission.status, slug: submission.slug };
 		},
 		{ behavior: 'immediate' },
 	);
+	// A redaction: the words removed must not survive in any file.
+	if (outcome.outcome === 'done') eraseFromDisk(database);
+	return outcome;
 }
 
 /** Declines every listed story that is still waiting (obvious spam); returns how many. */
@@ -535,6 +545,7 @@ export async function bulkDecline(
 					.set({
 						status: 'rejected',
 						decisionReason: reason,
+						declinedAt: now,
 						version: version + 1,
 						claimedBy: null,
 						claimedUntil: null,
@@ -553,7 +564,7 @@ export async function bulkDecline(
 	);
 }
 
-/** Marks every open report on a story as handled, with what was done; audited. */
+/** Marks every open report on a story as handled, with what was done, erasing their notes; audited. */
 export async function resolveReports(
 	id: string,
 	moderatorId: string,
@@ -561,7 +572,7 @@ export async function resolveReports(
 	database: Database = getDatabase(),
 	now = new Date(),
 ): Promise<number> {
-	return database.transaction(
+	const resolved = database.transaction(
 		(transaction: Queryable) => {
 			const open = transaction
 				.select({ id: reports.id })
@@ -571,7 +582,8 @@ export async function resolveReports(
 			if (open.length === 0) return 0;
 			transaction
 				.update(reports)
-				.set({ resolvedAt: now, resolvedBy: moderatorId, resolution })
+				// Privacy: a reader's note is only for the moderator who handles the report.
+				.set({ resolvedAt: now, resolvedBy: moderatorId, resolution, note: null })
 				.where(and(eq(reports.submissionId, id), isNull(reports.resolvedAt)))
 				.run();
 			appendAuditEvent(
@@ -589,6 +601,8 @@ export async function resolveReports(
 		},
 		{ behavior: 'immediate' },
 	);
+	if (resolved > 0) eraseFromDisk(database);
+	return resolved;
 }
 
 /** The reader-facing label of a decline reason slug (or the text itself for older notes). */

@@ -1,8 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
 import { reports, submissions } from '../../../db/schema.ts';
+import { startOfUtcDay } from '../dates.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
+import { eraseFromDisk } from './erasure.ts';
+import { randomRowId } from './row-ids.ts';
 import { SUBMISSION_LIMITS } from './rate-limit.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
 
@@ -47,7 +50,7 @@ export async function reportStory(
 	threshold = SUBMISSION_LIMITS.reportsToHideStory,
 	now = new Date(),
 ): Promise<{ outcome: ReportOutcome; hidden: boolean }> {
-	return database.transaction(
+	const result = database.transaction(
 		(transaction) => {
 			const story = transaction
 				.select({ id: submissions.id, version: submissions.version })
@@ -61,7 +64,14 @@ export async function reportStory(
 			reporters.add(reporterKey);
 			transaction
 				.insert(reports)
-				.values({ submissionId: story.id, reason, note, createdAt: now })
+				// Privacy: a reader's report is dated by its day and has a random id (row-ids.ts).
+				.values({
+					id: randomRowId(),
+					submissionId: story.id,
+					reason,
+					note,
+					createdAt: startOfUtcDay(now),
+				})
 				.run();
 			const hidden =
 				reporters.size >= threshold && canTransition('approved', 'unpublished', 'system');
@@ -80,11 +90,15 @@ export async function reportStory(
 						reason: 'reader reports',
 						detail: { reportersToday: reporters.size },
 					},
-					now,
+					// Readers caused it: the third report's time must not be recorded.
+					startOfUtcDay(now),
 				);
 			}
 			return { outcome: 'received' as const, hidden };
 		},
 		{ behavior: 'immediate' },
 	);
+	// A hidden story left the search index: its terms go from the disk too.
+	if (result.hidden) eraseFromDisk(database);
+	return result;
 }

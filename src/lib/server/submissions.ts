@@ -7,23 +7,20 @@ import {
 	submissions,
 	type SubmissionStatus,
 } from '../../../db/schema.ts';
+import { startOfUtcDay } from '../dates.ts';
 import { renderUserMarkdown } from '../markdown.ts';
 import { generateReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../receipt-codes.ts';
 import type { StoryDraft } from '../story-draft.ts';
 import { canTransition, isEditableByWriter } from '../submission-status.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 import { getAppSecret } from './app-secrets.ts';
-import { appendAuditEvent, textFingerprint } from './audit.ts';
+import { appendAuditEvent, changedTextFields } from './audit.ts';
+import { eraseFromDisk } from './erasure.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
 
 /** Today in UTC as YYYY-MM-DD: the only time a submission records. */
 function utcDay(now = new Date()): string {
 	return now.toISOString().slice(0, 10);
-}
-
-/** Midnight UTC today: writers' actions are audited by day, never to the second. */
-function startOfUtcDay(now = new Date()): Date {
-	return new Date(`${utcDay(now)}T00:00:00Z`);
 }
 
 function contentHash(draft: Pick<StoryDraft, 'title' | 'body'>, database: Database): string {
@@ -108,6 +105,10 @@ export interface WriterStoryView {
 	decisionReason: string | null;
 	decisionNote: string | null;
 	createdDay: string;
+	/** When a moderator declined it: its text is erased DECLINED_RETENTION_DAYS later. */
+	declinedAt: Date | null;
+	/** Withdrawn, or declined and past retention: only the status and reason remain. */
+	textErased: boolean;
 	editable: boolean;
 }
 
@@ -143,7 +144,9 @@ export async function findStoryByReceipt(
 		decisionReason: submission.decisionReason,
 		decisionNote: submission.decisionNote,
 		createdDay: submission.createdDay,
-		editable: isEditableByWriter(submission.status),
+		declinedAt: submission.declinedAt,
+		textErased: submission.textErased,
+		editable: isEditableByWriter(submission.status) && !submission.textErased,
 	};
 }
 
@@ -152,18 +155,18 @@ export type WriterChangeOutcome = 'done' | 'not-found' | 'not-allowed';
 /**
  * Replaces the text of a story that waits for review, or resubmits a declined one
  * (back to pending, the old decision cleared). Bumps the version so a moderator working
- * on the previous text is told it changed.
+ * on the previous text is told it changed. The replaced words are erased from disk.
  */
 export async function reviseStory(
 	code: string,
 	draft: StoryDraft,
 	database: Database = getDatabase(),
 ): Promise<WriterChangeOutcome> {
-	return database.transaction(
+	const outcome = database.transaction(
 		(transaction) => {
 			const submission = findSubmissionByReceipt(code, transaction);
 			if (!submission) return 'not-found';
-			if (!isEditableByWriter(submission.status)) return 'not-allowed';
+			if (!isEditableByWriter(submission.status) || submission.textErased) return 'not-allowed';
 			const resubmitting = submission.status === 'rejected';
 			if (resubmitting && !canTransition('rejected', 'pending', 'writer')) return 'not-allowed';
 			transaction
@@ -173,6 +176,7 @@ export async function reviseStory(
 					status: 'pending',
 					decisionReason: resubmitting ? null : submission.decisionReason,
 					decisionNote: resubmitting ? null : submission.decisionNote,
+					declinedAt: null,
 					version: submission.version + 1,
 				})
 				.where(eq(submissions.id, submission.id))
@@ -182,65 +186,80 @@ export async function reviseStory(
 				{
 					submissionId: submission.id,
 					action: resubmitting ? 'writer-resubmitted' : 'writer-revised',
-					detail: {
-						textBefore: textFingerprint(submission.title, submission.body),
-						textAfter: textFingerprint(draft.title, draft.body),
-					},
+					detail: { changed: changedTextFields(submission, draft) },
 				},
-				startOfUtcDay(),
+				startOfUtcDay(new Date()),
 			);
 			return 'done';
 		},
 		{ behavior: 'immediate' },
 	);
+	eraseFromDisk(database);
+	return outcome;
+}
+
+/**
+ * Turns a story into a tombstone that keeps no text: title, text, pen name, topics,
+ * warnings, milestone, content hash, the moderator's note and readers' report notes are
+ * erased; status, created day and decision reason stay (monthly counts use them). Runs in
+ * the caller's transaction; the caller then calls eraseFromDisk.
+ */
+export function eraseStoryText(transaction: Queryable, submissionId: string): void {
+	transaction
+		.update(submissions)
+		.set({
+			title: '',
+			body: '',
+			bodyHtml: '',
+			penName: null,
+			topics: [],
+			contentWarnings: [],
+			milestone: null,
+			contentHash: null,
+			decisionNote: null,
+			declinedAt: null,
+			textErased: true,
+		})
+		.where(eq(submissions.id, submissionId))
+		.run();
+	transaction
+		.update(reports)
+		.set({ note: null })
+		.where(eq(reports.submissionId, submissionId))
+		.run();
 }
 
 /**
  * Withdraws a story at any status: title, text, pen name, topics, warnings and the
- * content hash are erased (secure_delete overwrites the freed pages), reader notes about
- * it are cleared, and only a content-free tombstone stays for the audit trail.
+ * content hash are erased from every file (eraseFromDisk), reader notes about it are
+ * cleared, and only a content-free tombstone stays for the audit trail.
  */
 export async function withdrawStory(
 	code: string,
 	database: Database = getDatabase(),
 ): Promise<WriterChangeOutcome> {
-	return database.transaction(
+	const outcome = database.transaction(
 		(transaction) => {
 			const submission = findSubmissionByReceipt(code, transaction);
 			if (!submission) return 'not-found';
 			if (submission.status === 'withdrawn') return 'done';
 			if (!canTransition(submission.status, 'withdrawn', 'writer')) return 'not-allowed';
+			eraseStoryText(transaction, submission.id);
 			transaction
 				.update(submissions)
-				.set({
-					title: '',
-					body: '',
-					bodyHtml: '',
-					penName: null,
-					topics: [],
-					contentWarnings: [],
-					milestone: null,
-					contentHash: null,
-					decisionReason: null,
-					decisionNote: null,
-					status: 'withdrawn',
-					version: submission.version + 1,
-				})
+				.set({ decisionReason: null, status: 'withdrawn', version: submission.version + 1 })
 				.where(eq(submissions.id, submission.id))
-				.run();
-			transaction
-				.update(reports)
-				.set({ note: null })
-				.where(eq(reports.submissionId, submission.id))
 				.run();
 			if (submission.slug) takeOutOfLibrary(transaction, `/stories/${submission.slug}`);
 			appendAuditEvent(
 				transaction,
 				{ submissionId: submission.id, action: 'writer-withdrew' },
-				startOfUtcDay(),
+				startOfUtcDay(new Date()),
 			);
 			return 'done';
 		},
 		{ behavior: 'immediate' },
 	);
+	eraseFromDisk(database);
+	return outcome;
 }

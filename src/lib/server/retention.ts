@@ -1,0 +1,97 @@
+import { and, eq, lte } from 'drizzle-orm';
+import { getDatabase, type Database } from '../../../db/client.ts';
+import { submissions } from '../../../db/schema.ts';
+import { appendAuditEvent } from './audit.ts';
+import { eraseFromDisk } from './erasure.ts';
+import { eraseStoryText } from './submissions.ts';
+
+/**
+ * Privacy: a declined story is kept only long enough for its writer to read the reason
+ * with their receipt and revise it; after that only a tombstone without text stays.
+ */
+export const DEFAULT_DECLINED_RETENTION_DAYS = 30;
+const RETENTION_SETTING = 'DECLINED_RETENTION_DAYS';
+
+/** Days a declined story keeps its text: `DECLINED_RETENTION_DAYS`, a whole number ≥ 1. */
+export function readDeclinedRetentionDays(env: Record<string, string | undefined>): number {
+	const raw = env[RETENTION_SETTING];
+	if (raw === undefined || raw === '') return DEFAULT_DECLINED_RETENTION_DAYS;
+	if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+		throw new Error(
+			`${RETENTION_SETTING} must be a whole number of days, 1 or more, not "${raw}".`,
+		);
+	}
+	return Number(raw);
+}
+
+/** Stories erased per transaction, so a large backlog never holds the write lock for long. */
+const PURGE_BATCH = 200;
+
+/**
+ * Erases the text of every story declined more than `retentionDays` ago (an indexed range
+ * of the declined stories, never a scan of the library), audits each, then removes the
+ * old pages from disk. Returns how many were erased.
+ */
+export async function purgeDeclinedStories(
+	retentionDays: number,
+	database: Database = getDatabase(),
+	now = new Date(),
+): Promise<number> {
+	const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+	let erased = 0;
+	for (;;) {
+		const batch = database.transaction(
+			(transaction) => {
+				const due = transaction
+					.select({ id: submissions.id })
+					.from(submissions)
+					.where(and(eq(submissions.status, 'rejected'), lte(submissions.declinedAt, cutoff)))
+					.limit(PURGE_BATCH)
+					.all();
+				for (const { id } of due) {
+					eraseStoryText(transaction, id);
+					appendAuditEvent(
+						transaction,
+						{ submissionId: id, action: 'text-erased', reason: 'retention' },
+						now,
+					);
+				}
+				return due.length;
+			},
+			{ behavior: 'immediate' },
+		);
+		erased += batch;
+		if (batch < PURGE_BATCH) break;
+	}
+	if (erased > 0) eraseFromDisk(database);
+	return erased;
+}
+
+const DAY_MS = 86_400_000;
+/** The first purge waits a little, so that start-up itself reads nothing it does not need. */
+const FIRST_PURGE_AFTER_MS = 60_000;
+
+/**
+ * Runs the purge in this server process shortly after start and then once a day. The
+ * timers are unref'd: they never keep the process alive. A failure is logged in one line
+ * (it holds no story text) and tried again the next day.
+ */
+export function startDailyPurge(
+	database: Database,
+	retentionDays: number,
+	log: (line: string) => void = console.error,
+): () => void {
+	const run = () => {
+		purgeDeclinedStories(retentionDays, database).catch((error: Error) =>
+			log(`Purge of declined stories failed: ${error.message}`),
+		);
+	};
+	const first = setTimeout(run, FIRST_PURGE_AFTER_MS);
+	const daily = setInterval(run, DAY_MS);
+	first.unref();
+	daily.unref();
+	return () => {
+		clearTimeout(first);
+		clearInterval(daily);
+	};
+}
