@@ -53,13 +53,13 @@ export function createTotpEnrolment(username: string, key: Uint8Array = randomBy
  * hand them a way to keep the owner out. The counts live in the database, so a restart or
  * a second server process does not hand out fresh tries; a right code clears them.
  */
-export const SECOND_FACTOR_TRIES_PER_SESSION = 5;
-export const SECOND_FACTOR_FAILURES_BEFORE_PAUSE = 10;
+const SECOND_FACTOR_TRIES_PER_SESSION = 5;
+const SECOND_FACTOR_FAILURES_BEFORE_PAUSE = 10;
 const FIRST_PAUSE_MS = 30_000;
 const LONGEST_PAUSE_MS = 5 * 60_000;
 
 /** How long the account waits after its `failures`-th wrong code in a row (0: no pause yet). */
-export function secondFactorPauseMs(failures: number): number {
+function secondFactorPauseMs(failures: number): number {
 	if (failures < SECOND_FACTOR_FAILURES_BEFORE_PAUSE) return 0;
 	const doublings = failures - SECOND_FACTOR_FAILURES_BEFORE_PAUSE;
 	return Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** Math.min(doublings, 16));
