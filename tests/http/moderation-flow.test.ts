@@ -83,7 +83,7 @@ describe('sign-in limits and timing (a server of its own)', () => {
 	});
 	afterAll(() => server.stop());
 
-	it('locks a name after 5 failures, with a message saying when to retry', async () => {
+	it('stops an address after 5 wrong passwords for a name, with a message saying when to retry', async () => {
 		const moderator = await createModerator({ databasePath: server.databasePath });
 		const attempt = (password: string) =>
 			postForm(
