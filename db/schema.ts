@@ -113,6 +113,12 @@ export const moderators = sqliteTable('moderators', {
 	totpKey: text('totp_key'),
 	/** SHA-256 hashes of the unused recovery codes. */
 	recoveryCodeHashes: text('recovery_code_hashes', { mode: 'json' }).$type<string[]>(),
+	/** The 30-second TOTP step of the last code accepted: that code and older ones are spent. */
+	totpLastUsedStep: integer('totp_last_used_step'),
+	/** Wrong second-factor codes since the last right one, across every sign-in. */
+	secondFactorFailures: integer('second_factor_failures').notNull().default(0),
+	/** Past the free wrong codes, no code is checked before this moment (a growing pause). */
+	secondFactorPausedUntil: integer('second_factor_paused_until', { mode: 'timestamp' }),
 });
 
 /** Moderator sessions, in the shape lucia's drizzle adapter expects (expiry in seconds). */
@@ -130,6 +136,8 @@ export const sessions = sqliteTable('sessions', {
 	secondFactorVerified: integer('second_factor_verified', { mode: 'boolean' })
 		.notNull()
 		.default(false),
+	/** Wrong second-factor codes given in this session; a handful ends it. */
+	secondFactorFailures: integer('second_factor_failures').notNull().default(0),
 });
 
 /** Site-wide switches set by admins, e.g. whether every moderator needs a second factor. */

@@ -1,4 +1,4 @@
-import { ActionError, defineAction } from 'astro:actions';
+import { ActionError, defineAction, type ActionAPIContext } from 'astro:actions';
 import { z } from 'astro/zod';
 import { DECLINE_REASONS } from '../lib/guidelines';
 import { requireModerator } from '../lib/server/guard';
@@ -12,19 +12,14 @@ import {
 } from '../lib/server/moderation';
 import { disableModerator, ModeratorError } from '../lib/server/moderators';
 import { appendAuditEvent } from '../lib/server/audit';
-import {
-	endSession,
-	markSecondFactorVerified,
-	SESSION_COOKIE_NAME,
-	sessionCookieOptions,
-} from '../lib/server/session';
+import { endSession, SESSION_COOKIE_NAME, sessionCookieOptions } from '../lib/server/session';
 import { signIn } from '../lib/server/sign-in';
 import { setSecondFactorRequired } from '../lib/server/site-settings';
 import {
+	checkSecondFactorCode,
 	disableSecondFactor,
 	enableSecondFactor,
-	verifySecondFactor,
-	verifyTotpCode,
+	totpStepOfCode,
 } from '../lib/server/two-factor';
 import { getDatabase } from '../../db/client';
 import { storyDraftFields, type StoryDraft } from '../lib/story-draft';
@@ -62,6 +57,62 @@ function throwUnlessDone(
 	});
 }
 
+/** "try again in 40 seconds" / "in 3 minutes": how long until `retryAt`, in words. */
+function timeUntil(retryAt: Date): string {
+	const seconds = Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000));
+	if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+	const minutes = Math.ceil(seconds / 60);
+	return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/**
+ * Checks a second-factor code for the signed-in session (at sign-in, or before the factor is
+ * replaced or removed) and refuses with a clear message unless it is right. Every refusal
+ * counts toward the guessing limits in two-factor.ts; when they end the session, its cookie
+ * goes too and the message says to sign in again.
+ */
+function requireRightCode(
+	context: ActionAPIContext,
+	code: string,
+	wrong: { code: 'UNAUTHORIZED' | 'BAD_REQUEST'; message: string },
+): void {
+	const { moderator, moderatorSession } = context.locals;
+	const check =
+		moderator && moderatorSession
+			? checkSecondFactorCode({ moderatorId: moderator.id, sessionId: moderatorSession.id, code })
+			: ({ outcome: 'session-ended' } as const);
+	if (check.outcome === 'accepted') return;
+	if (check.outcome === 'session-ended') {
+		throw new ActionError({ code: 'UNAUTHORIZED', message: 'Please sign in again.' });
+	}
+	if (check.outcome === 'no-second-factor') {
+		throw new ActionError({
+			code: 'BAD_REQUEST',
+			message: 'Your account has no second factor to check a code against.',
+		});
+	}
+	if (check.outcome === 'paused') {
+		throw new ActionError({
+			code: 'TOO_MANY_REQUESTS',
+			message: `Too many wrong codes for this account lately. Please try again in ${timeUntil(check.retryAt)}.`,
+		});
+	}
+	if (check.sessionEnded) {
+		context.cookies.delete(SESSION_COOKIE_NAME, sessionCookieOptions(context.url));
+		throw new ActionError({
+			code: wrong.code,
+			message:
+				'Too many wrong codes: to protect your account you have been signed out. Please sign in again with your password.',
+		});
+	}
+	throw new ActionError({
+		code: wrong.code,
+		message: check.alreadyUsed
+			? 'That code was already used. Wait for the next code in your app and enter that one.'
+			: wrong.message,
+	});
+}
+
 export const moderationActions = {
 	signIn: defineAction({
 		accept: 'form',
@@ -72,10 +123,9 @@ export const moderationActions = {
 		handler: async ({ username, password }, context) => {
 			const result = await signIn(username, password, context.clientAddress);
 			if (result.outcome === 'locked') {
-				const minutes = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 60_000));
 				throw new ActionError({
 					code: 'TOO_MANY_REQUESTS',
-					message: `Too many failed attempts. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+					message: `Too many failed attempts. Please try again in ${timeUntil(result.retryAt)}.`,
 				});
 			}
 			if (result.outcome === 'refused') {
@@ -97,21 +147,10 @@ export const moderationActions = {
 		accept: 'form',
 		input: z.object({ code: z.string({ error: 'Please enter the code from your app.' }).max(40) }),
 		handler: async ({ code }, context) => {
-			const { moderator, moderatorSession } = context.locals;
-			if (!moderator || !moderatorSession) {
-				throw new ActionError({ code: 'UNAUTHORIZED', message: 'Please sign in again.' });
-			}
-			if (!(await verifySecondFactor(moderator.id, code))) {
-				appendAuditEvent(getDatabase(), {
-					moderatorId: moderator.id,
-					action: 'second-factor-failed',
-				});
-				throw new ActionError({
-					code: 'UNAUTHORIZED',
-					message: 'That code is not right. Check your app and try again.',
-				});
-			}
-			await markSecondFactorVerified(moderatorSession.id);
+			requireRightCode(context, code, {
+				code: 'UNAUTHORIZED',
+				message: 'That code is not right. Check your app and try again.',
+			});
 			return { next: '/moderate' };
 		},
 	}),
@@ -356,35 +395,53 @@ export const moderationActions = {
 		input: z.object({
 			key: z.string().max(100),
 			code: z.string({ error: 'Please enter the 6-digit code from your app.' }).max(20),
+			currentCode: z.string().max(40).optional(),
 		}),
-		handler: async ({ key, code }, context) => {
+		handler: async ({ key, code, currentCode }, context) => {
 			const { moderator, moderatorSession } = context.locals;
 			// Enrolling is allowed to a signed-in moderator without a second factor yet, even when
 			// one is required (that is how they comply).
 			if (!moderator || !moderatorSession?.secondFactorVerified) {
 				throw new ActionError({ code: 'UNAUTHORIZED', message: 'Please sign in first.' });
 			}
-			if (!verifyTotpCode(key, code)) {
+			const enrolledStep = totpStepOfCode(key, code);
+			if (enrolledStep === null) {
 				throw new ActionError({
 					code: 'BAD_REQUEST',
 					message: 'That code does not match. Scan the QR code again and enter the current code.',
 				});
 			}
-			return { recoveryCodes: await enableSecondFactor(moderator.id, key) };
+			// Replacing a key asks for the one in use: a session left open or taken over must not be
+			// able to swap in its own key and lock the owner out.
+			if (moderator.hasSecondFactor) {
+				if (!currentCode?.trim()) {
+					throw new ActionError({
+						code: 'BAD_REQUEST',
+						message:
+							'To replace your second factor, also enter a code from your current app or one of your recovery codes.',
+					});
+				}
+				requireRightCode(context, currentCode, {
+					code: 'BAD_REQUEST',
+					message:
+						'That is not a code from your current app or an unused recovery code; your second factor was not changed.',
+				});
+			}
+			return { recoveryCodes: await enableSecondFactor(moderator.id, key, enrolledStep) };
 		},
 	}),
 
 	removeSecondFactor: defineAction({
 		accept: 'form',
-		input: z.object({ code: z.string().max(40) }),
+		input: z.object({
+			code: z.string({ error: 'Please enter a code from your app or a recovery code.' }).max(40),
+		}),
 		handler: async ({ code }, context) => {
 			const moderator = await requireModerator(context.locals);
-			if (!(await verifySecondFactor(moderator.id, code))) {
-				throw new ActionError({
-					code: 'BAD_REQUEST',
-					message: 'That code is not right; the second factor stays on.',
-				});
-			}
+			requireRightCode(context, code, {
+				code: 'BAD_REQUEST',
+				message: 'That code is not right; the second factor stays on.',
+			});
 			await disableSecondFactor(moderator.id);
 			return { removed: true };
 		},

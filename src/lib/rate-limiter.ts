@@ -4,6 +4,8 @@ export interface RateLimitDecision {
 	retryAt: Date;
 }
 
+const MOST_KEYS = 10_000;
+
 /**
  * Fixed-window counters: at most `limit` events per `windowMs` for each key. State is
  * kept in memory only (a restart forgets it, which errs on the side of the user).
@@ -53,11 +55,18 @@ export class FixedWindowRateLimiter {
 		this.#windows.delete(key);
 	}
 
-	/** Keeps memory bounded: windows that have ended hold nothing worth keeping. */
+	/**
+	 * Keeps memory bounded: windows that have ended hold nothing worth keeping, and past
+	 * 10,000 live keys the oldest windows go too (a flood of new keys cannot grow the map).
+	 */
 	#forgetExpired(now: number): void {
-		if (this.#windows.size < 10_000) return;
+		if (this.#windows.size < MOST_KEYS) return;
 		for (const [key, window] of this.#windows) {
 			if (now - window.startedAt >= this.#windowMs) this.#windows.delete(key);
+		}
+		for (const key of this.#windows.keys()) {
+			if (this.#windows.size < MOST_KEYS) break;
+			this.#windows.delete(key);
 		}
 	}
 }

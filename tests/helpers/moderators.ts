@@ -1,4 +1,7 @@
-import { inject } from 'vitest';
+import { decodeBase64 } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
+import { parse } from 'node-html-parser';
+import { expect, inject } from 'vitest';
 import { addModerator, disableModerator } from '../../src/lib/server/moderators.ts';
 import { postForm } from './http.ts';
 import { openServerDatabase } from './share.ts';
@@ -40,4 +43,44 @@ export async function signIn(
 		.getSetCookie()
 		.find((cookie) => cookie.startsWith('ct_moderator_session='));
 	return { response, cookie: setCookie ? setCookie.split(';')[0]! : null };
+}
+
+/** The TOTP time step (30 s) a moment falls in. */
+export function totpStepAt(time = Date.now()): number {
+	return Math.floor(time / 30_000);
+}
+
+/** The 6-digit code an authenticator app shows for `key` (base64) in time step `step`. */
+export function totpCode(key: string, step = totpStepAt()): string {
+	return generateHOTP(decodeBase64(key), BigInt(step), 6);
+}
+
+/**
+ * Scans the account page's key like an authenticator app would and turns the factor on.
+ * Returns the key, the time step whose code was used (spent from then on) and the recovery codes.
+ */
+export async function enrolSecondFactor(
+	cookie: string,
+	baseUrl = inject('baseUrl'),
+): Promise<{ key: string; enrolledStep: number; recoveryCodes: string[] }> {
+	const account = parse(
+		await (await fetch(new URL('/moderate/account', baseUrl), { headers: { cookie } })).text(),
+	);
+	expect(account.querySelector('.qr-code svg')).not.toBeNull();
+	const key = account.querySelector('input[name="key"]')!.getAttribute('value')!;
+	const enrolledStep = totpStepAt();
+	const enrolled = parse(
+		await (
+			await postForm(
+				'/moderate/account?_action=enrolSecondFactor',
+				{ key, code: totpCode(key, enrolledStep) },
+				{ baseUrl, headers: { cookie } },
+			)
+		).text(),
+	);
+	const recoveryCodes = enrolled
+		.querySelectorAll('.recovery-codes code')
+		.map((element) => element.textContent);
+	expect(recoveryCodes).toHaveLength(8);
+	return { key, enrolledStep, recoveryCodes };
 }

@@ -45,4 +45,13 @@ describe('FixedWindowRateLimiter', () => {
 		expect(limiter.take('key-0').allowed).toBe(true);
 		expect(limiter.take('key-0').allowed).toBe(false);
 	});
+
+	it('holds at most 10,000 live keys: a flood of new keys pushes out the oldest window', () => {
+		const limiter = new FixedWindowRateLimiter({ limit: 1, windowMs: HOUR, now: clock().now });
+		expect(limiter.take('first').allowed).toBe(true);
+		expect(limiter.take('first').allowed).toBe(false);
+		for (let i = 0; i < 10_000; i++) limiter.take(`flood-${i}`);
+		expect(limiter.take('first').allowed).toBe(true);
+		expect(limiter.take('flood-9999').allowed).toBe(false);
+	});
 });

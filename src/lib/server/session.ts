@@ -5,9 +5,9 @@
  * Readers and writers never get a session or a cookie; only a signed-in moderator does.
  */
 import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Lucia, TimeSpan } from 'lucia';
-import { getDatabase, type Database } from '../../../db/client.ts';
+import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderators, sessions } from '../../../db/schema.ts';
 
 export const SESSION_COOKIE_NAME = 'ct_moderator_session';
@@ -117,16 +117,42 @@ export async function validateModeratorSession(
 	};
 }
 
-/** Records that this session has passed the second factor. */
-export async function markSecondFactorVerified(
-	sessionId: string,
-	database: Database = getDatabase(),
-): Promise<void> {
+/** Whether `sessionId` is a live session of this moderator (inside the caller's transaction). */
+export function isSessionOf(sessionId: string, moderatorId: string, database: Queryable): boolean {
+	const row = database
+		.select({ userId: sessions.userId })
+		.from(sessions)
+		.where(eq(sessions.id, sessionId))
+		.get();
+	return row?.userId === moderatorId;
+}
+
+/** Records that this session has passed the second factor (inside the caller's transaction). */
+export function markSecondFactorVerified(sessionId: string, database: Queryable): void {
 	database
 		.update(sessions)
 		.set({ secondFactorVerified: true })
 		.where(eq(sessions.id, sessionId))
 		.run();
+}
+
+/**
+ * Counts one wrong second-factor code against a session and returns how many it has had
+ * (0 when the session is gone). Kept in the database, so every server process sees one count.
+ */
+export function countWrongSecondFactorCode(sessionId: string, database: Queryable): number {
+	const row = database
+		.update(sessions)
+		.set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })
+		.where(eq(sessions.id, sessionId))
+		.returning({ failures: sessions.secondFactorFailures })
+		.get();
+	return row?.failures ?? 0;
+}
+
+/** Ends one session inside the caller's transaction (lucia's own call cannot run in one). */
+export function endSessionNow(sessionId: string, database: Queryable): void {
+	database.delete(sessions).where(eq(sessions.id, sessionId)).run();
 }
 
 /** Ends one session (sign-out). */

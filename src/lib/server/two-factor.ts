@@ -1,12 +1,18 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { decodeBase64, encodeBase32UpperCaseNoPadding, encodeBase64 } from '@oslojs/encoding';
-import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from '@oslojs/otp';
+import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import { eq } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
-import { getDatabase, type Database } from '../../../db/client.ts';
+import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderators } from '../../../db/schema.ts';
 import { SITE_NAME } from '../settings.ts';
 import { appendAuditEvent } from './audit.ts';
+import {
+	countWrongSecondFactorCode,
+	endSessionNow,
+	isSessionOf,
+	markSecondFactorVerified,
+} from './session.ts';
 
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;
@@ -38,12 +44,44 @@ export function createTotpEnrolment(username: string, key: Uint8Array = randomBy
 	};
 }
 
-/** True when `code` is the current (or the previous) 6-digit code for the key. */
-export function verifyTotpCode(keyBase64: string, code: string): boolean {
+/**
+ * Guessing limits for second-factor codes. Six digits are a million codes; unlimited tries
+ * break that in minutes. So: a handful of wrong codes ends the half-signed-in session (the
+ * password is asked again, which has limits of its own), and past a few sessions' worth the
+ * account itself pauses between tries, longer after each wrong code, up to a few minutes.
+ * It pauses rather than locks: a guesser already holds the password, and a hard lock would
+ * hand them a way to keep the owner out. The counts live in the database, so a restart or
+ * a second server process does not hand out fresh tries; a right code clears them.
+ */
+const SECOND_FACTOR_TRIES_PER_SESSION = 5;
+const SECOND_FACTOR_FAILURES_BEFORE_PAUSE = 10;
+const FIRST_PAUSE_MS = 30_000;
+const LONGEST_PAUSE_MS = 5 * 60_000;
+
+/** How long the account waits after its `failures`-th wrong code in a row (0: no pause yet). */
+function secondFactorPauseMs(failures: number): number {
+	if (failures < SECOND_FACTOR_FAILURES_BEFORE_PAUSE) return 0;
+	const doublings = failures - SECOND_FACTOR_FAILURES_BEFORE_PAUSE;
+	return Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** Math.min(doublings, 16));
+}
+
+/**
+ * The 30-second time step whose code `code` is for this key, allowing one step of clock
+ * drift either way, or `null` when it is none of them. Knowing the step is what lets a used
+ * code be refused (see `checkSecondFactorCode`).
+ */
+export function totpStepOfCode(keyBase64: string, code: string, now = Date.now()): number | null {
 	const digits = code.replace(/\s/g, '');
 	const key = parseTotpKey(keyBase64);
-	if (!key || !/^\d{6}$/.test(digits)) return false;
-	return verifyTOTPWithGracePeriod(key, PERIOD_SECONDS, DIGITS, digits, PERIOD_SECONDS);
+	if (!key || !/^\d{6}$/.test(digits)) return null;
+	const current = Math.floor(now / (PERIOD_SECONDS * 1000));
+	let matched: number | null = null;
+	// Every candidate is compared, in constant time, so the timing says nothing about which matched.
+	for (const step of [current - 1, current, current + 1]) {
+		const expected = generateHOTP(key, BigInt(step), DIGITS);
+		if (timingSafeEqual(Buffer.from(expected), Buffer.from(digits))) matched = step;
+	}
+	return matched;
 }
 
 function hashRecoveryCode(code: string): string {
@@ -51,12 +89,14 @@ function hashRecoveryCode(code: string): string {
 }
 
 /**
- * Stores a verified key and returns recovery codes, shown once: only their hashes are
- * kept, and each works a single time.
+ * Stores a key the moderator just proved with the code for `enrolledStep` (then spent) and
+ * returns recovery codes, shown once: only their hashes are kept, and each works a single
+ * time. Replacing an enrolled key goes through here too, after `checkSecondFactorCode`.
  */
 export async function enableSecondFactor(
 	moderatorId: string,
 	keyBase64: string,
+	enrolledStep: number,
 	database: Database = getDatabase(),
 ): Promise<string[]> {
 	const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () =>
@@ -67,7 +107,13 @@ export async function enableSecondFactor(
 	database.transaction((transaction) => {
 		transaction
 			.update(moderators)
-			.set({ totpKey: keyBase64, recoveryCodeHashes: codes.map(hashRecoveryCode) })
+			.set({
+				totpKey: keyBase64,
+				recoveryCodeHashes: codes.map(hashRecoveryCode),
+				totpLastUsedStep: enrolledStep,
+				secondFactorFailures: 0,
+				secondFactorPausedUntil: null,
+			})
 			.where(eq(moderators.id, moderatorId))
 			.run();
 		appendAuditEvent(transaction, { moderatorId, action: 'second-factor-enabled' });
@@ -83,31 +129,112 @@ export async function disableSecondFactor(
 	database.transaction((transaction) => {
 		transaction
 			.update(moderators)
-			.set({ totpKey: null, recoveryCodeHashes: null })
+			.set({
+				totpKey: null,
+				recoveryCodeHashes: null,
+				totpLastUsedStep: null,
+				secondFactorFailures: 0,
+				secondFactorPausedUntil: null,
+			})
 			.where(eq(moderators.id, moderatorId))
 			.run();
 		appendAuditEvent(transaction, { moderatorId, action: 'second-factor-disabled' });
 	});
 }
 
-/** Checks a sign-in code: a current TOTP code, or an unused recovery code (then spent). */
-export async function verifySecondFactor(
-	moderatorId: string,
-	code: string,
+export type SecondFactorCheck =
+	| { outcome: 'accepted' }
+	/** Wrong, already used, or a spent recovery code; `sessionEnded` once the session's tries ran out. */
+	| { outcome: 'refused'; alreadyUsed: boolean; sessionEnded: boolean }
+	/** The account is pausing after many wrong codes: nothing was checked. */
+	| { outcome: 'paused'; retryAt: Date }
+	| { outcome: 'no-second-factor' }
+	/** The session ended meanwhile (e.g. by its own wrong codes): nothing was checked. */
+	| { outcome: 'session-ended' };
+
+/**
+ * Checks a code typed at sign-in, or to replace or remove the second factor: a TOTP code for
+ * a step later than the last one accepted (a code works once, even within its 30 seconds),
+ * or an unused recovery code (then spent). Accepting marks `sessionId` as past the second
+ * factor. Every refusal counts against the session and the account (see the limits above).
+ * One immediate transaction, so simultaneous tries from any process are counted one by one.
+ */
+export function checkSecondFactorCode(
+	attempt: { moderatorId: string; sessionId: string; code: string },
 	database: Database = getDatabase(),
-): Promise<boolean> {
-	const moderator = database.select().from(moderators).where(eq(moderators.id, moderatorId)).get();
-	if (!moderator?.totpKey) return false;
-	if (verifyTotpCode(moderator.totpKey, code)) return true;
+	now = new Date(),
+): SecondFactorCheck {
+	const { moderatorId, sessionId, code } = attempt;
+	return database.transaction(
+		(transaction): SecondFactorCheck => {
+			const moderator = transaction
+				.select()
+				.from(moderators)
+				.where(eq(moderators.id, moderatorId))
+				.get();
+			if (!moderator?.totpKey) return { outcome: 'no-second-factor' };
+			if (!isSessionOf(sessionId, moderatorId, transaction)) return { outcome: 'session-ended' };
+			const pausedUntil = moderator.secondFactorPausedUntil;
+			if (pausedUntil && pausedUntil > now) return { outcome: 'paused', retryAt: pausedUntil };
+
+			const step = totpStepOfCode(moderator.totpKey, code, now.getTime());
+			const fresh = step !== null && step > (moderator.totpLastUsedStep ?? -1);
+			const recoveryCodeHash = fresh ? null : findRecoveryCode(moderator.recoveryCodeHashes, code);
+			if (fresh || recoveryCodeHash) {
+				const remaining = (moderator.recoveryCodeHashes ?? []).filter(
+					(stored) => stored !== recoveryCodeHash,
+				);
+				transaction
+					.update(moderators)
+					.set({
+						totpLastUsedStep: fresh ? step : moderator.totpLastUsedStep,
+						recoveryCodeHashes: remaining,
+						secondFactorFailures: 0,
+						secondFactorPausedUntil: null,
+					})
+					.where(eq(moderators.id, moderatorId))
+					.run();
+				if (recoveryCodeHash)
+					appendAuditEvent(transaction, { moderatorId, action: 'recovery-code-used' }, now);
+				markSecondFactorVerified(sessionId, transaction);
+				return { outcome: 'accepted' };
+			}
+			return refuse(transaction, moderator, sessionId, step !== null, now);
+		},
+		{ behavior: 'immediate' },
+	);
+}
+
+function findRecoveryCode(stored: string[] | null, code: string): string | null {
 	const given = Buffer.from(hashRecoveryCode(code));
-	const remaining = moderator.recoveryCodeHashes ?? [];
-	const match = remaining.find((stored) => timingSafeEqual(Buffer.from(stored), given));
-	if (!match) return false;
-	database
+	let match: string | null = null;
+	for (const hash of stored ?? []) {
+		if (timingSafeEqual(Buffer.from(hash), given)) match = hash;
+	}
+	return match;
+}
+
+/** Counts a refused code against the account and the session; ends the session at its limit. */
+function refuse(
+	transaction: Queryable,
+	moderator: { id: string; secondFactorFailures: number },
+	sessionId: string,
+	alreadyUsed: boolean,
+	now: Date,
+): SecondFactorCheck {
+	const failures = moderator.secondFactorFailures + 1;
+	const pauseMs = secondFactorPauseMs(failures);
+	transaction
 		.update(moderators)
-		.set({ recoveryCodeHashes: remaining.filter((stored) => stored !== match) })
-		.where(eq(moderators.id, moderatorId))
+		.set({
+			secondFactorFailures: failures,
+			secondFactorPausedUntil: pauseMs ? new Date(now.getTime() + pauseMs) : null,
+		})
+		.where(eq(moderators.id, moderator.id))
 		.run();
-	appendAuditEvent(database, { moderatorId, action: 'recovery-code-used' });
-	return true;
+	appendAuditEvent(transaction, { moderatorId: moderator.id, action: 'second-factor-failed' }, now);
+	const sessionEnded =
+		countWrongSecondFactorCode(sessionId, transaction) >= SECOND_FACTOR_TRIES_PER_SESSION;
+	if (sessionEnded) endSessionNow(sessionId, transaction);
+	return { outcome: 'refused', alreadyUsed, sessionEnded };
 }
