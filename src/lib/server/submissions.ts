@@ -12,7 +12,6 @@ import { generateReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../r
 import type { StoryDraft } from '../story-draft.ts';
 import { canTransition, isEditableByWriter } from '../submission-status.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
-import { getAppSecret } from './app-secrets.ts';
 import { appendAuditEvent, textFingerprint } from './audit.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
 
@@ -26,8 +25,14 @@ function startOfUtcDay(now = new Date()): Date {
 	return new Date(`${utcDay(now)}T00:00:00Z`);
 }
 
-function contentHash(draft: Pick<StoryDraft, 'title' | 'body'>, database: Database): string {
-	return createHmac('sha256', getAppSecret('content-hash', database))
+/**
+ * What folds a double submission into one row: title and body keyed with the form token the
+ * server issued when the form was shown. Privacy: only the writer's browser holds the token,
+ * so another person's identical text never matches (and never gets a receipt for this row),
+ * and without the token the stored value cannot confirm a guessed text.
+ */
+function resubmissionKey(draft: Pick<StoryDraft, 'title' | 'body'>, formToken: string): string {
+	return createHmac('sha256', formToken)
 		.update(`${draft.title}\u0000${draft.body}`)
 		.digest('base64url');
 }
@@ -48,36 +53,39 @@ export function draftColumns(draft: StoryDraft) {
 	};
 }
 
-/** A writer's draft as stored, with the hash that folds a repeated submission into one row. */
-function storedFields(draft: StoryDraft, database: Database) {
-	return { ...draftColumns(draft), contentHash: contentHash(draft, database) };
-}
-
 /**
  * Stores a new story as pending and returns its receipt code, the only time the code
- * exists in readable form. The same title and body sent again the same day, while the
- * first copy still waits, stays one row; the repeat gets its own working code for it.
+ * exists in readable form. The same title and body posted again the same day from the same
+ * form (`formToken`), while the first copy still waits, stays one row; the repeat gets its
+ * own working code for it. Without a form token every story is a new row.
  */
 export async function receiveStory(
 	draft: StoryDraft,
 	database: Database = getDatabase(),
+	formToken: string | null = null,
 ): Promise<{ receiptCode: string }> {
 	const receiptCode = generateReceiptCode();
-	const fields = storedFields(draft, database);
+	const fields = {
+		...draftColumns(draft),
+		resubmissionKey: formToken === null ? null : resubmissionKey(draft, formToken),
+	};
 	const createdDay = utcDay();
 	database.transaction(
 		(transaction) => {
-			const duplicate = transaction
-				.select({ id: submissions.id })
-				.from(submissions)
-				.where(
-					and(
-						eq(submissions.contentHash, fields.contentHash),
-						eq(submissions.createdDay, createdDay),
-						eq(submissions.status, 'pending'),
-					),
-				)
-				.get();
+			const duplicate =
+				fields.resubmissionKey === null
+					? undefined
+					: transaction
+							.select({ id: submissions.id })
+							.from(submissions)
+							.where(
+								and(
+									eq(submissions.resubmissionKey, fields.resubmissionKey),
+									eq(submissions.createdDay, createdDay),
+									eq(submissions.status, 'pending'),
+								),
+							)
+							.get();
 			const submissionId = duplicate?.id ?? randomBytes(16).toString('base64url');
 			if (!duplicate) {
 				transaction
@@ -169,7 +177,9 @@ export async function reviseStory(
 			transaction
 				.update(submissions)
 				.set({
-					...storedFields(draft, database),
+					...draftColumns(draft),
+					// A revised text is no longer the one a repeated form post would carry.
+					resubmissionKey: null,
 					status: 'pending',
 					decisionReason: resubmitting ? null : submission.decisionReason,
 					decisionNote: resubmitting ? null : submission.decisionNote,
@@ -197,7 +207,7 @@ export async function reviseStory(
 
 /**
  * Withdraws a story at any status: title, text, pen name, topics, warnings and the
- * content hash are erased (secure_delete overwrites the freed pages), reader notes about
+ * resubmission key are erased (secure_delete overwrites the freed pages), reader notes about
  * it are cleared, and only a content-free tombstone stays for the audit trail.
  */
 export async function withdrawStory(
@@ -220,7 +230,7 @@ export async function withdrawStory(
 					topics: [],
 					contentWarnings: [],
 					milestone: null,
-					contentHash: null,
+					resubmissionKey: null,
 					decisionReason: null,
 					decisionNote: null,
 					status: 'withdrawn',
