@@ -70,7 +70,7 @@ export const moderationActions = {
 			password: z.string({ error: 'Please enter your password.' }).max(1000),
 		}),
 		handler: async ({ username, password }, context) => {
-			const result = await signIn(username, password, context.clientAddress);
+			const result = await signIn(username, password, context.locals.clientAddress);
 			if (result.outcome === 'locked') {
 				const minutes = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 60_000));
 				throw new ActionError({
