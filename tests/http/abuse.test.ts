@@ -85,6 +85,31 @@ describe('the preview limit', () => {
 	});
 });
 
+describe('a preview built to stall the server', () => {
+	it('is answered, three at once, while /healthz keeps answering promptly', async () => {
+		// At 8ef625a each of these cost 4 s of CPU and held every other request meanwhile.
+		const story = validStory({ body: `www.x.com/${')'.repeat(19_990)}` });
+		const previews = Array.from({ length: 3 }, () =>
+			postForm(
+				'/share?_action=shareStory',
+				{ ...story, intent: 'preview' },
+				{ baseUrl: server.baseUrl },
+			),
+		);
+		const startedAt = performance.now();
+		const health = await fetch(new URL('/healthz', server.baseUrl));
+		const healthMilliseconds = performance.now() - startedAt;
+		expect(health.status).toBe(200);
+		// Generous: a shared machine can be slow, but not the seconds a stalled server takes.
+		expect(healthMilliseconds).toBeLessThan(5_000);
+		for (const response of await Promise.all(previews)) {
+			expect(response.status).toBe(200);
+			const document = parse(await response.text());
+			expect(textOf(document.querySelector('.check-identifying'))).toContain('www.x.com/');
+		}
+	});
+});
+
 describe('the minimum time to fill the form', () => {
 	let strict: RunningServer;
 	beforeAll(async () => {
