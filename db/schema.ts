@@ -38,10 +38,13 @@ export const submissions = sqliteTable(
 			.default(sql`'[]'`),
 		status: text('status', { enum: SUBMISSION_STATUSES }).notNull().default('pending'),
 		/**
-		 * HMAC of title and body as the writer sent them, to fold an accidental double
-		 * submission into one row. Erased with the text on withdrawal.
+		 * Folds an accidental double submission (a double click, a resent form) into one row:
+		 * an HMAC of title and body keyed with the form token the server issued when the form
+		 * was shown. Only that browser holds the token and it is never stored, so the same text
+		 * from anyone else never matches, and nobody holding the database can confirm a guessed
+		 * text with it. Erased with the text on withdrawal.
 		 */
-		contentHash: text('content_hash'),
+		resubmissionKey: text('resubmission_key'),
 		/** Optimistic lock: every write bumps it, every decision names the version it saw. */
 		version: integer('version').notNull().default(1),
 		/** YYYY-MM-DD in UTC; deliberately no time of day. */
@@ -72,7 +75,7 @@ export const submissions = sqliteTable(
 			sql`${table.status} IN (${sql.raw(SUBMISSION_STATUSES.map((status) => `'${status}'`).join(', '))})`,
 		),
 		index('submissions_status_published_idx').on(table.status, table.publishedAt),
-		index('submissions_content_hash_idx').on(table.contentHash, table.createdDay),
+		index('submissions_resubmission_key_idx').on(table.resubmissionKey, table.createdDay),
 		// Newest first for the near-duplicate check, without sorting every submission.
 		index('submissions_created_day_idx').on(table.createdDay),
 		// The daily purge finds the declined stories past retention without a scan.

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { openDatabase, resolveDatabasePath } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
+import { readTrustedProxyHops } from '../src/lib/server/client-address.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
 import { createFrontDoor } from '../src/lib/server/front-door.ts';
 import { pageGenerationReader } from '../src/lib/server/page-generations.ts';
@@ -24,6 +25,7 @@ import { PROJECT_ROOT } from './build.ts';
 // Refuse to start on a mistyped limit rather than run with a surprising one.
 readSubmissionLimits(process.env);
 const declinedRetentionDays = readDeclinedRetentionDays(process.env);
+const trustedProxyHops = readTrustedProxyHops(process.env);
 
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 4321);
@@ -53,6 +55,7 @@ const frontDoor = createFrontDoor(handler, {
 	sessionCookieName: SESSION_COOKIE_NAME,
 	// Pages replace the policy with their own; static files keep the strict one.
 	defaultHeaders: { ...SECURITY_HEADERS, 'Content-Security-Policy': FALLBACK_CSP },
+	trustedProxyHops,
 });
 
 // Deliberately no request logging: addresses and user agents must never reach a log.

@@ -1,5 +1,6 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { cacheControlFor, cacheRuleFor } from './lib/cache-policy';
+import { clientAddressForAstro } from './lib/server/client-address';
 import { FALLBACK_CSP, SECURITY_HEADERS } from './lib/security-headers';
 import {
 	SESSION_COOKIE_NAME,
@@ -29,6 +30,20 @@ const moderatorSession = defineMiddleware(async (context, next) => {
 			SESSION_COOKIE_NAME,
 			token,
 			sessionCookieOptions(context.url, found.session.expiresAt),
+		);
+	}
+	return next();
+});
+
+/**
+ * Puts the address every per-address limit keys on into `locals`, from the one place that
+ * derives it (client-address.ts). Actions read `locals.clientAddress`, never Astro's own.
+ */
+const clientAddress = defineMiddleware((context, next) => {
+	if (!context.isPrerendered) {
+		context.locals.clientAddress = clientAddressForAstro(
+			context.request.headers,
+			() => context.clientAddress,
 		);
 	}
 	return next();
@@ -72,4 +87,9 @@ const formsOnlyForActions = defineMiddleware((context, next) => {
 	});
 });
 
-export const onRequest = sequence(securityHeaders, formsOnlyForActions, moderatorSession);
+export const onRequest = sequence(
+	securityHeaders,
+	formsOnlyForActions,
+	clientAddress,
+	moderatorSession,
+);

@@ -7,7 +7,7 @@
  * a few rare words) so that search queries have realistic selectivity: a common word
  * matches most stories, a two-word query fewer, a rare word about one in a hundred.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import { submissionReceipts, submissions } from '../../db/schema.ts';
 import { renderUserMarkdown } from '../../src/lib/markdown.ts';
@@ -16,7 +16,6 @@ import {
 	hashReceiptCode,
 	normalizeReceiptCode,
 } from '../../src/lib/receipt-codes.ts';
-import { getAppSecret } from '../../src/lib/server/app-secrets.ts';
 import { rebuildSearchIndex } from '../../src/lib/server/search.ts';
 import {
 	CONTENT_WARNING_SLUGS,
@@ -355,7 +354,6 @@ export async function seedSyntheticStories(
 	seed = 7,
 ): Promise<string[]> {
 	const random = createRandom(seed);
-	const contentHashSecret = getAppSecret('content-hash', database);
 	const slugSet = new Set<string>();
 	while (slugSet.size < count) slugSet.add(syntheticSlug(random));
 	const slugs = [...slugSet];
@@ -367,9 +365,6 @@ export async function seedSyntheticStories(
 			...story,
 			bodyHtml: renderUserMarkdown(story.body),
 			status: 'approved' as const,
-			contentHash: createHmac('sha256', contentHashSecret)
-				.update(`${story.title}\u0000${story.body}`)
-				.digest('base64url'),
 			// Received (1), then published (2).
 			version: 2,
 		};

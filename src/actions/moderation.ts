@@ -121,7 +121,7 @@ export const moderationActions = {
 			password: z.string({ error: 'Please enter your password.' }).max(1000),
 		}),
 		handler: async ({ username, password }, context) => {
-			const result = await signIn(username, password, context.clientAddress);
+			const result = await signIn(username, password, context.locals.clientAddress);
 			if (result.outcome === 'locked') {
 				throw new ActionError({
 					code: 'TOO_MANY_REQUESTS',

@@ -21,7 +21,7 @@ export const readerActions = {
 			reaction: z.enum(REACTION_KINDS, { error: 'Please choose a reaction.' }),
 		}),
 		handler: async ({ slug, reaction }, context) => {
-			if (!allowReaction(context.clientAddress).allowed) {
+			if (!allowReaction(context.locals.clientAddress).allowed) {
 				throw new ActionError({
 					code: 'TOO_MANY_REQUESTS',
 					message: 'Too many reactions from here; please try again later.',
@@ -31,7 +31,7 @@ export const readerActions = {
 				throw new ActionError({ code: 'NOT_FOUND', message: 'That story is no longer published.' });
 			}
 			return unlessStorageFails(
-				() => addReaction(slug, reaction, addressKey(context.clientAddress)),
+				() => addReaction(slug, reaction, addressKey(context.locals.clientAddress)),
 				CHANGE_NOT_SAVED,
 			);
 		},
@@ -57,7 +57,7 @@ export const readerActions = {
 			}),
 		handler: async ({ slug, reason, note }, context) => {
 			// Shares the per-address budget of receipt look-ups: enough for a reader, not for a flood.
-			const decision = allowReceiptLookup(context.clientAddress);
+			const decision = allowReceiptLookup(context.locals.clientAddress);
 			if (!decision.allowed) {
 				throw new ActionError({
 					code: 'TOO_MANY_REQUESTS',
@@ -65,7 +65,7 @@ export const readerActions = {
 				});
 			}
 			const result = await unlessStorageFails(
-				() => reportStory(slug, reason, note, addressKey(context.clientAddress)),
+				() => reportStory(slug, reason, note, addressKey(context.locals.clientAddress)),
 				CHANGE_NOT_SAVED,
 			);
 			if (result.outcome === 'not-found') {

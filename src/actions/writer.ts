@@ -5,7 +5,12 @@ import { storyDraftFields, type StoryDraft } from '../lib/story-draft';
 import { previewStory } from '../lib/story-preview';
 import { CHANGE_NOT_SAVED, unlessStorageFails } from './storage';
 import { checkFormToken } from '../lib/server/form-token';
-import { allowReceiptLookup, allowSubmission, SUBMISSION_LIMITS } from '../lib/server/rate-limit';
+import {
+	allowPreview,
+	allowReceiptLookup,
+	allowSubmission,
+	SUBMISSION_LIMITS,
+} from '../lib/server/rate-limit';
 import {
 	findStoryByReceipt,
 	receiveStory,
@@ -55,8 +60,13 @@ export const writerActions = {
 		handler: async (input, context) => {
 			if (input.intent === 'edit') return { stage: 'form' as const };
 			const draft = draftOf(input);
-			if (input.intent === 'preview')
+			if (input.intent === 'preview') {
+				refuseWhenLimited(
+					allowPreview(context.locals.clientAddress),
+					'You have asked for a lot of previews in a short time.',
+				);
 				return { stage: 'preview' as const, preview: previewStory(draft) };
+			}
 
 			// Bots are told their story arrived, so they learn nothing; nothing is stored.
 			const token = checkFormToken(input.formToken, SUBMISSION_LIMITS.minimumFillSeconds);
@@ -70,10 +80,15 @@ export const writerActions = {
 				});
 			}
 			refuseWhenLimited(
-				allowSubmission(context.clientAddress),
+				allowSubmission(context.locals.clientAddress),
 				'We are receiving a lot of stories right now.',
 			);
-			const { receiptCode } = await unlessStorageFails(() => receiveStory(draft), STORY_NOT_SAVED);
+			// The form token folds a repeated post of this same form (a double click, a resend)
+			// into one story; nobody else holds it, so nobody else's story is ever folded in.
+			const { receiptCode } = await unlessStorageFails(
+				() => receiveStory(draft, undefined, input.formToken!),
+				STORY_NOT_SAVED,
+			);
 			return { stage: 'received' as const, receiptCode };
 		},
 	}),
@@ -83,7 +98,10 @@ export const writerActions = {
 		accept: 'form',
 		input: z.object({ code: receiptCodeField }),
 		handler: async ({ code }, context) => {
-			refuseWhenLimited(allowReceiptLookup(context.clientAddress), 'Too many look-ups from here.');
+			refuseWhenLimited(
+				allowReceiptLookup(context.locals.clientAddress),
+				'Too many look-ups from here.',
+			);
 			const story = await findStoryByReceipt(code);
 			if (!story) throw new ActionError({ code: 'NOT_FOUND', message: RECEIPT_NOT_FOUND });
 			return { stage: 'status' as const, code, story };
@@ -99,7 +117,10 @@ export const writerActions = {
 			intent: z.enum(['preview', 'edit', 'submit']).default('preview'),
 		}),
 		handler: async (input, context) => {
-			refuseWhenLimited(allowReceiptLookup(context.clientAddress), 'Too many look-ups from here.');
+			refuseWhenLimited(
+				allowReceiptLookup(context.locals.clientAddress),
+				'Too many look-ups from here.',
+			);
 			const story = await findStoryByReceipt(input.code);
 			if (!story) throw new ActionError({ code: 'NOT_FOUND', message: RECEIPT_NOT_FOUND });
 			if (!story.editable) {
@@ -111,6 +132,10 @@ export const writerActions = {
 			const draft = draftOf(input);
 			if (input.intent === 'edit') return { stage: 'form' as const, code: input.code, story };
 			if (input.intent === 'preview') {
+				refuseWhenLimited(
+					allowPreview(context.locals.clientAddress),
+					'You have asked for a lot of previews in a short time.',
+				);
 				return { stage: 'preview' as const, code: input.code, story, preview: previewStory(draft) };
 			}
 			const outcome = await unlessStorageFails(
@@ -136,7 +161,10 @@ export const writerActions = {
 			intent: z.enum(['confirm', 'withdraw']).default('confirm'),
 		}),
 		handler: async ({ code, intent }, context) => {
-			refuseWhenLimited(allowReceiptLookup(context.clientAddress), 'Too many look-ups from here.');
+			refuseWhenLimited(
+				allowReceiptLookup(context.locals.clientAddress),
+				'Too many look-ups from here.',
+			);
 			const story = await findStoryByReceipt(code);
 			if (!story) throw new ActionError({ code: 'NOT_FOUND', message: RECEIPT_NOT_FOUND });
 			if (intent === 'confirm') return { stage: 'confirm' as const, code, story };

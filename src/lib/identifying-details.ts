@@ -117,18 +117,23 @@ function findUrls(text: string): Finding[] {
 		}));
 }
 
-/** Drops the sentence punctuation a link is written next to, keeping brackets the link opened. */
+/**
+ * Drops the sentence punctuation a link is written next to, keeping brackets the link opened.
+ * Counts the brackets once and keeps the counts as it trims: recounting for every trailing
+ * character made a link followed by thousands of `)` cost seconds (a request could stall the site).
+ */
 function withoutTrailingPunctuation(url: string): string {
-	let trimmed = url;
-	for (;;) {
-		const last = trimmed.at(-1);
-		const unbalancedClosing =
-			(last === ')' && count(trimmed, ')') > count(trimmed, '(')) ||
-			(last === ']' && count(trimmed, ']') > count(trimmed, '['));
-		if (last === undefined || !(TRAILING_SENTENCE_PUNCTUATION.has(last) || unbalancedClosing))
-			return trimmed;
-		trimmed = trimmed.slice(0, -1);
+	const open = { ')': count(url, '('), ']': count(url, '[') };
+	const closed = { ')': count(url, ')'), ']': count(url, ']') };
+	let end = url.length;
+	while (end > 0) {
+		const last = url[end - 1]!;
+		const unbalancedClosing = (last === ')' || last === ']') && closed[last] > open[last];
+		if (!(TRAILING_SENTENCE_PUNCTUATION.has(last) || unbalancedClosing)) break;
+		if (last === ')' || last === ']') closed[last] -= 1;
+		end -= 1;
 	}
+	return url.slice(0, end);
 }
 
 function count(text: string, character: string): number {

@@ -62,7 +62,8 @@ export function renderUserMarkdownWithHighlights(
 	ranges: readonly { start: number; end: number }[],
 ): string {
 	// A marker inside a link target would change where the link goes: those stay unmarked.
-	const linkTargets = [...source.matchAll(/\]\(([^)]*)\)/g)].map((match) => ({
+	// A target never spans a `]`, so a run of unclosed `](` is scanned once, not once per `](`.
+	const linkTargets = [...source.matchAll(/\]\(([^)\]]*)\)/g)].map((match) => ({
 		start: match.index,
 		end: match.index + match[0].length,
 	}));

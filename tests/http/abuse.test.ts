@@ -56,6 +56,60 @@ describe('rate limits (production defaults)', () => {
 	});
 });
 
+describe('the preview limit', () => {
+	let limited: RunningServer;
+	beforeAll(async () => {
+		limited = await startServer({ env: { LIMIT_PREVIEWS_PER_ADDRESS_PER_HOUR: '3' } });
+	});
+	afterAll(() => limited.stop());
+
+	it('answers 429 after the allowed previews, keeping every field as typed', async () => {
+		const story = validStory({ penName: 'Kestrel', topics: ['alcohol'] });
+		const preview = () =>
+			postForm(
+				'/share?_action=shareStory',
+				{ ...story, intent: 'preview' },
+				{ baseUrl: limited.baseUrl },
+			);
+		for (let i = 0; i < 3; i++) expect((await preview()).status).toBe(200);
+		const refused = await preview();
+		expect(refused.status).toBe(429);
+		const document = parse(await refused.text());
+		expect(textOf(document.querySelector('.form-problem'))).toMatch(
+			/previews.*try again in \d+ minutes?.*Nothing you wrote has been lost/s,
+		);
+		expect(document.querySelector('textarea#body')?.textContent).toBe(story.body);
+		expect(document.querySelector('input#title')?.getAttribute('value')).toBe(story.title);
+		expect(document.querySelector('input#penName')?.getAttribute('value')).toBe('Kestrel');
+		expect(document.querySelector('input[value="alcohol"]')?.hasAttribute('checked')).toBe(true);
+	});
+});
+
+describe('a preview built to stall the server', () => {
+	it('is answered, three at once, while /healthz keeps answering promptly', async () => {
+		// At 8ef625a each of these cost 4 s of CPU and held every other request meanwhile.
+		const story = validStory({ body: `www.x.com/${')'.repeat(19_990)}` });
+		const previews = Array.from({ length: 3 }, () =>
+			postForm(
+				'/share?_action=shareStory',
+				{ ...story, intent: 'preview' },
+				{ baseUrl: server.baseUrl },
+			),
+		);
+		const startedAt = performance.now();
+		const health = await fetch(new URL('/healthz', server.baseUrl));
+		const healthMilliseconds = performance.now() - startedAt;
+		expect(health.status).toBe(200);
+		// Generous: a shared machine can be slow, but not the seconds a stalled server takes.
+		expect(healthMilliseconds).toBeLessThan(5_000);
+		for (const response of await Promise.all(previews)) {
+			expect(response.status).toBe(200);
+			const document = parse(await response.text());
+			expect(textOf(document.querySelector('.check-identifying'))).toContain('www.x.com/');
+		}
+	});
+});
+
 describe('the minimum time to fill the form', () => {
 	let strict: RunningServer;
 	beforeAll(async () => {

@@ -149,18 +149,47 @@ describe('POST /share, without JavaScript', () => {
 		},
 	);
 
-	it('keeps one row when the same story is sent twice the same day, and both receipts work', async () => {
+	it('keeps one row when the same form is posted twice, and both receipts work', async () => {
 		const story = validStory();
+		const formToken = await fetchFormToken();
 		const before = storedRows();
-		const first = await submitStory(story);
-		const second = await submitStory(story);
+		const post = async () => {
+			const response = await postForm('/share?_action=shareStory', {
+				...story,
+				formToken,
+				intent: 'submit',
+			});
+			return parse(await response.text()).querySelector('#receipt-code')?.textContent ?? null;
+		};
+		const codes = [await post(), await post()];
 		expect(storedRows()).toBe(before + 1);
-		for (const code of [first.receiptCode!, second.receiptCode!]) {
-			const response = await postForm('/my-story?_action=lookUpMyStory', { code });
+		for (const code of codes) {
+			const response = await postForm('/my-story?_action=lookUpMyStory', { code: code! });
 			expect(textOf(parse(await response.text()).querySelector('#status-heading'))).toMatch(
 				/Waiting for review/,
 			);
 		}
+	});
+
+	it('keeps the same text from two browsers apart: the second receipt opens only the second story', async () => {
+		const text = validStory();
+		const before = storedRows();
+		const first = await submitStory({ ...text, penName: 'Harbor' });
+		const second = await submitStory({ ...text, penName: 'Kestrel' });
+		expect(storedRows()).toBe(before + 2);
+		const lookUp = async (code: string) =>
+			parse(await (await postForm('/my-story?_action=lookUpMyStory', { code })).text());
+		const seenBySecond = await lookUp(second.receiptCode!);
+		expect(seenBySecond.querySelector('input#penName')?.getAttribute('value')).toBe('Kestrel');
+		expect(seenBySecond.toString()).not.toContain('Harbor');
+		// Withdrawing with the second code leaves the first writer's story as it was.
+		await postForm('/my-story?_action=withdrawMyStory', {
+			code: second.receiptCode!,
+			intent: 'withdraw',
+		});
+		const seenByFirst = await lookUp(first.receiptCode!);
+		expect(textOf(seenByFirst.querySelector('#status-heading'))).toMatch(/Waiting for review/);
+		expect(seenByFirst.querySelector('input#penName')?.getAttribute('value')).toBe('Harbor');
 	});
 
 	it('looks accepted but stores nothing when the honeypot is filled', async () => {

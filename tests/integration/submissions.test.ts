@@ -1,8 +1,16 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { moderationEvents, reports, submissionReceipts, submissions } from '../../db/schema.ts';
+import {
+	appSecrets,
+	moderationEvents,
+	reports,
+	submissionReceipts,
+	submissions,
+} from '../../db/schema.ts';
 import { normalizeReceiptCode } from '../../src/lib/receipt-codes.ts';
+import { issueFormToken } from '../../src/lib/server/form-token.ts';
 import {
 	findStoryByReceipt,
 	receiveStory,
@@ -57,13 +65,45 @@ describe('receiveStory', () => {
 		expect(receipt!.receiptHash).toMatch(/^[0-9a-f]{64}$/);
 	});
 
-	it('keeps one row when the same story is sent twice the same day, and both codes work', async () => {
-		const first = await receiveStory(draft, temp.database);
-		const second = await receiveStory({ ...draft }, temp.database);
+	it('keeps one row when the same form is posted twice the same day, and both codes work', async () => {
+		const formToken = issueFormToken(Date.now(), randomBytes(32));
+		const first = await receiveStory(draft, temp.database, formToken);
+		const second = await receiveStory({ ...draft }, temp.database, formToken);
 		expect(rows()).toHaveLength(1);
 		expect(second.receiptCode).not.toBe(first.receiptCode);
 		expect((await findStoryByReceipt(first.receiptCode, temp.database))?.title).toBe(draft.title);
 		expect((await findStoryByReceipt(second.receiptCode, temp.database))?.title).toBe(draft.title);
+	});
+
+	it('keeps the same text from two forms apart: neither code opens the other story', async () => {
+		const secret = randomBytes(32);
+		const first = await receiveStory(draft, temp.database, issueFormToken(Date.now(), secret));
+		const second = await receiveStory(draft, temp.database, issueFormToken(Date.now(), secret));
+		expect(rows()).toHaveLength(2);
+		expect(await withdrawStory(second.receiptCode, temp.database)).toBe('done');
+		expect((await findStoryByReceipt(first.receiptCode, temp.database))?.status).toBe('pending');
+	});
+
+	it('stores nothing that confirms a guessed text without the form token', async () => {
+		await receiveStory(draft, temp.database, issueFormToken(Date.now(), randomBytes(32)));
+		const [row] = rows();
+		const guessed = `${draft.title}\u0000${draft.body}`;
+		const secrets = temp.database.select().from(appSecrets).all();
+		// Neither a plain hash nor an HMAC under any secret the database holds matches.
+		const candidates = [
+			createHash('sha256').update(guessed).digest('base64url'),
+			...secrets.map(({ value }) =>
+				createHmac('sha256', Buffer.from(value, 'base64')).update(guessed).digest('base64url'),
+			),
+		];
+		expect(row!.resubmissionKey).toMatch(/^[\w-]{43}$/);
+		expect(candidates).not.toContain(row!.resubmissionKey);
+	});
+
+	it('folds nothing when there is no form token', async () => {
+		await receiveStory(draft, temp.database);
+		await receiveStory(draft, temp.database);
+		expect(rows()).toHaveLength(2);
 	});
 
 	it('keeps different stories apart', async () => {
@@ -163,7 +203,7 @@ describe('the writer lifecycle', () => {
 				penName: null,
 				topics: [],
 				contentWarnings: [],
-				contentHash: null,
+				resubmissionKey: null,
 			});
 			expect(
 				temp.database.select().from(reports).where(eq(reports.submissionId, id)).get()!.note,

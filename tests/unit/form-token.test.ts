@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkFormToken, issueFormToken } from '../../src/lib/server/form-token.ts';
+import { checkFormToken, formTokenFor, issueFormToken } from '../../src/lib/server/form-token.ts';
 
 describe('checkFormToken', () => {
 	const secret = randomBytes(32);
@@ -26,4 +26,31 @@ describe('checkFormToken', () => {
 	])('refuses a token that is %s', (_case, given) => {
 		expect(checkFormToken(given, 3, shownAt + 60_000, secret)).toBe('invalid');
 	});
+});
+
+describe('issueFormToken', () => {
+	it('gives two forms shown in the same second different tokens', () => {
+		const secret = randomBytes(32);
+		const shownAt = Date.UTC(2026, 5, 1, 12);
+		expect(issueFormToken(shownAt, secret)).not.toBe(issueFormToken(shownAt, secret));
+	});
+});
+
+describe('formTokenFor', () => {
+	const secret = randomBytes(32);
+	const now = Date.UTC(2026, 5, 1, 12);
+
+	it('keeps the token a form was posted with, so a repeat of that form is recognised', () => {
+		const token = issueFormToken(now - 60_000, secret);
+		expect(formTokenFor(token, now, secret)).toBe(token);
+	});
+
+	it.each([null, '', '1.forged', issueFormToken(now, randomBytes(32))])(
+		'issues a fresh token in place of %j',
+		(posted) => {
+			const fresh = formTokenFor(posted, now, secret);
+			expect(fresh).not.toBe(posted);
+			expect(checkFormToken(fresh, 0, now, secret)).toBe('ok');
+		},
+	);
 });

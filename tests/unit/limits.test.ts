@@ -18,6 +18,15 @@ describe('readSubmissionLimits', () => {
 		);
 	});
 
+	it('takes the preview and reaction limits from the environment', () => {
+		const limits = readSubmissionLimits({
+			LIMIT_PREVIEWS_PER_ADDRESS_PER_HOUR: '7',
+			LIMIT_REACTIONS_PER_ADDRESS_PER_HOUR: '9',
+		});
+		expect(limits.previewsPerAddressPerHour).toBe(7);
+		expect(limits.reactionsPerAddressPerHour).toBe(9);
+	});
+
 	it.each(['-1', '2.5', 'ten', ' 5'])('refuses %j, naming the variable', (value) => {
 		expect(() => readSubmissionLimits({ LIMIT_SUBMISSIONS_PER_HOUR: value })).toThrow(
 			/LIMIT_SUBMISSIONS_PER_HOUR/,

@@ -1,19 +1,24 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { getAppSecret } from './app-secrets.ts';
 
 export type FormTokenCheck = 'ok' | 'too-fast' | 'invalid';
 
-function sign(issuedAt: number, secret: Buffer): string {
-	return createHmac('sha256', secret).update(`share-form:${issuedAt}`).digest('base64url');
+function sign(issuedAt: number, nonce: string, secret: Buffer): string {
+	return createHmac('sha256', secret).update(`share-form:${issuedAt}:${nonce}`).digest('base64url');
 }
+
+const FORM_TOKEN = /^(\d{1,12})\.([\w-]{22})\.([\w-]{43})$/;
 
 /**
  * A hidden field that carries when the form was first shown, signed so it cannot be
- * forged. It holds no identity: only a time, and it is never stored.
+ * forged. It holds no identity: only a time and 128 random bits, so that no two forms
+ * shown (in two browsers, even in the same second) carry the same token. Only the browser
+ * the form was shown in holds it; the server never stores it.
  */
 export function issueFormToken(now = Date.now(), secret = getAppSecret('form-token')): string {
 	const issuedAt = Math.floor(now / 1000);
-	return `${issuedAt}.${sign(issuedAt, secret)}`;
+	const nonce = randomBytes(16).toString('base64url');
+	return `${issuedAt}.${nonce}.${sign(issuedAt, nonce, secret)}`;
 }
 
 /**
@@ -26,13 +31,28 @@ export function checkFormToken(
 	now = Date.now(),
 	secret = getAppSecret('form-token'),
 ): FormTokenCheck {
-	const match = /^(\d{1,12})\.([\w-]{43})$/.exec(token ?? '');
+	const match = FORM_TOKEN.exec(token ?? '');
 	if (!match) return 'invalid';
 	const issuedAt = Number(match[1]);
-	const expected = Buffer.from(sign(issuedAt, secret));
-	const given = Buffer.from(match[2]!);
+	const expected = Buffer.from(sign(issuedAt, match[2]!, secret));
+	const given = Buffer.from(match[3]!);
 	if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
 	const elapsedSeconds = now / 1000 - issuedAt;
 	if (elapsedSeconds < -60) return 'invalid';
 	return elapsedSeconds < minimumSeconds ? 'too-fast' : 'ok';
+}
+
+/**
+ * The token the form should carry on: the one it was posted with while that one holds (so a
+ * post repeated from the same form is recognised as a repeat), a fresh one otherwise — a form
+ * posted with an expired or forged token could never be sent again.
+ */
+export function formTokenFor(
+	posted: string | null | undefined,
+	now = Date.now(),
+	secret = getAppSecret('form-token'),
+): string {
+	return posted && checkFormToken(posted, 0, now, secret) !== 'invalid'
+		? posted
+		: issueFormToken(now, secret);
 }

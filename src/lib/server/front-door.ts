@@ -11,6 +11,11 @@ import {
 	preferredEncoding,
 	type ContentEncoding,
 } from './http-encoding.ts';
+import {
+	announceFrontDoorSetsClientAddress,
+	CLIENT_ADDRESS_HEADER,
+	clientAddressFrom,
+} from './client-address.ts';
 import { buildCachedPage, PageCache, type CachedPage } from './page-cache.ts';
 
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -22,6 +27,8 @@ export interface FrontDoorOptions {
 	sessionCookieName: string;
 	/** Headers every response carries (security headers); pages may replace some. */
 	defaultHeaders: Readonly<Record<string, string>>;
+	/** Reverse proxies in front of the server whose `X-Forwarded-For` entries are believed. */
+	trustedProxyHops?: number;
 	pages?: PageCache;
 	searches?: PageCache;
 }
@@ -278,7 +285,18 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		});
 	}
 
+	const trustedProxyHops = options.trustedProxyHops ?? 0;
+	announceFrontDoorSetsClientAddress();
+
 	return (request, response) => {
+		// Derived here, where the socket is, and nowhere else; Astro never sees the client's
+		// X-Forwarded-For (with `security.allowedDomains` it would trust its left-most entry).
+		request.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(
+			request.socket.remoteAddress,
+			request.headers['x-forwarded-for'],
+			trustedProxyHops,
+		);
+		delete request.headers['x-forwarded-for'];
 		const target = request.url ?? '/';
 		const queryStart = target.indexOf('?');
 		const pathname = queryStart === -1 ? target : target.slice(0, queryStart);

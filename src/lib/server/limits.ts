@@ -6,6 +6,10 @@ export interface SubmissionLimits {
 	submissionsPerHour: number;
 	/** Receipt-code look-ups (and actions with a code) one address may make per hour. */
 	receiptLookupsPerAddressPerHour: number;
+	/** Previews one address may ask for per hour (each runs every check on the whole text). */
+	previewsPerAddressPerHour: number;
+	/** Reactions one address may send per hour, across all stories. */
+	reactionsPerAddressPerHour: number;
 	/** A story sent back sooner than this after the form was shown is taken for a bot. */
 	minimumFillSeconds: number;
 	/** Distinct readers reporting a story on one day that hide it until a moderator looks. */
@@ -16,6 +20,8 @@ export const DEFAULT_SUBMISSION_LIMITS: SubmissionLimits = {
 	submissionsPerAddressPerHour: 5,
 	submissionsPerHour: 500,
 	receiptLookupsPerAddressPerHour: 20,
+	previewsPerAddressPerHour: 60,
+	reactionsPerAddressPerHour: 120,
 	minimumFillSeconds: 3,
 	reportsToHideStory: 3,
 };
@@ -24,6 +30,8 @@ const ENVIRONMENT_NAMES: Record<keyof SubmissionLimits, string> = {
 	submissionsPerAddressPerHour: 'LIMIT_SUBMISSIONS_PER_ADDRESS_PER_HOUR',
 	submissionsPerHour: 'LIMIT_SUBMISSIONS_PER_HOUR',
 	receiptLookupsPerAddressPerHour: 'LIMIT_RECEIPT_LOOKUPS_PER_ADDRESS_PER_HOUR',
+	previewsPerAddressPerHour: 'LIMIT_PREVIEWS_PER_ADDRESS_PER_HOUR',
+	reactionsPerAddressPerHour: 'LIMIT_REACTIONS_PER_ADDRESS_PER_HOUR',
 	minimumFillSeconds: 'SUBMISSION_MINIMUM_FILL_SECONDS',
 	reportsToHideStory: 'REPORTS_TO_HIDE_STORY',
 };

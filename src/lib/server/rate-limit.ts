@@ -18,13 +18,27 @@ const lookupsByAddress = new FixedWindowRateLimiter({
 	windowMs: HOUR,
 });
 
+// Previews are cheap for a writer and (since every check is linear) for us, but each one still
+// runs every check on up to 20,000 characters: a flood from one address is refused.
+const previewsByAddress = new FixedWindowRateLimiter({
+	limit: limits.previewsPerAddressPerHour,
+	windowMs: HOUR,
+});
 // Reactions count once a day per reader and story anyway; this caps one address's sweep
 // across many stories.
-const reactionsByAddress = new FixedWindowRateLimiter({ limit: 120, windowMs: HOUR });
+const reactionsByAddress = new FixedWindowRateLimiter({
+	limit: limits.reactionsPerAddressPerHour,
+	windowMs: HOUR,
+});
 
 /** Whether one more reaction may be sent from `clientAddress` (counted if so). */
 export function allowReaction(clientAddress: string): RateLimitDecision {
 	return reactionsByAddress.take(addressKey(clientAddress));
+}
+
+/** Whether one more preview may be made for `clientAddress` (counted if so). */
+export function allowPreview(clientAddress: string): RateLimitDecision {
+	return previewsByAddress.take(addressKey(clientAddress));
 }
 
 /** Whether one more story may be received from `clientAddress` (counted if so). */

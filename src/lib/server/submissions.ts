@@ -13,7 +13,6 @@ import { generateReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../r
 import type { StoryDraft } from '../story-draft.ts';
 import { canTransition, isEditableByWriter } from '../submission-status.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
-import { getAppSecret } from './app-secrets.ts';
 import { appendAuditEvent, changedTextFields } from './audit.ts';
 import { eraseFromDisk } from './erasure.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
@@ -23,8 +22,14 @@ function utcDay(now = new Date()): string {
 	return now.toISOString().slice(0, 10);
 }
 
-function contentHash(draft: Pick<StoryDraft, 'title' | 'body'>, database: Database): string {
-	return createHmac('sha256', getAppSecret('content-hash', database))
+/**
+ * What folds a double submission into one row: title and body keyed with the form token the
+ * server issued when the form was shown. Privacy: only the writer's browser holds the token,
+ * so another person's identical text never matches (and never gets a receipt for this row),
+ * and without the token the stored value cannot confirm a guessed text.
+ */
+function resubmissionKey(draft: Pick<StoryDraft, 'title' | 'body'>, formToken: string): string {
+	return createHmac('sha256', formToken)
 		.update(`${draft.title}\u0000${draft.body}`)
 		.digest('base64url');
 }
@@ -45,36 +50,39 @@ export function draftColumns(draft: StoryDraft) {
 	};
 }
 
-/** A writer's draft as stored, with the hash that folds a repeated submission into one row. */
-function storedFields(draft: StoryDraft, database: Database) {
-	return { ...draftColumns(draft), contentHash: contentHash(draft, database) };
-}
-
 /**
  * Stores a new story as pending and returns its receipt code, the only time the code
- * exists in readable form. The same title and body sent again the same day, while the
- * first copy still waits, stays one row; the repeat gets its own working code for it.
+ * exists in readable form. The same title and body posted again the same day from the same
+ * form (`formToken`), while the first copy still waits, stays one row; the repeat gets its
+ * own working code for it. Without a form token every story is a new row.
  */
 export async function receiveStory(
 	draft: StoryDraft,
 	database: Database = getDatabase(),
+	formToken: string | null = null,
 ): Promise<{ receiptCode: string }> {
 	const receiptCode = generateReceiptCode();
-	const fields = storedFields(draft, database);
+	const fields = {
+		...draftColumns(draft),
+		resubmissionKey: formToken === null ? null : resubmissionKey(draft, formToken),
+	};
 	const createdDay = utcDay();
 	database.transaction(
 		(transaction) => {
-			const duplicate = transaction
-				.select({ id: submissions.id })
-				.from(submissions)
-				.where(
-					and(
-						eq(submissions.contentHash, fields.contentHash),
-						eq(submissions.createdDay, createdDay),
-						eq(submissions.status, 'pending'),
-					),
-				)
-				.get();
+			const duplicate =
+				fields.resubmissionKey === null
+					? undefined
+					: transaction
+							.select({ id: submissions.id })
+							.from(submissions)
+							.where(
+								and(
+									eq(submissions.resubmissionKey, fields.resubmissionKey),
+									eq(submissions.createdDay, createdDay),
+									eq(submissions.status, 'pending'),
+								),
+							)
+							.get();
 			const submissionId = duplicate?.id ?? randomBytes(16).toString('base64url');
 			if (!duplicate) {
 				transaction
@@ -172,7 +180,9 @@ export async function reviseStory(
 			transaction
 				.update(submissions)
 				.set({
-					...storedFields(draft, database),
+					...draftColumns(draft),
+					// A revised text is no longer the one a repeated form post would carry.
+					resubmissionKey: null,
 					status: 'pending',
 					decisionReason: resubmitting ? null : submission.decisionReason,
 					decisionNote: resubmitting ? null : submission.decisionNote,
@@ -200,7 +210,7 @@ export async function reviseStory(
 
 /**
  * Turns a story into a tombstone that keeps no text: title, text, pen name, topics,
- * warnings, milestone, content hash, the moderator's note and readers' report notes are
+ * warnings, milestone, resubmission key, the moderator's note and readers' report notes are
  * erased; status, created day and decision reason stay (monthly counts use them). Runs in
  * the caller's transaction; the caller then calls eraseFromDisk.
  */
@@ -215,7 +225,7 @@ export function eraseStoryText(transaction: Queryable, submissionId: string): vo
 			topics: [],
 			contentWarnings: [],
 			milestone: null,
-			contentHash: null,
+			resubmissionKey: null,
 			decisionNote: null,
 			declinedAt: null,
 			textErased: true,
@@ -231,7 +241,7 @@ export function eraseStoryText(transaction: Queryable, submissionId: string): vo
 
 /**
  * Withdraws a story at any status: title, text, pen name, topics, warnings and the
- * content hash are erased from every file (eraseFromDisk), reader notes about it are
+ * resubmission key are erased from every file (eraseFromDisk), reader notes about it are
  * cleared, and only a content-free tombstone stays for the audit trail.
  */
 export async function withdrawStory(
