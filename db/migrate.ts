@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Database } from './client.ts';
+import { DATA_STEPS, runDataSteps, type DataStep } from './data-steps.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -11,10 +12,15 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
  * Keeps drizzle's own bookkeeping table, but unlike drizzle's `migrate()` it reads
  * the last applied migration inside a `BEGIN IMMEDIATE` transaction, so two
  * processes starting on the same file at once cannot both apply the same step.
+ * Then it finishes the data steps (data-steps.ts): row changes SQL alone cannot make.
  */
-export function migrateDatabase(database: Database, migrationsFolder = MIGRATIONS_FOLDER): number {
+export function migrateDatabase(
+	database: Database,
+	migrationsFolder = MIGRATIONS_FOLDER,
+	dataSteps: readonly DataStep[] = DATA_STEPS,
+): number {
 	const migrations = readMigrationFiles({ migrationsFolder });
-	return database.transaction(
+	const applied = database.transaction(
 		(transaction) => {
 			transaction.run(sql`
 				CREATE TABLE IF NOT EXISTS __drizzle_migrations (
@@ -38,4 +44,6 @@ export function migrateDatabase(database: Database, migrationsFolder = MIGRATION
 		},
 		{ behavior: 'immediate' },
 	);
+	runDataSteps(database, dataSteps);
+	return applied;
 }
