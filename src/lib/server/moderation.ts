@@ -3,8 +3,8 @@ import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderators, reports, submissions, type SubmissionStatus } from '../../../db/schema.ts';
 import { DECLINE_REASONS, type DeclineReasonSlug } from '../guidelines.ts';
-import { findIdentifyingDetails } from '../identifying-details.ts';
 import { renderUserMarkdownWithHighlights } from '../markdown.ts';
+import { findStoryIdentifyingDetails } from '../story-identifying-details.ts';
 import { findNearDuplicate, shingles } from '../near-duplicates.ts';
 import { checkSafeMessaging } from '../safe-messaging.ts';
 import type { StoryDraft } from '../story-draft.ts';
@@ -135,7 +135,7 @@ export async function getModerationQueue(
 			submission.body,
 			submission.contentWarnings as ContentWarningSlug[],
 		);
-		const details = findIdentifyingDetails(`${submission.title}\n\n${submission.body}`);
+		const details = findStoryIdentifyingDetails(submission);
 		const duplicate =
 			submission.status === 'withdrawn'
 				? null
@@ -220,7 +220,7 @@ export async function openForReview(
 		.where(eq(submissions.id, id))
 		.get()!;
 	const { submission } = row;
-	const details = findIdentifyingDetails(submission.body);
+	const details = findStoryIdentifyingDetails(submission);
 	const safety = checkSafeMessaging(
 		submission.body,
 		submission.contentWarnings as ContentWarningSlug[],
@@ -243,8 +243,10 @@ export async function openForReview(
 			topics: submission.topics as TopicSlug[],
 			contentWarnings: submission.contentWarnings as ContentWarningSlug[],
 		},
-		highlightedHtml: renderUserMarkdownWithHighlights(submission.body, details),
-		titleFindings: groupFindings(findIdentifyingDetails(submission.title)),
+		highlightedHtml: renderUserMarkdownWithHighlights(
+			submission.body,
+			details.filter((detail) => detail.field === 'body'),
+		),
 		identifyingDetails: groupFindings(details),
 		safety: { ...safety, flags: groupFindings(safety.flags) },
 		claim: claimActive
