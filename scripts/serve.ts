@@ -14,7 +14,7 @@ import { openDatabase, resolveDatabasePath } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
-import { createFrontDoor } from '../src/lib/server/front-door.ts';
+import { answerClientError, createFrontDoor, refuseTunnel } from '../src/lib/server/front-door.ts';
 import { pageGenerationReader } from '../src/lib/server/page-generations.ts';
 import { SESSION_COOKIE_NAME } from '../src/lib/server/session.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
@@ -53,6 +53,8 @@ const frontDoor = createFrontDoor(handler, {
 
 // Deliberately no request logging: addresses and user agents must never reach a log.
 const server = createServer(frontDoor);
+server.on('connect', (_request, socket) => refuseTunnel(socket));
+server.on('clientError', answerClientError);
 
 server.listen(port, host, () => {
 	const address = server.address();
