@@ -81,7 +81,7 @@ describe('migrateDatabase', () => {
 		} finally {
 			rmSync(folder, { recursive: true, force: true });
 		}
-	});
+	}, 60_000);
 });
 
 describe('openDatabase', () => {
