@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { eraseFromDisk } from '../src/lib/server/erasure.ts';
 import type { Database } from './client.ts';
+import { DATA_STEPS, runDataSteps, type DataStep } from './data-steps.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -12,8 +13,13 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
  * Keeps drizzle's own bookkeeping table, but unlike drizzle's `migrate()` it reads
  * the last applied migration inside a `BEGIN IMMEDIATE` transaction, so two
  * processes starting on the same file at once cannot both apply the same step.
+ * Then it finishes the data steps (data-steps.ts): row changes SQL alone cannot make.
  */
-export function migrateDatabase(database: Database, migrationsFolder = MIGRATIONS_FOLDER): number {
+export function migrateDatabase(
+	database: Database,
+	migrationsFolder = MIGRATIONS_FOLDER,
+	dataSteps: readonly DataStep[] = DATA_STEPS,
+): number {
 	const migrations = readMigrationFiles({ migrationsFolder });
 	const applied = database.transaction(
 		(transaction) => {
@@ -39,6 +45,7 @@ export function migrateDatabase(database: Database, migrationsFolder = MIGRATION
 		},
 		{ behavior: 'immediate' },
 	);
+	runDataSteps(database, dataSteps);
 	// Some migrations erase (old search terms, audit fingerprints, exact report times):
 	// the write-ahead log would keep the old pages until a checkpoint, so truncate it now.
 	// (Without waiting on another process that starts at the same time: see erasure.ts.)

@@ -15,7 +15,7 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { readTrustedProxyHops } from '../src/lib/server/client-address.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
-import { createFrontDoor } from '../src/lib/server/front-door.ts';
+import { answerClientError, createFrontDoor, refuseTunnel } from '../src/lib/server/front-door.ts';
 import { pageGenerationReader } from '../src/lib/server/page-generations.ts';
 import { readDeclinedRetentionDays, startDailyPurge } from '../src/lib/server/retention.ts';
 import { SESSION_COOKIE_NAME } from '../src/lib/server/session.ts';
@@ -60,6 +60,8 @@ const frontDoor = createFrontDoor(handler, {
 
 // Deliberately no request logging: addresses and user agents must never reach a log.
 const server = createServer(frontDoor);
+server.on('connect', (_request, socket) => refuseTunnel(socket));
+server.on('clientError', answerClientError);
 
 server.listen(port, host, () => {
 	const address = server.address();

@@ -55,7 +55,11 @@ const clientAddress = defineMiddleware((context, next) => {
  */
 const securityHeaders = defineMiddleware(async (context, next) => {
 	const response = await next();
-	const rule = cacheRuleFor(context.url.pathname);
+	// Only a read can be public: the answer to a form post (a reaction on a story page, say)
+	// belongs to the one who sent it.
+	const { method } = context.request;
+	const rule =
+		method === 'GET' || method === 'HEAD' ? cacheRuleFor(context.url.pathname) : 'private';
 	const cacheControl = cacheControlFor(rule);
 	if (cacheControl && (rule === 'private' || response.status === 200)) {
 		response.headers.set('Cache-Control', cacheControl);

@@ -53,6 +53,16 @@ export function cacheRuleFor(pathname: string): CacheRule {
 	return 'private';
 }
 
+/**
+ * Whether a response's own Cache-Control forbids shared caches to keep it. The page cache
+ * asks the response as well as the request path: the path is only what the client wrote,
+ * the response comes from the page Astro actually routed it to, and a private page says
+ * no-store however the path that reached it was spelt.
+ */
+export function forbidsSharedCaching(cacheControl: string): boolean {
+	return /\b(no-store|private)\b/i.test(cacheControl);
+}
+
 /** The Cache-Control a successful response under `rule` carries; `null`: leave it as it is. */
 export function cacheControlFor(rule: CacheRule): string | null {
 	if (rule === 'library' || rule === 'search') return LIBRARY_CACHE_CONTROL;

@@ -27,12 +27,17 @@ export const USER_HTML_ALLOWLIST: sanitizeHtml.IOptions = {
 		h5: 'h4',
 		h6: 'h4',
 		// Only absolute http(s) links stay links; anything else (relative, javascript:, data:,
-		// mailto:) becomes a disallowed span, so its text is kept and the link dropped.
+		// mailto:) loses its href here and its tags in `exclusiveFilter`, so its words stay.
 		a: (tagName, attributes): sanitizeHtml.Tag =>
 			/^https?:\/\/[^\s]/i.test(attributes.href ?? '')
 				? { tagName, attribs: { href: attributes.href!, rel: LINK_REL } }
-				: { tagName: 'span', attribs: {} },
+				: { tagName, attribs: {} },
 	},
+	// Dropping a link by renaming it to a disallowed tag (as this did) leaves sanitize-html's
+	// rename pending, and the next close tag at that depth came out as `</span>`: a stored
+	// `<a href="https://attacker…">y</span>` that the browser stretched over the buttons below.
+	// Removing the tag pair here keeps the words and never renames a close tag.
+	exclusiveFilter: (frame) => (frame.tag === 'a' && !frame.attribs.href ? 'excludeTag' : false),
 	disallowedTagsMode: 'discard',
 };
 

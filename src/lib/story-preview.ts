@@ -1,7 +1,10 @@
-import { findIdentifyingDetails, type IdentifyingDetail } from './identifying-details';
 import { renderUserMarkdown } from './markdown';
 import { checkSafeMessaging, type SafeMessagingReport, type SafetyFlag } from './safe-messaging';
 import type { StoryDraft } from './story-draft';
+import {
+	findStoryIdentifyingDetails,
+	type StoryIdentifyingDetail,
+} from './story-identifying-details';
 
 /** A finding listed once, however often the same text appears. */
 export type Grouped<T> = T & { occurrences: number };
@@ -9,7 +12,7 @@ export type Grouped<T> = T & { occurrences: number };
 /** Exactly what would be published, and what the checks found in it. */
 export interface StoryPreview {
 	html: string;
-	identifyingDetails: Grouped<IdentifyingDetail>[];
+	identifyingDetails: Grouped<StoryIdentifyingDetail>[];
 	safety: Omit<SafeMessagingReport, 'flags'> & { flags: Grouped<SafetyFlag>[] };
 }
 
@@ -29,11 +32,10 @@ export function groupFindings<T extends { kind: string; text: string }>(
 
 /** The preview a writer (and later a moderator) sees for a draft. */
 export function previewStory(draft: StoryDraft): StoryPreview {
-	const everything = [draft.title, draft.penName ?? '', draft.body].join('\n\n');
 	const safety = checkSafeMessaging(`${draft.title}\n\n${draft.body}`, draft.contentWarnings);
 	return {
 		html: renderUserMarkdown(draft.body),
-		identifyingDetails: groupFindings(findIdentifyingDetails(everything)),
+		identifyingDetails: groupFindings(findStoryIdentifyingDetails(draft)),
 		safety: { ...safety, flags: groupFindings(safety.flags) },
 	};
 }

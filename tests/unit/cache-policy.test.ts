@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheControlFor, cacheRuleFor } from '../../src/lib/cache-policy.ts';
+import { cacheControlFor, cacheRuleFor, forbidsSharedCaching } from '../../src/lib/cache-policy.ts';
 
 describe('cacheRuleFor', () => {
 	it.each([
@@ -40,5 +40,18 @@ describe('cacheRuleFor', () => {
 		expect(cacheControlFor('asset')).toBeNull();
 		expect(cacheRuleFor('/search')).toBe('search');
 		expect(cacheControlFor('search')).toMatch(/s-maxage/);
+	});
+});
+
+describe('forbidsSharedCaching', () => {
+	it.each([
+		['no-store', true],
+		['private, max-age=60', true],
+		['Private', true],
+		['public, max-age=0, s-maxage=10, stale-while-revalidate=20', false],
+		['public, max-age=0', false],
+		['', false],
+	])('%j forbids a shared cache to keep the response: %s', (cacheControl, forbidden) => {
+		expect(forbidsSharedCaching(cacheControl)).toBe(forbidden);
 	});
 });

@@ -1,7 +1,9 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
 	cacheControlFor,
 	cacheRuleFor,
+	forbidsSharedCaching,
 	QUERY_PARAMETERS,
 	type CacheRule,
 } from '../cache-policy.ts';
@@ -47,6 +49,13 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
 	return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
 
+/** Gives `response` back its own writeHead, write and end, so what is written reaches the socket. */
+function releaseResponse(response: ServerResponse): void {
+	delete (response as Partial<ServerResponse>).writeHead;
+	delete (response as Partial<ServerResponse>).write;
+	delete (response as Partial<ServerResponse>).end;
+}
+
 /**
  * Lets `handler` write its response into memory instead of the socket, so it can be
  * compressed and kept. Resolves `null` if the response is abandoned (client gone, render
@@ -56,11 +65,7 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
 function captureResponse(response: ServerResponse): Promise<CapturedResponse | null> {
 	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
-		const restore = () => {
-			delete (response as Partial<ServerResponse>).writeHead;
-			delete (response as Partial<ServerResponse>).write;
-			delete (response as Partial<ServerResponse>).end;
-		};
+		const restore = () => releaseResponse(response);
 		response.once('close', () => {
 			restore();
 			resolve(null);
@@ -166,6 +171,69 @@ async function sendCaptured(
 	response.end(noBody ? undefined : body);
 }
 
+/** The methods the site answers; anything else is refused before it reaches Astro. */
+const HANDLED_METHODS = new Set(['GET', 'HEAD', 'POST']);
+const ALLOW = [...HANDLED_METHODS].join(', ');
+
+/** A backslash or an encoded slash or backslash, in a path. */
+const AMBIGUOUS_SEPARATORS = /\\|%5c|%2f/i;
+
+/** Writes a bodiless answer straight to a socket Node's HTTP parser did not hand to us. */
+function answerOnSocket(socket: Duplex, statusLine: string, headers: string[] = []): void {
+	if (!socket.writable) return void socket.destroy();
+	const head = [`HTTP/1.1 ${statusLine}`, ...headers, 'Connection: close', 'Content-Length: 0'];
+	socket.end(`${head.join('\r\n')}\r\n\r\n`);
+}
+
+/** For the server's `connect` event: nothing here is a proxy, so `CONNECT` gets 405. */
+export function refuseTunnel(socket: Duplex): void {
+	answerOnSocket(socket, '405 Method Not Allowed', [`Allow: ${ALLOW}`]);
+}
+
+/**
+ * For the server's `clientError` event: a method Node does not know gets 501 (Node's own
+ * answer would be 400), other malformed requests what Node would send; a connection the
+ * client dropped is just closed.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+	if (error.code === 'ECONNRESET') return void socket.destroy();
+	const statusLine =
+		error.code === 'HPE_INVALID_METHOD'
+			? '501 Not Implemented'
+			: error.code === 'HPE_HEADER_OVERFLOW'
+				? '431 Request Header Fields Too Large'
+				: error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+					? '408 Request Timeout'
+					: '400 Bad Request';
+	answerOnSocket(socket, statusLine);
+}
+
+/** The largest request body read (the adapter's `bodySizeLimit` in astro.config.mjs). */
+const REQUEST_BODY_LIMIT = 1024 * 1024;
+
+/** A request's whole body, or why there is none: too large, or the client went away. */
+function receiveBody(request: IncomingMessage): Promise<Buffer | 'too-large' | 'hung-up'> {
+	return new Promise((resolve) => {
+		if (Number(request.headers['content-length'] ?? 0) > REQUEST_BODY_LIMIT) {
+			return resolve('too-large');
+		}
+		const chunks: Buffer[] = [];
+		let size = 0;
+		request.on('data', (chunk: Buffer) => {
+			size += chunk.byteLength;
+			if (size > REQUEST_BODY_LIMIT) {
+				request.removeAllListeners('data');
+				resolve('too-large');
+			} else chunks.push(chunk);
+		});
+		request.once('end', () => resolve(Buffer.concat(chunks)));
+		request.once('error', () => resolve('hung-up'));
+		request.once('close', () => {
+			if (!request.complete) resolve('hung-up');
+		});
+	});
+}
+
 /** The cache key of a request, or `null` when it must not be cached. */
 function cacheKeyOf(
 	request: IncomingMessage,
@@ -209,7 +277,14 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		for (const [name, value] of Object.entries(options.defaultHeaders)) {
 			response.setHeader(name, value);
 		}
-		handler(request, response);
+		try {
+			handler(request, response);
+		} catch (error) {
+			// Thrown before any answer (the adapter cannot even build a Request): the error
+			// answer must go to the socket, not into the capture nobody will read.
+			releaseResponse(response);
+			throw error;
+		}
 		return captured;
 	}
 
@@ -229,7 +304,14 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		delete request.headers['if-modified-since'];
 		const result = await runHandler(request, response);
 		if (!result) return null;
-		const keep = request.method === 'GET' && result.status === 200 && !result.headers['set-cookie'];
+		// What Astro rendered has a veto: a page says no-store wherever its route is private,
+		// however the path that reached it was spelt, and then it is neither kept nor public.
+		const chosen = result.headers['cache-control'];
+		const keep =
+			request.method === 'GET' &&
+			result.status === 200 &&
+			!result.headers['set-cookie'] &&
+			!forbidsSharedCaching(String(chosen ?? ''));
 		if (!keep) {
 			await sendCaptured(request, response, result);
 			return null;
@@ -280,6 +362,7 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 	function settle(served: Promise<void>, response: ServerResponse): void {
 		served.catch((error: unknown) => {
 			console.error(`Serving a page failed: ${(error as Error).message}`);
+			releaseResponse(response);
 			if (!response.headersSent) response.writeHead(500).end('Internal server error');
 			else response.destroy();
 		});
@@ -288,7 +371,45 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 	const trustedProxyHops = options.trustedProxyHops ?? 0;
 	announceFrontDoorSetsClientAddress();
 
+	/**
+	 * Reads a form post whole before Astro sees it. A client that hangs up halfway then costs
+	 * one short line here, instead of an "aborted" error and its stack trace from inside the
+	 * render; and the body Astro gets is already in memory (the adapter takes `request.body`).
+	 */
+	async function receiveThenPass(request: IncomingMessage, response: ServerResponse) {
+		const body = await receiveBody(request);
+		if (body === 'hung-up') {
+			console.error('A client hung up before its request was complete.');
+			return;
+		}
+		if (body === 'too-large') {
+			return answer(response, 413, 'This request is too large.', { Connection: 'close' });
+		}
+		(request as IncomingMessage & { body?: Buffer }).body = body;
+		return passThrough(request, response);
+	}
+
+	/** A short plain answer of our own, with the security headers, that nobody keeps. */
+	function answer(
+		response: ServerResponse,
+		status: number,
+		text: string,
+		headers: Record<string, string> = {},
+	): void {
+		response.writeHead(status, {
+			...options.defaultHeaders,
+			'Cache-Control': 'no-store',
+			'Content-Type': 'text/plain; charset=utf-8',
+			...headers,
+		});
+		response.end(text);
+	}
+
 	return (request, response) => {
+		if (!HANDLED_METHODS.has(request.method ?? '')) {
+			if (request.method === 'OPTIONS') return answer(response, 204, '', { Allow: ALLOW });
+			return answer(response, 405, 'This method is not used on this site.', { Allow: ALLOW });
+		}
 		// Derived here, where the socket is, and nowhere else; Astro never sees the client's
 		// X-Forwarded-For (with `security.allowedDomains` it would trust its left-most entry).
 		request.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(
@@ -300,6 +421,11 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		const target = request.url ?? '/';
 		const queryStart = target.indexOf('?');
 		const pathname = queryStart === -1 ? target : target.slice(0, queryStart);
+		// URL parsers read a backslash, and some an encoded separator, as a slash: such a path
+		// means one page to the cache's rules and another to the router. No page needs one.
+		if (AMBIGUOUS_SEPARATORS.test(pathname))
+			return answer(response, 400, 'This address has characters no page of this site uses.');
+		if (request.method === 'POST') return settle(receiveThenPass(request, response), response);
 		const rule = cacheRuleFor(pathname);
 		const key = cacheKeyOf(request, target, queryStart, rule, options.sessionCookieName);
 		if (!key) return settle(passThrough(request, response), response);

@@ -4,8 +4,9 @@ import { getDatabase, type Database, type Queryable } from '../../../db/client.t
 import { moderators, reports, submissions, type SubmissionStatus } from '../../../db/schema.ts';
 import { wholeDaysSince } from '../dates.ts';
 import { DECLINE_REASONS, type DeclineReasonSlug } from '../guidelines.ts';
-import { findIdentifyingDetails, type IdentifyingDetail } from '../identifying-details.ts';
+import type { IdentifyingDetail } from '../identifying-details.ts';
 import { renderUserMarkdownWithHighlights } from '../markdown.ts';
+import { findStoryIdentifyingDetails } from '../story-identifying-details.ts';
 import { findNearDuplicate, shingles } from '../near-duplicates.ts';
 import { checkSafeMessaging } from '../safe-messaging.ts';
 import { REVIEW_PROMISE_DAYS } from '../settings.ts';
@@ -112,7 +113,7 @@ export async function getModerationQueue(
 			submission.body,
 			submission.contentWarnings as ContentWarningSlug[],
 		);
-		const details = findIdentifyingDetails(`${submission.title}\n\n${submission.body}`);
+		const details = findStoryIdentifyingDetails(submission);
 		const duplicate =
 			submission.status === 'withdrawn'
 				? null
@@ -207,7 +208,7 @@ export async function openForReview(
 		.where(eq(submissions.id, id))
 		.get()!;
 	const { submission } = row;
-	const details = findIdentifyingDetails(submission.body);
+	const details = findStoryIdentifyingDetails(submission);
 	const safety = checkSafeMessaging(
 		submission.body,
 		submission.contentWarnings as ContentWarningSlug[],
@@ -230,8 +231,10 @@ export async function openForReview(
 			topics: submission.topics as TopicSlug[],
 			contentWarnings: submission.contentWarnings as ContentWarningSlug[],
 		},
-		highlightedHtml: renderUserMarkdownWithHighlights(submission.body, details),
-		titleFindings: groupFindings(findIdentifyingDetails(submission.title)),
+		highlightedHtml: renderUserMarkdownWithHighlights(
+			submission.body,
+			details.filter((detail) => detail.field === 'body'),
+		),
 		identifyingDetails: groupFindings(details),
 		safety: { ...safety, flags: groupFindings(safety.flags) },
 		claim: claimActive
@@ -280,9 +283,7 @@ export function identifyingDetailsToConfirm(story: {
 	penName: string | null;
 	body: string;
 }): Grouped<IdentifyingDetail>[] {
-	return groupFindings(
-		findIdentifyingDetails([story.title, story.penName ?? '', story.body].join('\n\n')),
-	);
+	return groupFindings(findStoryIdentifyingDetails(story));
 }
 
 type SubmissionRow = typeof submissions.$inferSelect;
