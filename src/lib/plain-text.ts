@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 
-type Token = ReturnType<MarkdownIt['parse']>[number];
+type Parser = InstanceType<typeof MarkdownIt>;
+type Token = ReturnType<Parser['parse']>[number];
 
 // Parse only, never render: raw HTML and MDX component tags are recognised (html: true) so
 // that they can be dropped, and no HTML is produced here. What sat between tags is read again
@@ -53,7 +54,7 @@ function blockText(token: Token): string {
 	}
 }
 
-function wordsOf(markdownParser: MarkdownIt, source: string): string {
+function wordsOf(markdownParser: Parser, source: string): string {
 	return markdownParser
 		.parse(source, {})
 		.map(blockText)
