@@ -67,26 +67,6 @@ describe('on a 360 px wide phone', () => {
 		);
 		await context.close();
 	});
-
-	it('keeps the quick exit clear of the header links', async () => {
-		const { context, page } = await openPage(browser(), { viewport: { width: 360, height: 740 } });
-		await page.goto('/');
-		const exitBox = await page.getByRole('link', { name: /Leave this site/ }).boundingBox();
-		const navBox = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
-		const siteNameBox = await page
-			.getByRole('link', { name: 'Common Thread', exact: true })
-			.boundingBox();
-		const overlaps = (a: typeof exitBox, b: typeof exitBox) =>
-			!!a &&
-			!!b &&
-			a.x < b.x + b.width &&
-			b.x < a.x + a.width &&
-			a.y < b.y + b.height &&
-			b.y < a.y + a.height;
-		expect(overlaps(exitBox, navBox)).toBe(false);
-		expect(overlaps(exitBox, siteNameBox)).toBe(false);
-		await context.close();
-	});
 });
 
 describe('focus', () => {

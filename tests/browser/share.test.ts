@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { QUICK_EXIT_URL } from '../../src/lib/settings.ts';
@@ -118,6 +119,36 @@ describe('with JavaScript', () => {
 		await page.getByRole('button', { name: 'Copy code' }).click();
 		await expect.poll(() => page.locator('.copy-status').textContent()).toBe('Copied.');
 		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+		await context.close();
+	});
+});
+
+describe.each([
+	['off', false],
+	['on', true],
+] as const)('keeping the receipt, JavaScript %s', (_label, javaScriptEnabled) => {
+	it('saves the code and the My story address as a text file, with advice on where to keep it', async () => {
+		const { context, page, cspViolations } = await openPage(browser(), { javaScriptEnabled });
+		await page.goto('/share');
+		await fillStory(page, `A receipt to keep (${javaScriptEnabled ? 'js' : 'no-js'})`);
+		await page.getByRole('button', { name: 'Preview my story' }).click();
+		await page.getByRole('button', { name: 'Send my story' }).click();
+		const code = (await page.locator('#receipt-code').textContent())!;
+		const receipt = page.locator('.receipt');
+		expect(await receipt.textContent()).toMatch(/at any time at My story\./);
+		expect(await receipt.textContent()).toMatch(/not on a computer, phone or cloud folder/);
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('link', { name: 'Save as a text file' }).click(),
+		]);
+		expect(download.suggestedFilename()).toBe('receipt.txt');
+		const text = readFileSync((await download.path())!, 'utf8');
+		expect(text).toContain(code);
+		expect(text).toMatch(/at any time at http:\/\/[^\s]+\/my-story/);
+		expect(text).toMatch(/where only you can reach it/);
+		// Saving did not leave the receipt page.
+		expect(await page.locator('#receipt-code').textContent()).toBe(code);
+		expect(cspViolations).toEqual([]);
 		await context.close();
 	});
 });

@@ -291,6 +291,47 @@ describe('feeds and indexes', () => {
 		}
 	});
 
+	it.each(TOPICS.map(({ slug }) => slug))(
+		'GET /topics/%s/rss.xml is valid XML listing the newest 50 pieces of that topic only, newest first',
+		async (slug) => {
+			const response = await get(`/topics/${slug}/rss.xml`);
+			expect(response.status).toBe(200);
+			expect(response.headers.get('content-type')).toMatch(/xml/);
+			expect(response.headers.get('cache-control')).toBe(
+				(await get('/rss.xml')).headers.get('cache-control'),
+			);
+			const xml = await response.text();
+			expect(() => SyntaxValidator.validate(xml)).not.toThrow();
+			const items = [new XMLParser().parse(xml).rss.channel.item ?? []].flat() as {
+				link: string;
+				pubDate: string;
+			}[];
+			const newest = everything()
+				.filter((piece) => piece.topics.includes(slug))
+				.toSorted(newestFirst)
+				.slice(0, 50);
+			expect(items.map(({ link }) => new URL(link).pathname).toSorted()).toEqual(
+				newest.map(({ path }) => path).toSorted(),
+			);
+			const dates = items.map(({ pubDate }) => Date.parse(pubDate));
+			expect(dates).toEqual(dates.toSorted((a, b) => b - a));
+		},
+	);
+
+	it('GET /topics/<unknown>/rss.xml answers 404', async () => {
+		expect((await get('/topics/not-a-topic/rss.xml')).status).toBe(404);
+	});
+
+	it('offers each topic page its own feed, as a visible link and a link rel=alternate', async () => {
+		const { slug } = TOPICS[0]!;
+		const { document } = await fetchDocument(`/topics/${slug}`);
+		const href = `/topics/${slug}/rss.xml`;
+		expect(document.querySelector(`main a[href="${href}"]`)).not.toBeNull();
+		expect(
+			document.querySelector(`link[rel="alternate"][type="application/rss+xml"][href="${href}"]`),
+		).not.toBeNull();
+	});
+
 	it('GET /sitemap.xml is valid XML listing every piece and topic', async () => {
 		const xml = await (await get('/sitemap.xml')).text();
 		expect(() => SyntaxValidator.validate(xml)).not.toThrow();

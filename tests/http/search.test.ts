@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { publishedSourcePieces } from '../helpers/library.ts';
+import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
 
 const pieces = publishedSourcePieces();
 
@@ -92,6 +93,35 @@ describe('GET /search', () => {
 			expect(piece.kind).toBe('editorial');
 			expect(piece.topics).toContain('work');
 		}
+	});
+
+	it('shows snippets as text: no Markdown or MDX left, no space before punctuation', async () => {
+		const snippets = [];
+		for (const query of ['buprenorphine', 'meeting', 'craving']) {
+			const { document } = await fetchDocument(`/search?q=${query}`);
+			snippets.push(
+				...document.querySelectorAll('.search-snippet').map((snippet) => textOf(snippet)),
+			);
+		}
+		expect(snippets.length).toBeGreaterThan(5);
+		for (const snippet of snippets) {
+			expect(snippet).not.toMatch(/ [,.;:!?]|\*\*|(^|\s)[-*#>] |<\/?[A-Z]|\bimport\b.*\bfrom\b/);
+		}
+	});
+
+	it("shows a community story's snippet as text", async () => {
+		const database = openServerDatabase();
+		await shareAndPublish(database, {
+			title: 'Snippets that read as text',
+			body: '## Week one\n\nWhat helped most:\n\n- **Zephyrwalks**, every morning , before work.\n- Calling my sister.\n\nThat was enough to get through the first week without drinking. '.concat(
+				'The second week was quieter, and I started to notice the mornings again. '.repeat(3),
+			),
+		});
+		database.$client.close();
+		const { document } = await fetchDocument('/search?q=zephyrwalks');
+		expect(textOf(document.querySelector('.search-snippet'))).toMatch(
+			/What helped most: Zephyrwalks, every morning, before work\. Calling my sister/,
+		);
 	});
 
 	it('helps when nothing matches', async () => {
