@@ -13,7 +13,6 @@ import {
 	isMilestoneSlug,
 	isTopicSlug,
 	TOPIC_SLUGS,
-	topicLabel,
 	type ContentWarningSlug,
 	type MilestoneSlug,
 	type TopicSlug,

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_IN_FAILURES_PER_ADDRESS } from '../../src/lib/server/sign-in.ts';
+import { SIGN_IN_FAILURES_PER_ADDRESS } from '../../src/lib/sign-in-throttle.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import {
 	fetchFormToken,
