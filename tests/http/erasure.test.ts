@@ -67,7 +67,8 @@ describe('erasure through the running site', () => {
 			body: `I grew up above the Thrumpledown mill in Zorbelwick. My sponsor Vexalind said to write it down. Write to quorvak.tindlemoss@brimbledox.example or call 0161 4972 8835. ${'The first year was slow, the second was better. '.repeat(8)}`,
 			penName: 'Glimmerquack',
 		});
-		await decide(id, { decision: 'publish' });
+		// The email and phone are there on purpose: publish past the identifying-details check.
+		await decide(id, { decision: 'publish', confirm: 'true' });
 		const slug = versionOf(id).slug!;
 		const report = await post(`/stories/${slug}?_action=reportStory`, {
 			slug,

@@ -57,9 +57,8 @@ async function publish(story: { id: string }) {
 		story.id,
 		moderatorId,
 		current(story.id).version,
-		{
-			kind: 'publish',
-		},
+		// The story carries an email and a phone number on purpose: publish past the check.
+		{ kind: 'publish', identifyingDetailsConfirmed: true },
 		temp.database,
 	);
 	expect(outcome.outcome).toBe('done');
