@@ -214,9 +214,6 @@ const REQUEST_BODY_LIMIT = 1024 * 1024;
 /** A request's whole body, or why there is none: too large, or the client went away. */
 function receiveBody(request: IncomingMessage): Promise<Buffer | 'too-large' | 'hung-up'> {
 	return new Promise((resolve) => {
-		if (Number(request.headers['content-length'] ?? 0) > REQUEST_BODY_LIMIT) {
-			return resolve('too-large');
-		}
 		const chunks: Buffer[] = [];
 		let size = 0;
 		request.on('data', (chunk: Buffer) => {
@@ -425,7 +422,10 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		// means one page to the cache's rules and another to the router. No page needs one.
 		if (AMBIGUOUS_SEPARATORS.test(pathname))
 			return answer(response, 400, 'This address has characters no page of this site uses.');
-		if (request.method === 'POST') return settle(receiveThenPass(request, response), response);
+		// A body announced as too large is Astro's to refuse, with its own page.
+		const announced = Number(request.headers['content-length'] ?? 0);
+		if (request.method === 'POST' && announced <= REQUEST_BODY_LIMIT)
+			return settle(receiveThenPass(request, response), response);
 		const rule = cacheRuleFor(pathname);
 		const key = cacheKeyOf(request, target, queryStart, rule, options.sessionCookieName);
 		if (!key) return settle(passThrough(request, response), response);
