@@ -133,17 +133,17 @@ describe('reading a story', () => {
 			const fold = page.locator('details.content-warning summary');
 			if (await fold.count()) await fold.click();
 			const measure = await page.evaluate(() => {
-				const paragraphs = [...document.querySelectorAll<HTMLElement>('.prose p')];
+				const paragraphs = [...document.querySelectorAll<HTMLElement>('.prose > p')];
 				const longest = paragraphs.reduce((a, b) =>
 					(a.textContent ?? '').length >= (b.textContent ?? '').length ? a : b,
 				);
-				const range = document.createRange();
-				range.selectNodeContents(longest);
-				// One rect per line fragment; fragments that share a top are one line.
-				const lineTops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+				// The story's own paragraphs, not a help box's. Lines from the paragraph's height: inline elements (links, emphasis) give rects of
+				// their own on a line, so counting rects over-counts lines.
+				const style = getComputedStyle(longest);
+				const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
 				return {
 					characters: (longest.textContent ?? '').length,
-					lines: lineTops.size,
+					lines: Math.round(longest.getBoundingClientRect().height / lineHeight),
 					fontSize: parseFloat(getComputedStyle(longest).fontSize),
 					fontFamily: getComputedStyle(longest).fontFamily,
 				};
