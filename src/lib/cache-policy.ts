@@ -23,6 +23,9 @@ const LIBRARY_PATHS = new Set([
 	'/strategies',
 	'/guidelines',
 	'/about',
+	// Aggregates only, the same for every reader; the page cache's age limit keeps it fresh
+	// after decisions that do not change the library (a decline).
+	'/transparency',
 	'/rss.xml',
 	'/sitemap.xml',
 	'/robots.txt',

@@ -5,6 +5,13 @@ export function formatDate(date: Date): string {
 	return LONG_DATE.format(date);
 }
 
+const MONTH = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "March 2026" for a month given as "2026-03" (UTC). */
+export function formatMonth(month: string): string {
+	return MONTH.format(new Date(`${month}-01T00:00:00Z`));
+}
+
 /** "2026-03-04", for `<time datetime>` and feeds. */
 export function isoDay(date: Date): string {
 	return date.toISOString().slice(0, 10);

@@ -2,7 +2,7 @@ import type { APIRoute } from 'astro';
 import { getWholeLibrary } from '../lib/library';
 import { TOPIC_SLUGS } from '../lib/taxonomy';
 
-const FIXED_PATHS = ['/', '/stories', '/strategies', '/topics', '/about'];
+const FIXED_PATHS = ['/', '/stories', '/strategies', '/topics', '/about', '/transparency'];
 
 export const GET: APIRoute = async ({ site }) => {
 	const pieces = await getWholeLibrary();

@@ -21,6 +21,7 @@ const PAGE_TYPES = [
 	['topic', '/topics/relapse'],
 	['search results', '/search?q=meeting'],
 	['about', '/about'],
+	['transparency', '/transparency'],
 	['not found', '/no-such-page'],
 ] as const;
 

@@ -14,16 +14,21 @@ const CHROMIUM_FLAGS = [
 ];
 
 /**
- * One headless system Chromium per test file (CHROMIUM_PATH, default /usr/bin/chromium),
- * closed after the file. Playwright gives each launch a fresh, empty profile.
+ * A headless system Chromium (CHROMIUM_PATH, default /usr/bin/chromium). Playwright gives
+ * each launch a fresh, empty profile.
  */
+export function launchBrowser(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+		args: CHROMIUM_FLAGS,
+	});
+}
+
+/** One browser per test file, closed after the file. */
 export function useBrowser(): () => Browser {
 	let browser: Browser | undefined;
 	beforeAll(async () => {
-		browser = await chromium.launch({
-			executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-			args: CHROMIUM_FLAGS,
-		});
+		browser = await launchBrowser();
 	});
 	afterAll(async () => browser?.close());
 	return () => {
@@ -36,10 +41,12 @@ export interface PageOptions {
 	javaScriptEnabled?: boolean;
 	colorScheme?: 'light' | 'dark';
 	viewport?: { width: number; height: number };
+	/** The server to open pages on; the shared test server unless given. */
+	baseUrl?: string;
 }
 
 /**
- * A fresh context and page on the shared test server. Any page that breaks the
+ * A fresh context and page on the shared test server (or `baseUrl`). Any page that breaks the
  * Content-Security-Policy is recorded in `cspViolations`, so tests can assert none.
  */
 export async function openPage(
@@ -53,7 +60,7 @@ export async function openPage(
 	offsiteRequests: { url: string; referer: string | undefined }[];
 }> {
 	const context = await browser.newContext({
-		baseURL: inject('baseUrl'),
+		baseURL: options.baseUrl ?? inject('baseUrl'),
 		javaScriptEnabled: options.javaScriptEnabled ?? true,
 		colorScheme: options.colorScheme ?? 'light',
 		viewport: options.viewport ?? { width: 1280, height: 800 },

@@ -66,6 +66,7 @@ async function crawl(): Promise<Record<string, string>> {
 		['strategies', '/strategies'],
 		['topics', '/topics'],
 		['about', '/about'],
+		['transparency', '/transparency'],
 		['guidelines', '/guidelines'],
 		['strategy', strategy.path],
 		['curated-story', story.path],

@@ -11,6 +11,7 @@ describe('cacheRuleFor', () => {
 		'/rss.xml',
 		'/sitemap.xml',
 		'/about',
+		'/transparency',
 	])('lets everyone keep %s briefly (library)', (path) => {
 		expect(cacheRuleFor(path)).toBe('library');
 	});

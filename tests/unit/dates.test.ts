@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditTimeLabel, startOfUtcDay } from '../../src/lib/dates.ts';
+import { auditTimeLabel, formatMonth, startOfUtcDay } from '../../src/lib/dates.ts';
 
 describe('startOfUtcDay', () => {
 	it.each([
@@ -18,5 +18,12 @@ describe('auditTimeLabel', () => {
 
 	it('shows a day-stamped action as its day, with no made-up midnight', () => {
 		expect(auditTimeLabel(new Date('2026-03-10T00:00:00Z'))).toBe('2026-03-10');
+	});
+});
+
+describe('formatMonth', () => {
+	it('names a UTC month as readers say it', () => {
+		expect(formatMonth('2026-03')).toBe('March 2026');
+		expect(formatMonth('2025-12')).toBe('December 2025');
 	});
 });

@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reports, submissions } from '../../db/schema.ts';
+import { appendAuditEvent } from '../../src/lib/server/audit.ts';
+import { getTransparencyReport } from '../../src/lib/server/transparency.ts';
+import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+
+const NOW = new Date('2026-06-15T12:00:00Z');
+
+let temp: TempDatabase;
+let storyNumber = 0;
+beforeEach(() => {
+	temp = createTempDatabase();
+	storyNumber = 0;
+});
+afterEach(() => temp.remove());
+
+/** A story that arrived on `createdDay`; returns its id. */
+function arrived(createdDay: string): string {
+	const id = `story-${++storyNumber}`;
+	temp.database
+		.insert(submissions)
+		.values({
+			id,
+			title: `Title of ${id}`,
+			body: 'Words',
+			bodyHtml: '<p>Words</p>',
+			createdDay,
+		})
+		.run();
+	return id;
+}
+
+function event(submissionId: string, action: string, at: string, reason: string | null = null) {
+	appendAuditEvent(temp.database, { submissionId, action, reason }, new Date(at));
+}
+
+function report(submissionId: string, createdDay: string, resolvedAt: string | null = null) {
+	temp.database
+		.insert(reports)
+		.values({
+			submissionId,
+			reason: 'spam',
+			createdAt: new Date(`${createdDay}T00:00:00Z`),
+			resolvedAt: resolvedAt ? new Date(resolvedAt) : null,
+			resolution: resolvedAt ? 'Unpublished' : null,
+		})
+		.run();
+}
+
+const monthIn = (month: string) =>
+	getTransparencyReport(temp.database, NOW).find((row) => row.month === month)!;
+
+describe('the transparency report', () => {
+	it('lists the last twelve months, newest first, every figure withheld when nothing happened', () => {
+		const months = getTransparencyReport(temp.database, NOW);
+		expect(months.map((row) => row.month)).toEqual([
+			'2026-06',
+			'2026-05',
+			'2026-04',
+			'2026-03',
+			'2026-02',
+			'2026-01',
+			'2025-12',
+			'2025-11',
+			'2025-10',
+			'2025-09',
+			'2025-08',
+			'2025-07',
+		]);
+		expect(months[0]).toMatchObject({
+			received: null,
+			published: null,
+			medianDaysToDecision: null,
+		});
+	});
+
+	it('counts stories received and published per month, with the median days to decision', () => {
+		const waits = [1, 2, 3, 4, 10];
+		for (const wait of waits) {
+			const id = arrived('2026-03-01');
+			event(id, 'publish', `2026-03-${String(1 + wait).padStart(2, '0')}T09:30:00Z`);
+		}
+		arrived('2026-03-20');
+		arrived('2026-04-02');
+
+		const march = monthIn('2026-03');
+		expect(march.received).toBe(6);
+		expect(march.published).toBe(5);
+		expect(march.medianDaysToDecision).toBe(3);
+		// One story arrived in April: fewer than five lie behind that figure.
+		expect(monthIn('2026-04').received).toBeNull();
+	});
+
+	it('counts declines by reason and withholds every reason with fewer than five stories', () => {
+		for (let index = 0; index < 5; index++) {
+			event(arrived('2026-04-01'), 'decline', '2026-04-03T10:00:00Z', 'identifying-details');
+		}
+		event(arrived('2026-04-01'), 'decline', '2026-04-06T10:00:00Z', 'unsafe-detail');
+
+		const april = monthIn('2026-04');
+		expect(april.declined).toBe(6);
+		expect(april.declinedByReason).toContainEqual({
+			slug: 'identifying-details',
+			label: 'It identifies someone',
+			count: 5,
+		});
+		expect(april.declinedByReason.find((row) => row.slug === 'unsafe-detail')?.count).toBeNull();
+		expect(april.published).toBeNull();
+		// Five waits of 2 days, one of 5: the median of six decisions.
+		expect(april.medianDaysToDecision).toBe(2);
+	});
+
+	it('counts withdrawals and a story decided twice once, at its first decision', () => {
+		for (const decidedOn of ['02', '02', '02', '10', '10']) {
+			const id = arrived('2026-05-01');
+			event(id, 'decline', `2026-05-${decidedOn}T10:00:00Z`, 'crisis');
+			event(id, 'writer-withdrew', '2026-05-20T00:00:00Z');
+		}
+		// Decided before the window, resubmitted and decided again inside it: no new wait.
+		const old = arrived('2025-01-10');
+		event(old, 'decline', '2025-01-12T10:00:00Z', 'crisis');
+		event(old, 'publish', '2026-05-25T10:00:00Z');
+
+		const may = monthIn('2026-05');
+		expect(may.withdrawn).toBe(5);
+		expect(may.declined).toBe(5);
+		// Waits of 1, 1, 1, 9 and 9 days; the old story's 500 days would move it to 5.
+		expect(may.medianDaysToDecision).toBe(1);
+	});
+
+	it('withholds report figures by the stories reported, not the number of reports', () => {
+		const reportedTwice = [arrived('2026-05-01'), arrived('2026-05-01')];
+		for (const id of reportedTwice)
+			for (let index = 0; index < 3; index++) report(id, '2026-05-04');
+		const reportedOnce = Array.from({ length: 5 }, () => arrived('2026-06-01'));
+		for (const id of reportedOnce) report(id, '2026-06-02', '2026-06-03T08:00:00Z');
+
+		expect(monthIn('2026-05').reportsReceived).toBeNull();
+		expect(monthIn('2026-06')).toMatchObject({ reportsReceived: 5, reportsActedOn: 5 });
+	});
+
+	it('says nothing about any one story', () => {
+		const ids = Array.from({ length: 5 }, () => arrived('2026-03-01'));
+		for (const id of ids) event(id, 'publish', '2026-03-04T10:00:00Z');
+		const published = JSON.stringify(getTransparencyReport(temp.database, NOW));
+		for (const id of ids) {
+			expect(published).not.toContain(id);
+			expect(published).not.toContain(`Title of ${id}`);
+		}
+	});
+});
