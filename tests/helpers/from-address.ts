@@ -9,7 +9,7 @@ export function postFormFrom(
 	localAddress: string,
 	path: string,
 	fields: FormFields,
-	options: { baseUrl: string; cookie?: string },
+	options: { baseUrl: string; cookie?: string; headers?: Record<string, string> },
 ): Promise<{ status: number; location: string | null; body: string }> {
 	const body = new URLSearchParams();
 	for (const [name, value] of Object.entries(fields)) {
@@ -26,6 +26,7 @@ export function postFormFrom(
 					'content-type': 'application/x-www-form-urlencoded',
 					origin: url.origin,
 					...(options.cookie ? { cookie: options.cookie } : {}),
+					...options.headers,
 				},
 			},
 			(response) => {

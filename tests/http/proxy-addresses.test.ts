@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_FAILURES_PER_ADDRESS } from '../../src/lib/sign-in-throttle.ts';
+import { postFormFrom } from '../helpers/from-address.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import {
 	fetchFormToken,
@@ -37,32 +38,9 @@ function postFrom(
 	fields: Record<string, string | string[]>,
 	forwardedFor?: string,
 ): Promise<Answer> {
-	const body = new URLSearchParams();
-	for (const [name, value] of Object.entries(fields))
-		for (const item of [value].flat()) body.append(name, item);
-	const url = new URL(path, server.baseUrl);
-	return new Promise((resolve, reject) => {
-		request(
-			url,
-			{
-				method: 'POST',
-				localAddress,
-				headers: {
-					'content-type': 'application/x-www-form-urlencoded',
-					origin: url.origin,
-					...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
-				},
-			},
-			(response) => {
-				let text = '';
-				response.setEncoding('utf8');
-				response.on('data', (chunk: string) => (text += chunk));
-				response.on('end', () => resolve({ status: response.statusCode!, body: text }));
-				response.on('error', reject);
-			},
-		)
-			.on('error', reject)
-			.end(body.toString());
+	return postFormFrom(localAddress, path, fields, {
+		baseUrl: server.baseUrl,
+		headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
 	});
 }
 
