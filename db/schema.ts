@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../src/lib/taxonomy.ts';
 
 export const SUBMISSION_STATUSES = [
 	'pending',
@@ -27,13 +28,13 @@ export const submissions = sqliteTable(
 		bodyHtml: text('body_html').notNull(),
 		penName: text('pen_name'),
 		topics: text('topics', { mode: 'json' })
-			.$type<string[]>()
+			.$type<TopicSlug[]>()
 			.notNull()
 			.default(sql`'[]'`),
 		/** Where the writer is in recovery (a slug from src/lib/taxonomy.ts), if they said. */
-		milestone: text('milestone'),
+		milestone: text('milestone').$type<MilestoneSlug>(),
 		contentWarnings: text('content_warnings', { mode: 'json' })
-			.$type<string[]>()
+			.$type<ContentWarningSlug[]>()
 			.notNull()
 			.default(sql`'[]'`),
 		status: text('status', { enum: SUBMISSION_STATUSES }).notNull().default('pending'),
@@ -218,3 +219,70 @@ export const pageGenerations = sqliteTable('page_generations', {
 	scope: text('scope').primaryKey(),
 	generation: integer('generation').notNull(),
 });
+
+/**
+ * What lists show of each published community story, written when it is published or its
+ * published text changes and deleted when it leaves the library (library-changes.ts), so a
+ * list is an indexed read of one page of rows: nothing derives summaries from full texts,
+ * and no process holds the library. Withdrawal deletes the row (secure_delete erases it).
+ */
+export const communityListings = sqliteTable(
+	'community_listings',
+	{
+		slug: text('slug').primaryKey(),
+		title: text('title').notNull(),
+		penName: text('pen_name'),
+		/** The opening words, as plain text (plainTextExcerpt). */
+		summary: text('summary').notNull(),
+		readingMinutes: integer('reading_minutes').notNull(),
+		topics: text('topics', { mode: 'json' }).$type<TopicSlug[]>().notNull(),
+		contentWarnings: text('content_warnings', { mode: 'json' })
+			.$type<ContentWarningSlug[]>()
+			.notNull(),
+		milestone: text('milestone').$type<MilestoneSlug>(),
+		publishedAt: integer('published_at', { mode: 'timestamp' }).notNull(),
+	},
+	(table) => [
+		// Lists run newest first, ties by slug; both indexes hold the key, so skipping to a
+		// deep page reads index entries only.
+		index('community_listings_newest_idx').on(table.publishedAt, table.slug),
+		index('community_listings_milestone_idx').on(table.milestone, table.publishedAt, table.slug),
+	],
+);
+
+/**
+ * One row per topic of each listed community story, kept by triggers on `community_listings`
+ * (migration 0020): a topic's list is an index range, newest first.
+ */
+export const communityListingTopics = sqliteTable(
+	'community_listing_topics',
+	{
+		topic: text('topic').$type<TopicSlug>().notNull(),
+		milestone: text('milestone').$type<MilestoneSlug>(),
+		publishedAt: integer('published_at', { mode: 'timestamp' }).notNull(),
+		slug: text('slug').notNull(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.topic, table.publishedAt, table.slug] }),
+		index('community_listing_topics_milestone_idx').on(
+			table.topic,
+			table.milestone,
+			table.publishedAt,
+			table.slug,
+		),
+	],
+);
+
+/**
+ * How many community stories are listed, per topic and milestone (`''` means any), kept by
+ * triggers (migration 0020): page counts and topic counts without counting rows.
+ */
+export const communityListingCounts = sqliteTable(
+	'community_listing_counts',
+	{
+		topic: text('topic').notNull(),
+		milestone: text('milestone').notNull(),
+		count: integer('count').notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.topic, table.milestone] })],
+);

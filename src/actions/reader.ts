@@ -3,7 +3,7 @@ import { z } from 'astro/zod';
 import { addressKey } from '../lib/server/address-key';
 import { allowReceiptLookup } from '../lib/server/rate-limit';
 import { REPORT_REASONS, reportStory, type ReportReason } from '../lib/server/reports';
-import { isPublishedStory } from '../lib/library';
+import { isPublishedStory } from '../lib/server/library';
 import { allowReaction } from '../lib/server/rate-limit';
 import { addReaction, REACTIONS, type Reaction } from '../lib/server/reactions';
 import { CHANGE_NOT_SAVED, unlessStorageFails } from './storage';

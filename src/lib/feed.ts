@@ -1,5 +1,5 @@
 import rss from '@astrojs/rss';
-import { KIND_LABELS, type LibraryPiece } from './library';
+import { KIND_LABELS, type LibraryPiece } from './library.ts';
 
 /** Feed readers want what is new; the sitemap lists everything. */
 export const FEED_LENGTH = 50;

@@ -27,3 +27,17 @@ export function paginate<T>(items: readonly T[], page: number, perPage: number):
 		totalItems: items.length,
 	};
 }
+
+/**
+ * Where page `page` of `totalItems` starts, for lists read a page at a time; `null` when
+ * `page` is past the end (page 1 always exists).
+ */
+export function pageBounds(
+	totalItems: number,
+	page: number,
+	perPage: number,
+): { offset: number; totalPages: number } | null {
+	const totalPages = Math.max(1, Math.ceil(totalItems / perPage));
+	if (page < 1 || page > totalPages) return null;
+	return { offset: (page - 1) * perPage, totalPages };
+}

@@ -76,3 +76,21 @@ export function markdownToPlainText(markdown: string): string {
 		.replace(/ ([,.;:!?)\]}…])/g, '$1')
 		.trim();
 }
+
+/** How much more Markdown than the excerpt's length is read: markup and link targets drop out. */
+const EXCERPT_SOURCE_FACTOR = 8;
+
+/**
+ * The opening words of Markdown or MDX as plain text, at most `maxLength` characters, cut at
+ * a word with `…` when there is more. Summaries in lists, queue cards and feeds all use it.
+ * Only the start of a long text is read.
+ */
+export function plainTextExcerpt(markdown: string, maxLength: number): string {
+	const source = markdown.slice(0, maxLength * EXCERPT_SOURCE_FACTOR);
+	const plain = markdownToPlainText(source);
+	if (plain.length <= maxLength && source.length === markdown.length) return plain;
+	if (plain.length <= maxLength) return `${plain}…`;
+	const cut = plain.slice(0, maxLength - 1);
+	const atWord = cut.replace(/\s+\S*$/, '');
+	return `${atWord === '' ? cut : atWord}…`;
+}

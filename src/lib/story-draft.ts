@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { CONTENT_WARNING_SLUGS, MILESTONE_SLUGS, TOPIC_SLUGS } from './taxonomy';
+import { CONTENT_WARNING_SLUGS, MILESTONE_SLUGS, TOPIC_SLUGS } from './taxonomy.ts';
 
 export const TITLE_LENGTH = { min: 5, max: 120 } as const;
 export const BODY_LENGTH = { min: 300, max: 20_000 } as const;

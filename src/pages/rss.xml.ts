@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { libraryFeed } from '../lib/feed';
-import { getWholeLibrary } from '../lib/library';
+import { FEED_LENGTH, libraryFeed } from '../lib/feed';
+import { findNewestPieces } from '../lib/server/library';
 import { SITE_NAME, SITE_TAGLINE } from '../lib/settings';
 
 export const GET: APIRoute = async ({ site }) =>
@@ -8,5 +8,5 @@ export const GET: APIRoute = async ({ site }) =>
 		title: SITE_NAME,
 		description: SITE_TAGLINE,
 		site: site!,
-		pieces: await getWholeLibrary(),
+		pieces: await findNewestPieces(FEED_LENGTH),
 	});

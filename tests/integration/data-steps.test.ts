@@ -9,7 +9,7 @@ import { runDataSteps, type DataStep } from '../../db/data-steps.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import { submissions } from '../../db/schema.ts';
 import { renderUserMarkdown } from '../../src/lib/markdown.ts';
-import { readLibraryGeneration } from '../../src/lib/server/page-generations.ts';
+import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import {
 	createTempDatabase,
 	createTempFolder,
@@ -103,14 +103,14 @@ describe('the re-render data step', () => {
 		storeStory(temp.database, 'broken', BROKEN_SOURCE, BROKEN_HTML);
 		storeStory(temp.database, 'withdrawn', '', '');
 		temp.database.run(sql`DELETE FROM __data_steps`);
-		const generation = readLibraryGeneration(temp.database);
+		const generation = pageGenerationReader(temp.database)('/stories/broken');
 		expect(migrateDatabase(temp.database)).toBe(0);
 		const html = storedHtml(temp.database);
 		expect(html.broken).toBe(renderUserMarkdown(BROKEN_SOURCE));
 		expect(html.broken).not.toContain('</span>');
 		expect(html.broken).toContain('>y</a> and <strong>bold</strong> end.');
 		expect(html.withdrawn).toBe('');
-		expect(readLibraryGeneration(temp.database)).toBeGreaterThan(generation);
+		expect(pageGenerationReader(temp.database)('/stories/broken')).toBeGreaterThan(generation);
 	});
 
 	it('finishes once when three processes start on the same file together', async () => {
@@ -134,6 +134,7 @@ describe('the re-render data step', () => {
 			expect([...html]).toEqual([renderUserMarkdown(BROKEN_SOURCE)]);
 			expect(reopened.all(sql`SELECT name, position, done FROM __data_steps`)).toEqual([
 				{ name: 'rerender-story-html-balanced-links', position: null, done: 1 },
+				{ name: 'list-published-community-stories', position: null, done: 1 },
 			]);
 			reopened.$client.close();
 		} finally {

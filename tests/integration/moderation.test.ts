@@ -21,11 +21,11 @@ import { addModerator, disableModerator } from '../../src/lib/server/moderators.
 import { getQueueCounts } from '../../src/lib/server/queue-counts.ts';
 import { startModeratorSession, validateModeratorSession } from '../../src/lib/server/session.ts';
 import { receiveStory } from '../../src/lib/server/submissions.ts';
-import {
-	listCommunityStories,
-	findCommunityStory,
-} from '../../src/lib/server/community-stories.ts';
+import { findCommunityStory } from '../../src/lib/server/community-stories.ts';
+import { listingsPage } from '../../src/lib/server/community-listings.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+
+const ALL_STORIES = { topic: null, milestone: null };
 
 let temp: TempDatabase;
 let alice: string;
@@ -148,9 +148,9 @@ describe('decideSubmission: the state machine', () => {
 		expect(after.slug).toMatch(/^shared-[a-z0-9]+$/);
 		expect(after.slug).not.toContain('story');
 		expect(after.publishedAt).toBeInstanceOf(Date);
-		expect((await listCommunityStories(temp.database)).map((piece) => piece.slug)).toEqual([
-			after.slug,
-		]);
+		expect(listingsPage(ALL_STORIES, 0, 100, temp.database).map((listing) => listing.slug)).toEqual(
+			[after.slug],
+		);
 	});
 
 	it('publishing with content warnings replaces the warnings, audited as such', async () => {
@@ -199,7 +199,7 @@ describe('decideSubmission: the state machine', () => {
 			.where(eq(submissions.id, story.id))
 			.get()!;
 		await decideSubmission(story.id, alice, published.version, DECISIONS.unpublish!, temp.database);
-		expect(await listCommunityStories(temp.database)).toEqual([]);
+		expect(listingsPage(ALL_STORIES, 0, 100, temp.database)).toEqual([]);
 		expect(await findCommunityStory(published.slug!, temp.database)).toEqual({ state: 'gone' });
 	});
 });

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
+import { findCommunityStory } from '../../src/lib/server/community-stories.ts';
 import {
-	findCommunityStory,
-	listCommunityStories,
-} from '../../src/lib/server/community-stories.ts';
+	countListings,
+	countListingsByTopic,
+	listedSlugsOldestFirst,
+	listingsOlderThan,
+	listingsPage,
+	slugsNewerThan,
+} from '../../src/lib/server/community-listings.ts';
 import { getModerationQueue } from '../../src/lib/server/moderation.ts';
 import { getQueueCounts } from '../../src/lib/server/queue-counts.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
@@ -64,7 +69,7 @@ async function plansOf(
 // them would grow with the library (measured at 10,000 and 100,000 stories by `npm run bench`).
 describe('hot queries use an index, never a scan of a growing table', () => {
 	it.each([
-		['the published list', (database: Database) => listCommunityStories(database)],
+		['the published list', (database: Database) => listingsPage(EVERY_STORY, 0, 12, database)],
 		[
 			'a story by its address',
 			(database: Database) => findCommunityStory('shared-abcdefgh', database),
@@ -87,8 +92,51 @@ describe('hot queries use an index, never a scan of a growing table', () => {
 		expect(plans.length).toBeGreaterThan(0);
 		for (const { sql, plan } of plans) {
 			expect(plan, sql).not.toMatch(
-				/\bSCAN (submissions|reaction_counts|page_generations|submission_receipts)\b(?! USING)/,
+				/\bSCAN (submissions|reaction_counts|page_generations|submission_receipts|community_listing\w*)\b(?! USING)/,
 			);
+		}
+	});
+});
+
+const EVERY_STORY = { topic: null, milestone: null };
+const AT = { publishedAt: new Date('2026-01-01T00:00:00Z'), slug: 'shared-abcdefgh' };
+
+// A list page reads an index range in the list's own order: no sort of every match (a
+// temporary B-tree), no scan, whatever the page; the counts come from counters.
+describe('list queries read one index range, in order, at any depth', () => {
+	it.each([
+		[
+			'every story, a deep page',
+			(database: Database) => listingsPage(EVERY_STORY, 60_000, 12, database),
+		],
+		[
+			'a topic, a deep page',
+			(database: Database) =>
+				listingsPage({ topic: 'alcohol', milestone: null }, 60_000, 12, database),
+		],
+		[
+			'a milestone, a deep page',
+			(database: Database) =>
+				listingsPage({ topic: null, milestone: 'first-year' }, 60_000, 12, database),
+		],
+		[
+			'a topic and a milestone',
+			(database: Database) =>
+				listingsPage({ topic: 'alcohol', milestone: 'first-year' }, 60_000, 12, database),
+		],
+		['the count of a list', (database: Database) => countListings(EVERY_STORY, database)],
+		['the counts by topic', (database: Database) => countListingsByTopic(database)],
+		['related reading', (database: Database) => listingsOlderThan('alcohol', AT, 6, database)],
+		[
+			'pages related to a change',
+			(database: Database) => slugsNewerThan('alcohol', AT, 6, database),
+		],
+		['a sitemap file', (database: Database) => listedSlugsOldestFirst(50_000, 50_000, database)],
+	])('%s', async (_name, work) => {
+		const plans = await plansOf(work);
+		expect(plans.length).toBeGreaterThan(0);
+		for (const { sql, plan } of plans) {
+			expect(plan, sql).not.toMatch(/\bSCAN community_listing\w*\b(?! USING)|TEMP B-TREE/);
 		}
 	});
 });

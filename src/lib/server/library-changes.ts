@@ -1,20 +1,56 @@
 import type { Queryable } from '../../../db/client.ts';
-import { markPagesChanged } from './page-generations.ts';
+import {
+	listStory,
+	RELATED_CANDIDATES_PER_TOPIC,
+	slugsNewerThan,
+	unlistStory,
+	type CommunityListing,
+} from './community-listings.ts';
+import { LIST_PAGES, markPagesChanged } from './page-generations.ts';
 import { indexForSearch, removeFromSearch, type SearchDocument } from './search.ts';
 
 /**
  * The two ways the public library changes. Both run inside the caller's transaction, so
- * search and every process's page cache follow the change exactly when it commits.
+ * search, the lists and every process's page cache follow the change exactly when it
+ * commits. A change costs what it touches: the list pages, the story's own page, and the
+ * few story pages whose related reading may show it; every other cached story page stays.
  */
+
+/**
+ * The pages showing the community story `listing`: the lists, its own page, and the story
+ * pages whose related reading draws on it (the next few newer stories on each of its topics:
+ * related reading only looks back, see related-reading.ts).
+ */
+function markPagesShowing(transaction: Queryable, path: string, listing: CommunityListing | null) {
+	markPagesChanged(transaction, LIST_PAGES);
+	markPagesChanged(transaction, path);
+	if (!listing) return;
+	const neighbours = new Set(
+		listing.topics.flatMap((topic) =>
+			slugsNewerThan(topic, listing, RELATED_CANDIDATES_PER_TOPIC, transaction),
+		),
+	);
+	for (const slug of neighbours) markPagesChanged(transaction, `/stories/${slug}`);
+}
+
+function communitySlugOf(path: string): string | null {
+	return path.startsWith('/stories/') ? path.slice('/stories/'.length) : null;
+}
 
 /** A piece is published, or its published text changed. */
 export function putInLibrary(transaction: Queryable, document: SearchDocument): void {
 	indexForSearch(transaction, document);
-	markPagesChanged(transaction);
+	const slug = document.kind === 'community' ? communitySlugOf(document.path) : null;
+	const before = slug ? unlistStory(transaction, slug) : null;
+	const after = slug ? listStory(transaction, slug) : null;
+	// Where it was (an edit may change its topics) and where it is now.
+	markPagesShowing(transaction, document.path, before);
+	if (after) markPagesShowing(transaction, document.path, after);
 }
 
 /** A piece left the library (unpublished, withdrawn, hidden by reports). */
 export function takeOutOfLibrary(transaction: Queryable, path: string): void {
 	removeFromSearch(transaction, path);
-	markPagesChanged(transaction);
+	const slug = communitySlugOf(path);
+	markPagesShowing(transaction, path, slug ? unlistStory(transaction, slug) : null);
 }

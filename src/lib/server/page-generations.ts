@@ -2,14 +2,23 @@ import { inArray, sql } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { pageGenerations } from '../../../db/schema.ts';
 
-/** The scope whose counter moves when anything in the public library changes. */
-const WHOLE_LIBRARY = '*';
+/**
+ * Counters every server process reads before answering from its page cache. A page is
+ * current while the sum of the counters it depends on is unchanged:
+ * - `*`: every page (a change to all stored stories, e.g. re-rendering them);
+ * - `lists`: the pages that list the library (home, story lists, topics, feeds, sitemap,
+ *   search), moved by every publish, edit, unpublish and withdrawal;
+ * - a path (`/stories/<slug>`): that page alone (its story, its reactions, its related reading).
+ * A story page does not depend on `lists`: a publish elsewhere leaves it cached.
+ */
+export const EVERY_PAGE = '*';
+export const LIST_PAGES = 'lists';
 
 /**
  * Tells every server process that cached pages in `scope` are out of date. Call it in the
  * same transaction as the change, so no process can see the change without the new count.
  */
-export function markPagesChanged(queryable: Queryable, scope: string = WHOLE_LIBRARY): void {
+export function markPagesChanged(queryable: Queryable, scope: string = EVERY_PAGE): void {
 	queryable
 		.insert(pageGenerations)
 		.values({ scope, generation: 1 })
@@ -20,28 +29,32 @@ export function markPagesChanged(queryable: Queryable, scope: string = WHOLE_LIB
 		.run();
 }
 
+/** Whether `path` is one story's page, which depends on its own counter and not on `lists`. */
+export function isStoryPage(path: string): boolean {
+	return /^\/stories\/[^/]+$/.test(path);
+}
+
 const readers = new WeakMap<Database, (path: string) => number>();
 
 /**
- * A reader of the generation a page was rendered at: the sum of the library's counter
- * and the page's own. Counters only grow, so the sum changes whenever either does.
- * One prepared statement per database handle: every cacheable request calls it.
+ * A reader of the generation a page was rendered at: the sum of the counters it depends
+ * on. Counters only grow, so the sum changes whenever any of them does. Two prepared
+ * statements per database handle: every cacheable request calls one.
  */
 export function pageGenerationReader(database: Database = getDatabase()) {
 	let reader = readers.get(database);
 	if (!reader) {
-		const statement = database
-			.select({ generation: sql<number>`coalesce(sum(${pageGenerations.generation}), 0)` })
-			.from(pageGenerations)
-			.where(inArray(pageGenerations.scope, [WHOLE_LIBRARY, sql.placeholder('path')]))
-			.prepare();
-		reader = (path: string): number => statement.get({ path })!.generation;
+		const sumOf = (scopes: (string | ReturnType<typeof sql.placeholder>)[]) =>
+			database
+				.select({ generation: sql<number>`coalesce(sum(${pageGenerations.generation}), 0)` })
+				.from(pageGenerations)
+				.where(inArray(pageGenerations.scope, scopes))
+				.prepare();
+		const storyPage = sumOf([EVERY_PAGE, sql.placeholder('path')]);
+		const otherPage = sumOf([EVERY_PAGE, LIST_PAGES, sql.placeholder('path')]);
+		reader = (path: string): number =>
+			(isStoryPage(path) ? storyPage : otherPage).get({ path })!.generation;
 		readers.set(database, reader);
 	}
 	return reader;
-}
-
-/** The library's own generation: moves with every publish, edit, unpublish and withdrawal. */
-export function readLibraryGeneration(database: Database = getDatabase()): number {
-	return pageGenerationReader(database)(WHOLE_LIBRARY);
 }

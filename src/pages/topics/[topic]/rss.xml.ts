@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { libraryFeed } from '../../../lib/feed';
-import { getWholeLibrary } from '../../../lib/library';
+import { FEED_LENGTH, libraryFeed } from '../../../lib/feed';
+import { findNewestPieces } from '../../../lib/server/library';
 import { SITE_NAME } from '../../../lib/settings';
 import { TOPICS } from '../../../lib/taxonomy';
 
@@ -11,6 +11,6 @@ export const GET: APIRoute = async ({ params, site, rewrite }) => {
 		title: `${topic.label} · ${SITE_NAME}`,
 		description: `Recovery stories and coping strategies about ${topic.label.toLowerCase()}.`,
 		site: site!,
-		pieces: (await getWholeLibrary()).filter((piece) => piece.topics.includes(topic.slug)),
+		pieces: await findNewestPieces(FEED_LENGTH, topic.slug),
 	});
 };

@@ -1,0 +1,280 @@
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
+import {
+	communityListingCounts,
+	communityListings,
+	communityListingTopics,
+	submissions,
+} from '../../../db/schema.ts';
+import type { LibraryPiece } from '../library.ts';
+import { plainTextExcerpt } from '../plain-text.ts';
+import { readingMinutes } from '../reading-time.ts';
+import { DEFAULT_PEN_NAME } from '../story-draft.ts';
+import type { MilestoneSlug, TopicSlug } from '../taxonomy.ts';
+
+/** Characters of a story's opening that lists and feeds show as its summary. */
+export const SUMMARY_LENGTH = 200;
+
+/**
+ * Community stories considered per topic of a story: the nearest ones listed before it.
+ * Related reading only looks back, so publishing a new story never changes the related
+ * reading of pages already cached; a change to a story touches the pages of at most this
+ * many newer stories per topic (library-changes.ts; related-reading.ts reads them).
+ */
+export const RELATED_CANDIDATES_PER_TOPIC = 6;
+
+export type CommunityListing = typeof communityListings.$inferSelect;
+
+/** The place of a story in every list: newest first, ties by slug (descending). */
+export interface ListPosition {
+	publishedAt: Date;
+	slug: string;
+}
+
+export interface CommunityFilters {
+	topic: TopicSlug | null;
+	milestone: MilestoneSlug | null;
+}
+
+/** A listed community story as lists, feeds and related reading show it. */
+export function listingToPiece(listing: CommunityListing): LibraryPiece {
+	return {
+		collection: 'stories',
+		slug: listing.slug,
+		href: `/stories/${listing.slug}`,
+		title: listing.title,
+		summary: listing.summary,
+		published: listing.publishedAt,
+		kind: 'community',
+		byline: listing.penName ?? DEFAULT_PEN_NAME,
+		topics: listing.topics,
+		contentWarnings: listing.contentWarnings,
+		milestone: listing.milestone,
+		featured: false,
+		readingMinutes: listing.readingMinutes,
+	};
+}
+
+/**
+ * Writes (or rewrites) the listing of the story at `slug` from its stored row: what a list
+ * shows is derived here, once per publish or edit, never per request. Returns the listing,
+ * or `null` when the story is not published (nothing is listed then).
+ */
+export function listStory(transaction: Queryable, slug: string): CommunityListing | null {
+	const story = transaction
+		.select({
+			slug: submissions.slug,
+			status: submissions.status,
+			title: submissions.title,
+			body: submissions.body,
+			penName: submissions.penName,
+			topics: submissions.topics,
+			contentWarnings: submissions.contentWarnings,
+			milestone: submissions.milestone,
+			publishedAt: submissions.publishedAt,
+		})
+		.from(submissions)
+		.where(eq(submissions.slug, slug))
+		.get();
+	unlistStory(transaction, slug);
+	if (!story || story.status !== 'approved' || !story.publishedAt) return null;
+	const listing: CommunityListing = {
+		slug,
+		title: story.title,
+		penName: story.penName,
+		summary: plainTextExcerpt(story.body, SUMMARY_LENGTH),
+		readingMinutes: readingMinutes(story.body),
+		topics: story.topics,
+		contentWarnings: story.contentWarnings,
+		milestone: story.milestone,
+		publishedAt: story.publishedAt,
+	};
+	transaction.insert(communityListings).values(listing).run();
+	return listing;
+}
+
+/** Deletes the listing of `slug` (its topic rows and counts follow by trigger); returns it. */
+export function unlistStory(transaction: Queryable, slug: string): CommunityListing | null {
+	const listing = transaction
+		.select()
+		.from(communityListings)
+		.where(eq(communityListings.slug, slug))
+		.get();
+	if (!listing) return null;
+	transaction.delete(communityListings).where(eq(communityListings.slug, slug)).run();
+	return listing;
+}
+
+/** The listing of one story, or `null` when it is not listed. */
+export function findListing(slug: string, database: Database = getDatabase()) {
+	return (
+		database.select().from(communityListings).where(eq(communityListings.slug, slug)).get() ?? null
+	);
+}
+
+/** Listed community stories matching `filters`, from the counters the triggers keep. */
+export function countListings(filters: CommunityFilters, database: Database = getDatabase()) {
+	const row = database
+		.select({ count: communityListingCounts.count })
+		.from(communityListingCounts)
+		.where(
+			and(
+				eq(communityListingCounts.topic, filters.topic ?? ''),
+				eq(communityListingCounts.milestone, filters.milestone ?? ''),
+			),
+		)
+		.get();
+	return row?.count ?? 0;
+}
+
+/** Listed community stories per topic (topics without any are left out). */
+export function countListingsByTopic(database: Database = getDatabase()): Map<TopicSlug, number> {
+	const rows = database
+		.select({ topic: communityListingCounts.topic, count: communityListingCounts.count })
+		.from(communityListingCounts)
+		.where(and(gt(communityListingCounts.topic, ''), eq(communityListingCounts.milestone, '')))
+		.all();
+	return new Map(rows.map((row) => [row.topic as TopicSlug, row.count]));
+}
+
+/**
+ * The slugs of one window of a list, newest first. With a topic it reads the topic rows,
+ * otherwise the listings; either way an index range, so skipping `offset` rows reads index
+ * entries only, never a story.
+ */
+function slugWindow(
+	database: Database,
+	filters: CommunityFilters,
+	where: SQL | undefined,
+	order: 'newest' | 'oldest',
+	offset: number,
+	limit: number,
+): string[] {
+	const table = filters.topic ? communityListingTopics : communityListings;
+	const direction = order === 'newest' ? desc : asc;
+	return database
+		.select({ slug: table.slug })
+		.from(table)
+		.where(
+			and(
+				filters.topic ? eq(communityListingTopics.topic, filters.topic) : undefined,
+				filters.milestone ? eq(table.milestone, filters.milestone) : undefined,
+				where,
+			),
+		)
+		.orderBy(direction(table.publishedAt), direction(table.slug))
+		.limit(limit)
+		.offset(offset)
+		.all()
+		.map((row) => row.slug);
+}
+
+/** The listings of `slugs`, in the order given. */
+function listingsOf(database: Database, slugs: readonly string[]): CommunityListing[] {
+	if (slugs.length === 0) return [];
+	const rows = database
+		.select()
+		.from(communityListings)
+		.where(inArray(communityListings.slug, [...slugs]))
+		.all();
+	const bySlug = new Map(rows.map((row) => [row.slug, row]));
+	return slugs.flatMap((slug) => bySlug.get(slug) ?? []);
+}
+
+/** `limit` listings from position `offset` of the newest-first list narrowed by `filters`. */
+export function listingsPage(
+	filters: CommunityFilters,
+	offset: number,
+	limit: number,
+	database: Database = getDatabase(),
+): CommunityListing[] {
+	return listingsOf(database, slugWindow(database, filters, undefined, 'newest', offset, limit));
+}
+
+function olderThan(
+	table: typeof communityListings | typeof communityListingTopics,
+	at: ListPosition,
+) {
+	return or(
+		lt(table.publishedAt, at.publishedAt),
+		and(eq(table.publishedAt, at.publishedAt), lt(table.slug, at.slug)),
+	);
+}
+
+function newerThan(
+	table: typeof communityListings | typeof communityListingTopics,
+	at: ListPosition,
+) {
+	return or(
+		gt(table.publishedAt, at.publishedAt),
+		and(eq(table.publishedAt, at.publishedAt), gt(table.slug, at.slug)),
+	);
+}
+
+/** Up to `limit` stories on `topic` listed right after `at` (older), nearest first. */
+export function listingsOlderThan(
+	topic: TopicSlug,
+	at: ListPosition,
+	limit: number,
+	database: Database = getDatabase(),
+): CommunityListing[] {
+	const where = olderThan(communityListingTopics, at);
+	const filters = { topic, milestone: null };
+	return listingsOf(database, slugWindow(database, filters, where, 'newest', 0, limit));
+}
+
+/** The slugs of up to `limit` stories on `topic` listed right before `at` (newer), nearest first. */
+export function slugsNewerThan(
+	topic: TopicSlug,
+	at: ListPosition,
+	limit: number,
+	queryable: Queryable,
+): string[] {
+	return queryable
+		.select({ slug: communityListingTopics.slug })
+		.from(communityListingTopics)
+		.where(and(eq(communityListingTopics.topic, topic), newerThan(communityListingTopics, at)))
+		.orderBy(asc(communityListingTopics.publishedAt), asc(communityListingTopics.slug))
+		.limit(limit)
+		.all()
+		.map((row) => row.slug);
+}
+
+/** One slice of every listed story, oldest first (a sitemap page: new stories go last). */
+export function listedSlugsOldestFirst(
+	offset: number,
+	limit: number,
+	database: Database = getDatabase(),
+): { slug: string; publishedAt: Date }[] {
+	// Both columns are in the index: the rows come straight from it, in its order.
+	return database
+		.select({ slug: communityListings.slug, publishedAt: communityListings.publishedAt })
+		.from(communityListings)
+		.orderBy(asc(communityListings.publishedAt), asc(communityListings.slug))
+		.limit(limit)
+		.offset(offset)
+		.all();
+}
+
+/** Lists every published story that has no listing yet, `batchSize` at a time (a data step). */
+export function listUnlistedStories(
+	transaction: Queryable,
+	afterSlug: string | null,
+	batchSize: number,
+): string | null {
+	const slugs = transaction
+		.select({ slug: submissions.slug })
+		.from(submissions)
+		.where(
+			and(
+				eq(submissions.status, 'approved'),
+				isNotNull(submissions.publishedAt),
+				gt(submissions.slug, afterSlug ?? ''),
+			),
+		)
+		.orderBy(asc(submissions.slug))
+		.limit(batchSize)
+		.all();
+	for (const { slug } of slugs) listStory(transaction, slug!);
+	return slugs.length < batchSize ? null : slugs.at(-1)!.slug;
+}

@@ -1,0 +1,44 @@
+import { isPieceKind } from '../library';
+import { isTopicSlug } from '../taxonomy';
+import { getCuratedEntries } from './curated-library';
+import { rebuildSearchIndex, SEARCH_PAGE_SIZE, searchPublished } from './search';
+
+let searchIndexReady: Promise<void> | undefined;
+
+/**
+ * Builds the search index once per server process, from the content collections (which
+ * only this process can read) and the published community stories; from then on every
+ * publish, edit, unpublish and withdrawal keeps it in step in its own transaction.
+ */
+function ensureSearchIndex(): Promise<void> {
+	searchIndexReady ??= (async () => {
+		const entries = await getCuratedEntries();
+		await rebuildSearchIndex(
+			entries.map((entry) => ({
+				path: `/${entry.collection}/${entry.id}`,
+				kind: entry.data.kind,
+				topics: entry.data.topics,
+				title: entry.data.title,
+				summary: entry.data.summary,
+				body: entry.body ?? '',
+			})),
+		);
+	})();
+	return searchIndexReady;
+}
+
+/** Search over every published piece; `null` when a filter is not one we know (404). */
+export async function searchLibrary(
+	query: string,
+	kind: string | null,
+	topic: string | null,
+	page: number,
+) {
+	if (kind !== null && !isPieceKind(kind)) return null;
+	if (topic !== null && !isTopicSlug(topic)) return null;
+	await ensureSearchIndex();
+	const { hits, total } = await searchPublished({ query, kind, topic, page });
+	const totalPages = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE));
+	if (page > totalPages) return null;
+	return { hits, total, page, totalPages };
+}
