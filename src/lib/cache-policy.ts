@@ -31,6 +31,8 @@ const LIBRARY_PATHS = new Set([
 	'/robots.txt',
 ]);
 const LIBRARY_PREFIXES = ['/stories/', '/topics/', '/strategies/'];
+/** The files of the sitemap index (`/sitemap-1.xml`, …). */
+const SITEMAP_FILE = /^\/sitemap-[1-9]\d*\.xml$/;
 const ASSET_PATHS = new Set(['/favicon.svg', '/share-card.png']);
 
 /** The query parameters each kind of page understands; anything else is not worth a cache entry. */
@@ -51,7 +53,11 @@ export function cacheRuleFor(pathname: string): CacheRule {
 	if (PRIVATE_PREFIXES.some((prefix) => startsWithSegment(pathname, prefix))) return 'private';
 	if (pathname.startsWith('/_astro/') || ASSET_PATHS.has(pathname)) return 'asset';
 	if (pathname === '/search') return 'search';
-	if (LIBRARY_PATHS.has(pathname) || LIBRARY_PREFIXES.some((prefix) => pathname.startsWith(prefix)))
+	if (
+		LIBRARY_PATHS.has(pathname) ||
+		SITEMAP_FILE.test(pathname) ||
+		LIBRARY_PREFIXES.some((prefix) => pathname.startsWith(prefix))
+	)
 		return 'library';
 	return 'private';
 }

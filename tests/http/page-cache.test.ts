@@ -115,14 +115,17 @@ const listingPages = (topic: string) => [
 	'/stories?kind=community',
 	`/topics/${topic}`,
 	'/rss.xml',
-	'/sitemap.xml',
+	'/sitemap-1.xml',
 ];
 
 describe('a withdrawn story', () => {
 	it('vanishes from every cached page at once, and its address answers 410', async () => {
 		const { row, receiptCode } = await shareAndPublish(database, { topics: ['gambling'] });
 		const story = `/stories/${row.slug}`;
-		for (const path of [...listingPages('gambling'), story]) {
+		// A newer story on the same topic offers it as related reading.
+		const { row: newer } = await shareAndPublish(database, { topics: ['gambling'] });
+		const showingIt = [...listingPages('gambling'), `/stories/${newer.slug}`];
+		for (const path of [...showingIt, story]) {
 			await get(path);
 			const cached = await get(path);
 			expect(cached.headers.get('x-page-cache'), path).toBe('hit');
@@ -133,10 +136,24 @@ describe('a withdrawn story', () => {
 			intent: 'withdraw',
 		});
 		expect(withdrawn.status).toBe(200);
-		for (const path of listingPages('gambling')) {
+		for (const path of showingIt) {
 			expect(await (await get(path)).text(), path).not.toContain(story);
 		}
 		expect((await get(story)).status).toBe(410);
+	});
+});
+
+describe('a published story', () => {
+	it('leaves every cached page that cannot show it cached, and refreshes the lists', async () => {
+		const { row: earlier } = await shareAndPublish(database, { topics: ['work'] });
+		const unrelated = `/stories/${earlier.slug}`;
+		for (const path of [unrelated, curatedStory, '/stories']) await get(path);
+		const { row } = await shareAndPublish(database, { topics: ['gambling'] });
+		expect((await get(unrelated)).headers.get('x-page-cache')).toBe('hit');
+		expect((await get(curatedStory)).headers.get('x-page-cache')).toBe('hit');
+		const list = await get('/stories');
+		expect(list.headers.get('x-page-cache')).not.toBe('hit');
+		expect(await list.text()).toContain(`/stories/${row.slug}`);
 	});
 });
 
@@ -152,13 +169,15 @@ describe('two server processes on one database', () => {
 	it('see a story withdrawn through the other one at once', async () => {
 		const { row, receiptCode } = await shareAndPublish(database, { topics: ['gambling'] });
 		const story = `/stories/${row.slug}`;
-		for (const path of [...listingPages('gambling'), story]) {
+		const { row: newer } = await shareAndPublish(database, { topics: ['gambling'] });
+		const showingIt = [...listingPages('gambling'), `/stories/${newer.slug}`];
+		for (const path of [...showingIt, story]) {
 			await getFrom(second.baseUrl, path);
 			expect(await (await getFrom(second.baseUrl, path)).text(), path).toContain(story);
 		}
 		// Withdrawn through the first process; the second had every page cached.
 		await postForm('/my-story?_action=withdrawMyStory', { code: receiptCode, intent: 'withdraw' });
-		for (const path of listingPages('gambling')) {
+		for (const path of showingIt) {
 			expect(await (await getFrom(second.baseUrl, path)).text(), path).not.toContain(story);
 		}
 		expect((await getFrom(second.baseUrl, story)).status).toBe(410);

@@ -332,14 +332,25 @@ describe('feeds and indexes', () => {
 		).not.toBeNull();
 	});
 
-	it('GET /sitemap.xml is valid XML listing every piece and topic', async () => {
-		const xml = await (await get('/sitemap.xml')).text();
-		expect(() => SyntaxValidator.validate(xml)).not.toThrow();
-		const locations = ([new XMLParser().parse(xml).urlset.url].flat() as { loc: string }[]).map(
-			({ loc }) => new URL(loc).pathname,
-		);
+	it('GET /sitemap.xml is a valid sitemap index whose files list every piece and topic', async () => {
+		const index = await (await get('/sitemap.xml')).text();
+		expect(() => SyntaxValidator.validate(index)).not.toThrow();
+		const files = (
+			[new XMLParser().parse(index).sitemapindex.sitemap].flat() as { loc: string }[]
+		).map(({ loc }) => new URL(loc).pathname);
+		expect(files[0]).toBe('/sitemap-1.xml');
+		const locations: string[] = [];
+		for (const file of files) {
+			const xml = await (await get(file)).text();
+			expect(() => SyntaxValidator.validate(xml)).not.toThrow();
+			const urls = [new XMLParser().parse(xml).urlset.url].flat() as { loc: string }[];
+			expect(urls.length).toBeLessThanOrEqual(50_000);
+			locations.push(...urls.map(({ loc }) => new URL(loc).pathname));
+		}
 		for (const piece of pieces) expect(locations).toContain(piece.path);
 		for (const { slug } of TOPICS) expect(locations).toContain(`/topics/${slug}`);
+		expect((await get(`/sitemap-${files.length + 1}.xml`)).status).toBe(404);
+		expect((await get('/sitemap-0.xml')).status).toBe(404);
 	});
 
 	it('GET /robots.txt points to the sitemap', async () => {

@@ -1,0 +1,152 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { submissions } from '../../db/schema.ts';
+import {
+	countListings,
+	countListingsByTopic,
+	findListing,
+	listingsPage,
+	SUMMARY_LENGTH,
+} from '../../src/lib/server/community-listings.ts';
+import { decideSubmission, editSubmission } from '../../src/lib/server/moderation.ts';
+import { addModerator } from '../../src/lib/server/moderators.ts';
+import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';
+import type { MilestoneSlug, TopicSlug } from '../../src/lib/taxonomy.ts';
+import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+
+let temp: TempDatabase;
+let moderator: string;
+beforeEach(async () => {
+	temp = createTempDatabase();
+	moderator = (
+		await addModerator(
+			{ username: 'alice', password: 'lantern-orchard-47-quiet', isAdmin: true },
+			temp.database,
+		)
+	).id;
+});
+afterEach(() => temp.remove());
+
+const MARKDOWN_BODY = [
+	'# The first winter',
+	'',
+	'I kept a **list** of the days, and a [link to nowhere](https://example.org/x) I never opened.',
+	'',
+	'After that came the long part. '.repeat(60),
+].join('\n');
+
+async function publishStory(
+	title: string,
+	topics: TopicSlug[],
+	milestone: MilestoneSlug | null = null,
+	body = MARKDOWN_BODY,
+) {
+	const { receiptCode } = await receiveStory(
+		{ title, body, penName: null, topics, contentWarnings: [], milestone },
+		temp.database,
+	);
+	const row = temp.database.select().from(submissions).where(eq(submissions.title, title)).get()!;
+	await decideSubmission(
+		row.id,
+		moderator,
+		row.version,
+		{ kind: 'publish', identifyingDetailsConfirmed: true },
+		temp.database,
+	);
+	const published = temp.database
+		.select()
+		.from(submissions)
+		.where(eq(submissions.id, row.id))
+		.get()!;
+	return { row: published, receiptCode };
+}
+
+/** Every listed story, counted by hand from the listings themselves. */
+function countedByHand(topic: TopicSlug | null, milestone: MilestoneSlug | null) {
+	return listingsPage({ topic: null, milestone: null }, 0, 1000, temp.database).filter(
+		(listing) =>
+			(topic === null || listing.topics.includes(topic)) &&
+			(milestone === null || listing.milestone === milestone),
+	).length;
+}
+
+function expectCountsToMatchTheListings() {
+	for (const topic of [null, 'alcohol', 'work', 'gambling'] as const) {
+		for (const milestone of [null, 'first-year', 'after-a-relapse'] as const) {
+			expect(countListings({ topic, milestone }, temp.database), `${topic} ${milestone}`).toBe(
+				countedByHand(topic, milestone),
+			);
+		}
+	}
+}
+
+describe('community listings', () => {
+	it('store a plain-text summary and reading time, worked out once at publishing', async () => {
+		const { row } = await publishStory('A first winter', ['alcohol']);
+		const listing = findListing(row.slug!, temp.database)!;
+		expect(
+			listing.summary.startsWith('The first winter I kept a list of the days, and a link'),
+		).toBe(true);
+		expect(listing.summary).not.toMatch(/[*#[\]]|https?:/);
+		expect(listing.summary.length).toBeLessThanOrEqual(SUMMARY_LENGTH);
+		expect(listing.summary.endsWith('…')).toBe(true);
+		// About 380 words at 220 a minute.
+		expect(listing.readingMinutes).toBe(2);
+	});
+
+	it('list newest first, narrowed by topic and milestone, with counts that match', async () => {
+		await publishStory('Story one here', ['alcohol'], 'first-year');
+		await publishStory('Story two here', ['alcohol', 'work'], 'after-a-relapse');
+		await publishStory('Story three here', ['work']);
+		const titles = (topic: TopicSlug | null, milestone: MilestoneSlug | null = null) =>
+			listingsPage({ topic, milestone }, 0, 10, temp.database).map((listing) => listing.title);
+		expect(new Set(titles(null))).toEqual(
+			new Set(['Story one here', 'Story two here', 'Story three here']),
+		);
+		expect(new Set(titles('alcohol'))).toEqual(new Set(['Story one here', 'Story two here']));
+		expect(titles('work', 'after-a-relapse')).toEqual(['Story two here']);
+		expect(titles(null, 'first-year')).toEqual(['Story one here']);
+		expect(countListingsByTopic(temp.database)).toEqual(
+			new Map([
+				['alcohol', 2],
+				['work', 2],
+			]),
+		);
+		expectCountsToMatchTheListings();
+	});
+
+	it('follow an edit of topics, an unpublish and a withdrawal, counts included', async () => {
+		const { row: edited } = await publishStory('Edited later', ['alcohol'], 'first-year');
+		const { row: unpublished } = await publishStory('Unpublished later', ['work']);
+		const { row: withdrawn, receiptCode } = await publishStory('Withdrawn later', ['alcohol']);
+		await editSubmission(
+			edited.id,
+			moderator,
+			edited.version,
+			{
+				title: 'Edited later',
+				body: MARKDOWN_BODY,
+				penName: null,
+				topics: ['gambling'],
+				contentWarnings: [],
+				milestone: 'first-year',
+			},
+			temp.database,
+		);
+		expect(findListing(edited.slug!, temp.database)!.topics).toEqual(['gambling']);
+		await decideSubmission(
+			unpublished.id,
+			moderator,
+			unpublished.version,
+			{ kind: 'unpublish', note: 'Reported.' },
+			temp.database,
+		);
+		expect(await withdrawStory(receiptCode, temp.database)).toBe('done');
+		expect(findListing(unpublished.slug!, temp.database)).toBeNull();
+		expect(findListing(withdrawn.slug!, temp.database)).toBeNull();
+		expect(listingsPage({ topic: null, milestone: null }, 0, 10, temp.database)).toHaveLength(1);
+		expect(countListingsByTopic(temp.database).get('alcohol') ?? 0).toBe(0);
+		expect(countListingsByTopic(temp.database).get('gambling')).toBe(1);
+		expectCountsToMatchTheListings();
+	});
+});
