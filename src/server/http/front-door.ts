@@ -6,13 +6,8 @@ import {
 	forbidsSharedCaching,
 	QUERY_PARAMETERS,
 	type CacheRule,
-} from '../cache-policy.ts';
-import {
-	compress,
-	isCompressible,
-	preferredEncoding,
-	type ContentEncoding,
-} from './http-encoding.ts';
+} from '../../lib/cache-policy.ts';
+import { compress, encodingFor, isCompressible } from './http-encoding.ts';
 import {
 	announceFrontDoorSetsClientAddress,
 	CLIENT_ADDRESS_HEADER,
@@ -108,19 +103,6 @@ function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
 	if (!ifNoneMatch) return false;
 	const bare = (tag: string) => tag.trim().replace(/^W\//, '');
 	return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
-}
-
-/** `Accept-Encoding` values repeat (each browser sends one of a few): remember the answers. */
-const encodingByHeader = new Map<string, ContentEncoding>();
-
-function encodingFor(acceptEncoding: string | undefined): ContentEncoding {
-	if (!acceptEncoding) return 'identity';
-	let encoding = encodingByHeader.get(acceptEncoding);
-	if (!encoding) {
-		encoding = preferredEncoding(acceptEncoding);
-		if (encodingByHeader.size < 256) encodingByHeader.set(acceptEncoding, encoding);
-	}
-	return encoding;
 }
 
 function sendCachedPage(
