@@ -1,6 +1,6 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { cacheControlFor, cacheRuleFor } from './lib/cache-policy';
-import { clientAddressForAstro } from './lib/server/client-address';
+import { clientAddressForAstro } from './server/http/client-address';
 import { FALLBACK_CSP, SECURITY_HEADERS } from './lib/security-headers';
 import {
 	SESSION_COOKIE_NAME,

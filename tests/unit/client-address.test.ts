@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddressFrom, readTrustedProxyHops } from '../../src/lib/server/client-address.ts';
+import { clientAddressFrom, readTrustedProxyHops } from '../../src/server/http/client-address.ts';
 
 describe('clientAddressFrom', () => {
 	it.each<[string, string | string[] | undefined, number, string]>([

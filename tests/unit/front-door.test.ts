@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFrontDoor, type NodeHandler } from '../../src/lib/server/front-door.ts';
+import { createFrontDoor, type NodeHandler } from '../../src/server/http/front-door.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 
 let server: Server | undefined;

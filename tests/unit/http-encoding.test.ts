@@ -1,6 +1,10 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { compress, isCompressible, preferredEncoding } from '../../src/lib/server/http-encoding.ts';
+import {
+	compress,
+	isCompressible,
+	preferredEncoding,
+} from '../../src/server/http/http-encoding.ts';
 
 describe('preferredEncoding', () => {
 	it.each([
@@ -8,6 +12,8 @@ describe('preferredEncoding', () => {
 		['gzip', 'gzip'],
 		['br;q=0, gzip', 'gzip'],
 		['br;q=0.5', 'br'],
+		['br;q=0.1, gzip;q=1', 'gzip'],
+		['gzip;q=0.8, br;q=0.9', 'br'],
 		['*', 'gzip'],
 		['identity', 'identity'],
 		['gzip;q=0', 'identity'],

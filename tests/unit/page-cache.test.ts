@@ -1,6 +1,6 @@
 import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildCachedPage, PageCache } from '../../src/lib/server/page-cache.ts';
+import { buildCachedPage, PageCache } from '../../src/server/http/page-cache.ts';
 
 const html = (text: string) => Buffer.from(`<!doctype html><p>${text}</p>${' '.repeat(2000)}`);
 const page = (text: string, generation: number | null = 1, storedAt = 0) =>

@@ -1,24 +1,20 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
 	cacheControlFor,
 	cacheRuleFor,
 	forbidsSharedCaching,
 	QUERY_PARAMETERS,
 	type CacheRule,
-} from '../cache-policy.ts';
-import {
-	compress,
-	isCompressible,
-	preferredEncoding,
-	type ContentEncoding,
-} from './http-encoding.ts';
+} from '../../lib/cache-policy.ts';
+import { compress, encodingFor, isCompressible } from './http-encoding.ts';
 import {
 	announceFrontDoorSetsClientAddress,
 	CLIENT_ADDRESS_HEADER,
 	clientAddressFrom,
 } from './client-address.ts';
 import { buildCachedPage, PageCache, type CachedPage } from './page-cache.ts';
+import { captureResponse, releaseResponse, type CapturedResponse } from './response-capture.ts';
+import { ALLOW, HANDLED_METHODS } from './socket-answers.ts';
 
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -35,92 +31,10 @@ export interface FrontDoorOptions {
 	searches?: PageCache;
 }
 
-interface CapturedResponse {
-	status: number;
-	headers: OutgoingHttpHeaders;
-	body: Buffer;
-}
-
-function toBuffer(chunk: unknown, encoding: unknown): Buffer {
-	if (Buffer.isBuffer(chunk)) return chunk;
-	if (typeof chunk === 'string')
-		return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-	const view = chunk as ArrayBufferView;
-	return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-}
-
-/** Gives `response` back its own writeHead, write and end, so what is written reaches the socket. */
-function releaseResponse(response: ServerResponse): void {
-	delete (response as Partial<ServerResponse>).writeHead;
-	delete (response as Partial<ServerResponse>).write;
-	delete (response as Partial<ServerResponse>).end;
-}
-
-/**
- * Lets `handler` write its response into memory instead of the socket, so it can be
- * compressed and kept. Resolves `null` if the response is abandoned (client gone, render
- * failed mid-stream). The response object stays the real one: whatever the handler reads
- * from it (request, socket, headers) behaves as usual.
- */
-function captureResponse(response: ServerResponse): Promise<CapturedResponse | null> {
-	return new Promise((resolve) => {
-		const chunks: Buffer[] = [];
-		const restore = () => releaseResponse(response);
-		response.once('close', () => {
-			restore();
-			resolve(null);
-		});
-		response.writeHead = ((status: number, ...rest: unknown[]) => {
-			response.statusCode = status;
-			const headers = rest.find((argument) => typeof argument === 'object' && argument !== null);
-			if (Array.isArray(headers)) {
-				for (const [name, value] of headers as [string, string][]) response.setHeader(name, value);
-			} else if (headers) {
-				for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
-					if (value !== undefined) response.setHeader(name, value);
-				}
-			}
-			return response;
-		}) as ServerResponse['writeHead'];
-		response.write = ((chunk: unknown, encoding?: unknown, callback?: () => void) => {
-			if (chunk != null) chunks.push(toBuffer(chunk, encoding));
-			const done = typeof encoding === 'function' ? encoding : callback;
-			if (done) process.nextTick(done as () => void);
-			return true;
-		}) as ServerResponse['write'];
-		response.end = ((chunk?: unknown, encoding?: unknown, callback?: () => void) => {
-			if (typeof chunk === 'function') [chunk, callback] = [undefined, chunk as () => void];
-			if (chunk != null) chunks.push(toBuffer(chunk, encoding));
-			const done = typeof encoding === 'function' ? encoding : callback;
-			restore();
-			resolve({
-				status: response.statusCode,
-				headers: response.getHeaders(),
-				body: Buffer.concat(chunks),
-			});
-			if (done) process.nextTick(done as () => void);
-			return response;
-		}) as ServerResponse['end'];
-	});
-}
-
 function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
 	if (!ifNoneMatch) return false;
 	const bare = (tag: string) => tag.trim().replace(/^W\//, '');
 	return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
-}
-
-/** `Accept-Encoding` values repeat (each browser sends one of a few): remember the answers. */
-const encodingByHeader = new Map<string, ContentEncoding>();
-
-function encodingFor(acceptEncoding: string | undefined): ContentEncoding {
-	if (!acceptEncoding) return 'identity';
-	let encoding = encodingByHeader.get(acceptEncoding);
-	if (!encoding) {
-		encoding = preferredEncoding(acceptEncoding);
-		if (encodingByHeader.size < 256) encodingByHeader.set(acceptEncoding, encoding);
-	}
-	return encoding;
 }
 
 function sendCachedPage(
@@ -171,42 +85,8 @@ async function sendCaptured(
 	response.end(noBody ? undefined : body);
 }
 
-/** The methods the site answers; anything else is refused before it reaches Astro. */
-const HANDLED_METHODS = new Set(['GET', 'HEAD', 'POST']);
-const ALLOW = [...HANDLED_METHODS].join(', ');
-
 /** A backslash or an encoded slash or backslash, in a path. */
 const AMBIGUOUS_SEPARATORS = /\\|%5c|%2f/i;
-
-/** Writes a bodiless answer straight to a socket Node's HTTP parser did not hand to us. */
-function answerOnSocket(socket: Duplex, statusLine: string, headers: string[] = []): void {
-	if (!socket.writable) return void socket.destroy();
-	const head = [`HTTP/1.1 ${statusLine}`, ...headers, 'Connection: close', 'Content-Length: 0'];
-	socket.end(`${head.join('\r\n')}\r\n\r\n`);
-}
-
-/** For the server's `connect` event: nothing here is a proxy, so `CONNECT` gets 405. */
-export function refuseTunnel(socket: Duplex): void {
-	answerOnSocket(socket, '405 Method Not Allowed', [`Allow: ${ALLOW}`]);
-}
-
-/**
- * For the server's `clientError` event: a method Node does not know gets 501 (Node's own
- * answer would be 400), other malformed requests what Node would send; a connection the
- * client dropped is just closed.
- */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-	if (error.code === 'ECONNRESET') return void socket.destroy();
-	const statusLine =
-		error.code === 'HPE_INVALID_METHOD'
-			? '501 Not Implemented'
-			: error.code === 'HPE_HEADER_OVERFLOW'
-				? '431 Request Header Fields Too Large'
-				: error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-					? '408 Request Timeout'
-					: '400 Bad Request';
-	answerOnSocket(socket, statusLine);
-}
 
 /** The largest request body read (the adapter's `bodySizeLimit` in astro.config.mjs). */
 const REQUEST_BODY_LIMIT = 1024 * 1024;
