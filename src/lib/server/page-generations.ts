@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { pageGenerations } from '../../../db/schema.ts';
 
@@ -38,22 +38,25 @@ const readers = new WeakMap<Database, (path: string) => number>();
 
 /**
  * A reader of the generation a page was rendered at: the sum of the counters it depends
- * on. Counters only grow, so the sum changes whenever any of them does. Two prepared
- * statements per database handle: every cacheable request calls one.
+ * on. Counters only grow, so the sum changes whenever any of them does. Every cacheable
+ * request calls it, so it is two statements prepared once per handle and run on the driver
+ * directly: through the query builder the read cost about half a cached answer's CPU.
  */
 export function pageGenerationReader(database: Database = getDatabase()) {
 	let reader = readers.get(database);
 	if (!reader) {
-		const sumOf = (scopes: (string | ReturnType<typeof sql.placeholder>)[]) =>
-			database
-				.select({ generation: sql<number>`coalesce(sum(${pageGenerations.generation}), 0)` })
-				.from(pageGenerations)
-				.where(inArray(pageGenerations.scope, scopes))
-				.prepare();
-		const storyPage = sumOf([EVERY_PAGE, sql.placeholder('path')]);
-		const otherPage = sumOf([EVERY_PAGE, LIST_PAGES, sql.placeholder('path')]);
+		const sumOf = (scopes: number) =>
+			database.$client
+				.prepare<string[], number>(
+					`SELECT coalesce(sum(generation), 0) FROM page_generations WHERE scope IN (${Array(scopes).fill('?').join(', ')})`,
+				)
+				.pluck();
+		const storyPage = sumOf(2);
+		const otherPage = sumOf(3);
 		reader = (path: string): number =>
-			(isStoryPage(path) ? storyPage : otherPage).get({ path })!.generation;
+			isStoryPage(path)
+				? storyPage.get(EVERY_PAGE, path)!
+				: otherPage.get(EVERY_PAGE, LIST_PAGES, path)!;
 		readers.set(database, reader);
 	}
 	return reader;
