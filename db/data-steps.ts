@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Queryable } from './client.ts';
+import { reindexCommunitySearch } from './data-steps/reindex-community-search.ts';
 import { rerenderStoryHtml } from './data-steps/rerender-story-html.ts';
 
 /**
@@ -15,7 +16,7 @@ export interface DataStep {
 }
 
 /** Every data step, oldest first. A new step goes at the end. */
-export const DATA_STEPS: readonly DataStep[] = [rerenderStoryHtml];
+export const DATA_STEPS: readonly DataStep[] = [rerenderStoryHtml, reindexCommunitySearch];
 
 const BATCH_SIZE = 200;
 

@@ -4,7 +4,7 @@ import { readingMinutes } from './reading-time';
 import { findRelated } from './related';
 import { findCommunityStory, listCommunityStories } from './server/community-stories';
 import {
-	rebuildSearchIndex,
+	refreshCuratedSearch,
 	SEARCH_PAGE_SIZE,
 	searchPublished,
 	type SearchKind,
@@ -179,9 +179,9 @@ export async function getHomeSelection() {
 let searchIndexReady: Promise<void> | undefined;
 
 /**
- * Builds the search index once per server process, from the content collections (which
- * only this process can read) and the published community stories; from then on every
- * publish, edit, unpublish and withdrawal keeps it in step in its own transaction.
+ * Refreshes the curated part of the search index once per server process, from the content
+ * collections (which only this process can read); community stories are kept in step by
+ * every publish, edit, unpublish and withdrawal in its own transaction.
  */
 function ensureSearchIndex(): Promise<void> {
 	searchIndexReady ??= (async () => {
@@ -189,7 +189,7 @@ function ensureSearchIndex(): Promise<void> {
 			...(await getCollection('stories', isPublished)),
 			...(await getCollection('strategies', isPublished)),
 		];
-		await rebuildSearchIndex(
+		await refreshCuratedSearch(
 			entries.map((entry) => ({
 				path: `/${entry.collection}/${entry.id}`,
 				kind: entry.data.kind,
@@ -197,6 +197,7 @@ function ensureSearchIndex(): Promise<void> {
 				title: entry.data.title,
 				summary: entry.data.summary,
 				body: entry.body ?? '',
+				publishedAt: entry.data.published,
 			})),
 		);
 	})();
@@ -213,7 +214,7 @@ export async function searchLibrary(
 	if (kind !== null && !Object.hasOwn(KIND_LABELS, kind)) return null;
 	if (topic !== null && !isTopicSlug(topic)) return null;
 	await ensureSearchIndex();
-	const { hits, total } = await searchPublished({
+	const { hits, total, moreThanCap } = await searchPublished({
 		query,
 		kind: kind as SearchKind | null,
 		topic,
@@ -221,7 +222,7 @@ export async function searchLibrary(
 	});
 	const totalPages = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE));
 	if (page > totalPages) return null;
-	return { hits, total, page, totalPages };
+	return { hits, total, moreThanCap, page, totalPages };
 }
 
 /**

@@ -5,8 +5,13 @@ import { decideSubmission, editSubmission } from '../../src/lib/server/moderatio
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
+import { runDataSteps } from '../../db/data-steps.ts';
+import { reindexCommunitySearch } from '../../db/data-steps/reindex-community-search.ts';
 import {
-	rebuildSearchIndex,
+	indexForSearch,
+	refreshCuratedSearch,
+	SEARCH_PAGE_SIZE,
+	SEARCH_RESULT_CAP,
 	searchPublished,
 	type SearchDocument,
 } from '../../src/lib/server/search.ts';
@@ -21,6 +26,7 @@ const CURATED: SearchDocument[] = [
 		title: 'Riding out a craving',
 		summary: 'Urge surfing and HALT.',
 		body: 'A craving rises and falls like a wave. Breathe and wait.',
+		publishedAt: new Date('2024-03-01'),
 	},
 	{
 		path: '/stories/night-shift',
@@ -29,6 +35,7 @@ const CURATED: SearchDocument[] = [
 		title: 'The night shift',
 		summary: 'Work and recovery.',
 		body: 'At work a craving hit me at three in the morning.',
+		publishedAt: new Date('2024-05-01'),
 	},
 	{
 		path: '/strategies/first-meeting',
@@ -37,6 +44,7 @@ const CURATED: SearchDocument[] = [
 		title: 'Your first meeting',
 		summary: 'What to expect.',
 		body: 'Coffee, chairs and people who understand.',
+		publishedAt: new Date('2024-07-01'),
 	},
 ];
 
@@ -50,7 +58,7 @@ beforeEach(async () => {
 			temp.database,
 		)
 	).id;
-	await rebuildSearchIndex(CURATED, temp.database);
+	await refreshCuratedSearch(CURATED, temp.database);
 });
 afterEach(() => temp.remove());
 
@@ -185,16 +193,76 @@ describe('the index stays in step with what readers can see', () => {
 
 	it('refreshes curated pieces at start and keeps every published community story', async () => {
 		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
-		await rebuildSearchIndex(CURATED.slice(1), temp.database);
+		await refreshCuratedSearch(CURATED.slice(1), temp.database);
 		expect(await paths('willow')).toEqual([path]);
 		expect(await paths('craving')).toEqual(['/stories/night-shift']);
 	});
 
-	it('puts back community stories an index lost (one created after they were published)', async () => {
+	it('puts back every published community story when the index is made again (data step)', async () => {
 		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
 		temp.database.run(sql`DELETE FROM search_index WHERE kind = 'community'`);
-		await rebuildSearchIndex(CURATED, temp.database);
+		temp.database.run(sql`DELETE FROM search_rows WHERE kind = 'community'`);
+		temp.database.run(sql`DELETE FROM __data_steps WHERE name = ${reindexCommunitySearch.name}`);
+		runDataSteps(temp.database, [reindexCommunitySearch], 1);
 		expect(await paths('willow')).toEqual([path]);
+	});
+
+	it('refreshes the curated part at start without refilling community stories', async () => {
+		// An index that lacks a published story: the old start-up counted the index against
+		// the published stories (reading both) and refilled every community row.
+		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
+		temp.database.run(sql`DELETE FROM search_index WHERE path = ${path}`);
+		await refreshCuratedSearch(CURATED, temp.database);
+		expect(await paths('willow')).toEqual([]);
+		expect(await paths('craving')).toHaveLength(2);
+	});
+});
+
+describe('a search with more matches than it ranks', () => {
+	const DAY_MS = 24 * 60 * 60 * 1000;
+	const firstDay = Date.UTC(2024, 0, 1);
+	/** A community story about lanterns, published `day` days after the first. */
+	const lanternStory = (day: number, title = `Evening ${day}`): SearchDocument => ({
+		path: `/stories/shared-lantern-${day}`,
+		kind: 'community',
+		topics: ['family'],
+		title,
+		summary: '',
+		body: `The lantern on the porch, evening ${day}. ${'Ordinary words about the day. '.repeat(8)}`,
+		publishedAt: new Date(firstDay + day * DAY_MS),
+	});
+
+	beforeEach(() => {
+		temp.database.transaction((transaction) => {
+			// The oldest story would rank first: "lantern" in its title, twice.
+			indexForSearch(transaction, lanternStory(0, 'Lantern, lantern'));
+			for (let day = 1; day <= SEARCH_RESULT_CAP + 5; day++)
+				indexForSearch(transaction, lanternStory(day));
+		});
+	});
+
+	it('counts up to the cap and says there are more', async () => {
+		const found = await search('lantern');
+		expect(found.total).toBe(SEARCH_RESULT_CAP);
+		expect(found.moreThanCap).toBe(true);
+		expect(found.hits).toHaveLength(SEARCH_PAGE_SIZE);
+	});
+
+	it('ranks only the newest matches: an older piece never shows, however well it matches', async () => {
+		const lastPage = SEARCH_RESULT_CAP / SEARCH_PAGE_SIZE;
+		const shown = new Set<string>();
+		for (const page of [1, 2, lastPage])
+			for (const hit of (await search('lantern', { page })).hits) shown.add(hit.path);
+		expect(shown.size).toBe(3 * SEARCH_PAGE_SIZE);
+		const newest = new Set(
+			Array.from(
+				{ length: SEARCH_RESULT_CAP },
+				(_, index) => lanternStory(SEARCH_RESULT_CAP + 5 - index).path,
+			),
+		);
+		for (const path of shown) expect(newest).toContain(path);
+		expect(shown).not.toContain(lanternStory(0).path);
+		expect((await search('lantern', { page: lastPage + 1 })).hits).toEqual([]);
 	});
 });
 

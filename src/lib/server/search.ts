@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, count, eq, isNotNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import { submissions } from '../../../db/schema.ts';
 import { markdownToPlainText } from '../plain-text.ts';
 import { SNIPPET_MARKERS, snippetToHtml, toFtsQuery } from '../search-query.ts';
 
@@ -16,30 +15,43 @@ export interface SearchDocument {
 	summary: string;
 	/** Markdown or MDX; indexed as plain text. */
 	body: string;
+	/** Orders the matches of a search too broad to rank (see SEARCH_RESULT_CAP). */
+	publishedAt: Date;
 }
 
 /**
- * The index row of a path: 63 bits of its SHA-256, so replacing or removing a piece is a
- * rowid look-up (`path` is an unindexed column: finding it by value would scan the index).
- * A collision (odds about 1 in 10^9 at 100,000 stories) would fail loudly as a duplicate
- * rowid, never mix two pieces up.
+ * The index row of a piece: its publish time in seconds in the high bits and 30 bits of the
+ * SHA-256 of its path in the low ones, so FTS5's own rowid order is newest first (the
+ * order a search with too many matches to rank uses) and a piece keeps its rowid when it
+ * is indexed again. `search_rows` remembers it by path. Two pieces published in the same
+ * second with the same 30 bits (odds about 1 in 10^9 per pair) would fail loudly as a
+ * duplicate rowid, never mix two pieces up. Seconds fit until the year 2242.
  */
-function searchRowid(path: string): bigint {
-	return BigInt(`0x${createHash('sha256').update(path).digest('hex').slice(0, 16)}`) >> 1n;
+function searchRowid(path: string, publishedAt: Date): bigint {
+	const seconds = BigInt(Math.max(0, Math.floor(publishedAt.getTime() / 1000)));
+	const pathBits = BigInt(`0x${createHash('sha256').update(path).digest('hex').slice(0, 8)}`) >> 2n;
+	return (seconds << 30n) | pathBits;
 }
 
 function insertDocument(queryable: Queryable, document: SearchDocument): void {
+	const rowid = searchRowid(document.path, document.publishedAt);
 	queryable.run(sql`
 		INSERT INTO search_index (rowid, path, kind, topics, title, summary, body)
-		VALUES (${searchRowid(document.path)}, ${document.path}, ${document.kind},
+		VALUES (${rowid}, ${document.path}, ${document.kind},
 			${` ${document.topics.join(' ')} `},
 			${markdownToPlainText(document.title)}, ${markdownToPlainText(document.summary)},
 			${markdownToPlainText(document.body)})`);
+	queryable.run(sql`
+		INSERT INTO search_rows (path, search_rowid, kind)
+		VALUES (${document.path}, ${rowid}, ${document.kind})`);
 }
 
-/** Takes a piece out of the index (unpublished, withdrawn, hidden). */
+/** Takes a piece out of the index (unpublished, withdrawn, hidden): two look-ups by key. */
 export function removeFromSearch(queryable: Queryable, path: string): void {
-	queryable.run(sql`DELETE FROM search_index WHERE rowid = ${searchRowid(path)}`);
+	queryable.run(sql`
+		DELETE FROM search_index
+		WHERE rowid = (SELECT search_rowid FROM search_rows WHERE path = ${path})`);
+	queryable.run(sql`DELETE FROM search_rows WHERE path = ${path}`);
 }
 
 /** Puts a piece in the index, replacing what was there for the same path. */
@@ -54,6 +66,7 @@ export function communitySearchDocument(row: {
 	title: string;
 	body: string;
 	topics: readonly string[];
+	publishedAt: Date | null;
 }): SearchDocument {
 	return {
 		path: `/stories/${row.slug}`,
@@ -62,51 +75,42 @@ export function communitySearchDocument(row: {
 		title: row.title,
 		summary: '',
 		body: row.body,
+		// A published story always has its publish time; the epoch only sorts a row without one last.
+		publishedAt: row.publishedAt ?? new Date(0),
 	};
 }
 
 /**
  * Refreshes the curated part of the index (from the content collections, which only the
- * server process can read; a new build may have changed them). Community stories are kept
- * in step by every change in its own transaction, so they are rebuilt only when the index
- * disagrees with what is published (an index created after stories were published).
+ * server process can read; a new build may have changed them): the curated rows are found
+ * in `search_rows`, so this costs what the curated set does, not the library. Community
+ * stories are kept in step by every change in its own transaction (and refilled, when the
+ * index is made again, by a data step: db/data-steps/reindex-community-search.ts).
  */
-export async function rebuildSearchIndex(
+export async function refreshCuratedSearch(
 	curated: readonly SearchDocument[],
 	database: Database = getDatabase(),
 ) {
 	database.transaction(
 		(transaction) => {
-			transaction.run(sql`DELETE FROM search_index WHERE kind <> 'community'`);
-			for (const document of curated) insertDocument(transaction, document);
-			const isPublished = and(eq(submissions.status, 'approved'), isNotNull(submissions.slug));
-			const [{ published }] = transaction
-				.select({ published: count() })
-				.from(submissions)
-				.where(isPublished)
-				.all();
-			const [{ indexed }] = transaction.all<{ indexed: number }>(
-				sql`SELECT count(*) AS indexed FROM search_index WHERE kind = 'community'`,
+			const indexed = transaction.all<{ path: string }>(
+				sql`SELECT path FROM search_rows WHERE kind <> 'community'`,
 			);
-			if (indexed === published) return;
-			transaction.run(sql`DELETE FROM search_index WHERE kind = 'community'`);
-			const rows = transaction
-				.select({
-					slug: submissions.slug,
-					title: submissions.title,
-					body: submissions.body,
-					topics: submissions.topics,
-				})
-				.from(submissions)
-				.where(isPublished)
-				.all();
-			for (const row of rows) insertDocument(transaction, communitySearchDocument(row));
+			for (const { path } of indexed) removeFromSearch(transaction, path);
+			for (const document of curated) insertDocument(transaction, document);
 		},
 		{ behavior: 'immediate' },
 	);
 }
 
 export const SEARCH_PAGE_SIZE = 10;
+
+/**
+ * The most matches a search ranks and counts. A word in most stories matches nearly the
+ * whole library, and ranking (or counting) every match costs what the library does: past
+ * this many, a search ranks the newest this-many matches and says "more than".
+ */
+export const SEARCH_RESULT_CAP = 1000;
 
 export interface SearchHit {
 	path: string;
@@ -116,36 +120,57 @@ export interface SearchHit {
 	snippetHtml: string;
 }
 
+export interface SearchResults {
+	hits: SearchHit[];
+	/** Matches counted, at most SEARCH_RESULT_CAP. */
+	total: number;
+	/** More than SEARCH_RESULT_CAP pieces match: only the newest of them were ranked. */
+	moreThanCap: boolean;
+}
+
 /**
  * Ranked search (bm25, a title match weighs most) with an escaped snippet, narrowed by
  * kind and topic, one page at a time. Input never reaches FTS5 as syntax (toFtsQuery).
+ * The candidates are the newest SEARCH_RESULT_CAP + 1 matches in FTS5's rowid order (every
+ * match, when there are fewer), so the cost is bounded whatever the words: read newest
+ * first, FTS5 stops at the cap, and bm25 ranks only those.
  */
 export async function searchPublished(
 	input: { query: string; kind?: SearchKind | null; topic?: string | null; page: number },
 	database: Database = getDatabase(),
-): Promise<{ hits: SearchHit[]; total: number }> {
+): Promise<SearchResults> {
 	const match = toFtsQuery(input.query);
-	if (!match) return { hits: [], total: 0 };
+	if (!match) return { hits: [], total: 0, moreThanCap: false };
 	const kindFilter = input.kind ? sql`AND kind = ${input.kind}` : sql``;
 	const topicFilter = input.topic ? sql`AND topics LIKE ${`% ${input.topic} %`}` : sql``;
-	const where = sql`search_index MATCH ${match} ${kindFilter} ${topicFilter}`;
-	const [{ total }] = database.all<{ total: number }>(
-		sql`SELECT count(*) AS total FROM search_index WHERE ${where}`,
-	);
-	const rows = database.all<{ path: string; kind: SearchKind; title: string; snippet: string }>(sql`
-		SELECT path, kind, title,
-			snippet(search_index, 5, ${SNIPPET_MARKERS.start}, ${SNIPPET_MARKERS.end}, '…', 16) AS snippet
+	// Rowids pass 2^53: read as text, so JavaScript numbers never round them.
+	const candidates = database.all<{ rowid: string; score: number }>(sql`
+		SELECT CAST(rowid AS TEXT) AS rowid, bm25(search_index, 0, 0, 0, 10.0, 4.0, 1.0) AS score
 		FROM search_index
-		WHERE ${where}
-		ORDER BY bm25(search_index, 0, 0, 0, 10.0, 4.0, 1.0)
-		LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${(input.page - 1) * SEARCH_PAGE_SIZE}`);
-	return {
-		total: total ?? 0,
-		hits: rows.map((row) => ({
-			path: row.path,
-			kind: row.kind,
-			title: row.title,
-			snippetHtml: snippetToHtml(row.snippet),
-		})),
-	};
+		WHERE search_index MATCH ${match} ${kindFilter} ${topicFilter}
+		ORDER BY rowid DESC
+		LIMIT ${SEARCH_RESULT_CAP + 1}`);
+	const moreThanCap = candidates.length > SEARCH_RESULT_CAP;
+	const ranked = candidates
+		.slice(0, SEARCH_RESULT_CAP)
+		.map((candidate) => ({ rowid: BigInt(candidate.rowid), score: candidate.score }))
+		// Equal scores: the newer piece first.
+		.sort((a, b) => a.score - b.score || (b.rowid > a.rowid ? 1 : -1));
+	const offset = (input.page - 1) * SEARCH_PAGE_SIZE;
+	const hits = ranked.slice(offset, offset + SEARCH_PAGE_SIZE).map(({ rowid }) => {
+		const [row] = database.all<{ path: string; kind: SearchKind; title: string; snippet: string }>(
+			sql`
+				SELECT path, kind, title,
+					snippet(search_index, 5, ${SNIPPET_MARKERS.start}, ${SNIPPET_MARKERS.end}, '…', 16) AS snippet
+				FROM search_index
+				WHERE search_index MATCH ${match} AND rowid = ${rowid}`,
+		);
+		return {
+			path: row!.path,
+			kind: row!.kind,
+			title: row!.title,
+			snippetHtml: snippetToHtml(row!.snippet),
+		};
+	});
+	return { hits, total: ranked.length, moreThanCap };
 }
