@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { markdownToPlainText } from '../plain-text.ts';
-import { SNIPPET_MARKERS, snippetToHtml, toFtsQuery } from '../search-query.ts';
+import { SNIPPET_MARKERS, snippetToHtml, toFtsQuery, withoutPrefix } from '../search-query.ts';
 
 export type SearchKind = 'composite' | 'editorial' | 'community';
 
@@ -128,48 +128,83 @@ export interface SearchResults {
 	moreThanCap: boolean;
 }
 
+/** Search filters as SQL, after the MATCH: both read a row's unindexed columns. */
+function filterSql(kind: SearchKind | null | undefined, topic: string | null | undefined) {
+	const kindFilter = kind ? sql`AND kind = ${kind}` : sql``;
+	const topicFilter = topic ? sql`AND topics LIKE ${`% ${topic} %`}` : sql``;
+	return sql`${kindFilter} ${topicFilter}`;
+}
+
 /**
- * Ranked search (bm25, a title match weighs most) with an escaped snippet, narrowed by
- * kind and topic, one page at a time. Input never reaches FTS5 as syntax (toFtsQuery).
- * The candidates are the newest SEARCH_RESULT_CAP + 1 matches in FTS5's rowid order (every
- * match, when there are fewer), so the cost is bounded whatever the words: read newest
- * first, FTS5 stops at the cap, and bm25 ranks only those.
+ * The newest SEARCH_RESULT_CAP + 1 matches with their bm25 scores (a title match weighs
+ * most). FTS5 reads its rowids newest first and stops at the limit, so this costs what the
+ * cap does, not what the library does.
+ */
+function newestMatches(database: Database, match: string, filters: SQL) {
+	// Rowids pass 2^53: read as text, so JavaScript numbers never round them.
+	return database.all<{ id: string; score: number }>(sql`
+		SELECT CAST(rowid AS TEXT) AS id, bm25(search_index, 0, 0, 0, 10.0, 4.0, 1.0) AS score
+		FROM search_index
+		WHERE search_index MATCH ${match} ${filters}
+		ORDER BY rowid DESC
+		LIMIT ${SEARCH_RESULT_CAP + 1}`);
+}
+
+/**
+ * Ranked search with an escaped snippet, narrowed by kind and topic, one page at a time.
+ * Input never reaches FTS5 as syntax (toFtsQuery). The matches ranked are the newest
+ * SEARCH_RESULT_CAP (all of them, when there are fewer), so the cost is bounded whatever
+ * the words. The last word also matches as a prefix ("relap" finds "relapse") unless,
+ * matched whole, it already gives more than the cap: then it is a word the reader finished,
+ * and the prefix, which FTS5 answers by merging every word it starts, would only add cost.
  */
 export async function searchPublished(
 	input: { query: string; kind?: SearchKind | null; topic?: string | null; page: number },
 	database: Database = getDatabase(),
 ): Promise<SearchResults> {
-	const match = toFtsQuery(input.query);
-	if (!match) return { hits: [], total: 0, moreThanCap: false };
-	const kindFilter = input.kind ? sql`AND kind = ${input.kind}` : sql``;
-	const topicFilter = input.topic ? sql`AND topics LIKE ${`% ${input.topic} %`}` : sql``;
-	// Rowids pass 2^53: read as text, so JavaScript numbers never round them.
-	const candidates = database.all<{ rowid: string; score: number }>(sql`
-		SELECT CAST(rowid AS TEXT) AS rowid, bm25(search_index, 0, 0, 0, 10.0, 4.0, 1.0) AS score
-		FROM search_index
-		WHERE search_index MATCH ${match} ${kindFilter} ${topicFilter}
-		ORDER BY rowid DESC
-		LIMIT ${SEARCH_RESULT_CAP + 1}`);
+	const typed = toFtsQuery(input.query);
+	if (!typed) return { hits: [], total: 0, moreThanCap: false };
+	const filters = filterSql(input.kind, input.topic);
+	const whole = withoutPrefix(typed);
+	let match = whole;
+	let candidates = newestMatches(database, whole, filters);
+	if (whole !== typed && candidates.length <= SEARCH_RESULT_CAP) {
+		match = typed;
+		candidates = newestMatches(database, typed, filters);
+	}
 	const moreThanCap = candidates.length > SEARCH_RESULT_CAP;
 	const ranked = candidates
 		.slice(0, SEARCH_RESULT_CAP)
-		.map((candidate) => ({ rowid: BigInt(candidate.rowid), score: candidate.score }))
+		.map((candidate) => ({ rowid: BigInt(candidate.id), score: candidate.score }))
 		// Equal scores: the newer piece first.
 		.sort((a, b) => a.score - b.score || (b.rowid > a.rowid ? 1 : -1));
 	const offset = (input.page - 1) * SEARCH_PAGE_SIZE;
-	const hits = ranked.slice(offset, offset + SEARCH_PAGE_SIZE).map(({ rowid }) => {
-		const [row] = database.all<{ path: string; kind: SearchKind; title: string; snippet: string }>(
-			sql`
-				SELECT path, kind, title,
-					snippet(search_index, 5, ${SNIPPET_MARKERS.start}, ${SNIPPET_MARKERS.end}, '…', 16) AS snippet
-				FROM search_index
-				WHERE search_index MATCH ${match} AND rowid = ${rowid}`,
-		);
+	const page = ranked.slice(offset, offset + SEARCH_PAGE_SIZE);
+	if (page.length === 0) return { hits: [], total: ranked.length, moreThanCap };
+	// One pass over the page's rowid range, snippets for the page's rows only: a prefix word
+	// costs FTS5 a merge of every term it starts, once per query, so never once per hit.
+	const rowids = page.map((candidate) => candidate.rowid);
+	const rows = database.all<{
+		id: string;
+		path: string;
+		kind: SearchKind;
+		title: string;
+		snippet: string;
+	}>(sql`
+		SELECT CAST(rowid AS TEXT) AS id, path, kind, title,
+			snippet(search_index, 5, ${SNIPPET_MARKERS.start}, ${SNIPPET_MARKERS.end}, '…', 16) AS snippet
+		FROM search_index
+		WHERE search_index MATCH ${match}
+			AND rowid BETWEEN ${rowids.reduce((a, b) => (a < b ? a : b))} AND ${rowids.reduce((a, b) => (a > b ? a : b))}
+			AND +rowid IN (SELECT CAST(value AS INTEGER) FROM json_each(${JSON.stringify(rowids.map(String))}))`);
+	const byId = new Map(rows.map((row) => [row.id, row]));
+	const hits = rowids.map((rowid) => {
+		const row = byId.get(String(rowid))!;
 		return {
-			path: row!.path,
-			kind: row!.kind,
-			title: row!.title,
-			snippetHtml: snippetToHtml(row!.snippet),
+			path: row.path,
+			kind: row.kind,
+			title: row.title,
+			snippetHtml: snippetToHtml(row.snippet),
 		};
 	});
 	return { hits, total: ranked.length, moreThanCap };
