@@ -1,3 +1,5 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submissions } from '../../db/schema.ts';
@@ -5,7 +7,9 @@ import { decideSubmission, editSubmission } from '../../src/lib/server/moderatio
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
+import { openDatabase } from '../../db/client.ts';
 import { runDataSteps } from '../../db/data-steps.ts';
+import { MIGRATIONS_FOLDER, migrateDatabase } from '../../db/migrate.ts';
 import { reindexCommunitySearch } from '../../db/data-steps/reindex-community-search.ts';
 import {
 	indexForSearch,
@@ -16,7 +20,11 @@ import {
 	type SearchDocument,
 } from '../../src/lib/server/search.ts';
 import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';
-import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+import {
+	createTempDatabase,
+	createTempFolder,
+	type TempDatabase,
+} from '../helpers/temp-database.ts';
 
 const CURATED: SearchDocument[] = [
 	{
@@ -313,5 +321,42 @@ describe("every server process's page cache follows the library", () => {
 			temp.database,
 		);
 		expect(generationOf('/stories')).toBe(before);
+	});
+});
+
+describe('a database indexed before migration 0021', () => {
+	it('finds every published community story once after migrating, by its new row', async () => {
+		const folder = createTempFolder();
+		try {
+			const oldMigrations = join(folder, 'old-migrations');
+			mkdirSync(join(oldMigrations, 'meta'), { recursive: true });
+			const journal = JSON.parse(
+				readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'),
+			);
+			journal.entries = journal.entries.filter(
+				(entry: { tag: string }) => entry.tag < '0021_search_recency_rowids',
+			);
+			writeFileSync(join(oldMigrations, 'meta/_journal.json'), JSON.stringify(journal));
+			for (const file of readdirSync(MIGRATIONS_FOLDER).filter((name) => name.endsWith('.sql')))
+				copyFileSync(join(MIGRATIONS_FOLDER, file), join(oldMigrations, file));
+			const database = openDatabase(join(folder, 'old.db'));
+			// As a server before this change left it: migrated, without today's data steps.
+			migrateDatabase(database, oldMigrations, []);
+			const publishedAt = Math.floor(Date.parse('2025-05-01T00:00:00Z') / 1000);
+			database.$client.exec(`
+				INSERT INTO submissions (id, slug, title, body, body_html, topics, status, created_day, published_at)
+				VALUES ('s1', 'shared-willowbn', 'Willow bench', 'The willow bench by the pond.', '<p>x</p>', '["family"]', 'approved', '2025-05-01', ${publishedAt});
+				INSERT INTO search_index (rowid, path, kind, topics, title, summary, body)
+				VALUES (12345, '/stories/shared-willowbn', 'community', ' family ', 'Willow bench', '', 'The willow bench by the pond.');`);
+			migrateDatabase(database);
+			const found = await searchPublished({ query: 'willow', page: 1 }, database);
+			expect(found.hits.map((hit) => hit.path)).toEqual(['/stories/shared-willowbn']);
+			expect(database.all(sql`SELECT path FROM search_rows`)).toEqual([
+				{ path: '/stories/shared-willowbn' },
+			]);
+			database.$client.close();
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
 	});
 });
