@@ -12,6 +12,7 @@ import { purgeDeclinedStories } from '../../src/lib/server/retention.ts';
 import {
 	indexForSearch,
 	refreshCuratedSearch,
+	SEARCH_RESULT_CAP,
 	searchPublished,
 	type SearchDocument,
 } from '../../src/lib/server/search.ts';
@@ -103,9 +104,9 @@ describe('hot queries use an index, never a scan of a growing table', () => {
 	});
 });
 
-// Search at any library size: FTS5 reads matches newest first and stops at the cap (the
-// ORDER BY is its own, no sort of every match), and removing or refreshing a piece finds its
-// row by key. A full scan of the index shows as an empty FTS5 index string ("INDEX 0:").
+// Search at any library size: FTS5 counts matches up to the cap and, past it, reads them
+// newest first and stops after the page (the ORDER BY is its own, no sort of every match);
+// removing or refreshing a piece finds its row by key. A full scan of the index shows as an empty FTS5 index string ("INDEX 0:").
 describe('search reads what a page needs, never the whole index', () => {
 	const curated: SearchDocument = {
 		path: '/strategies/a-long-year',
@@ -122,6 +123,16 @@ describe('search reads what a page needs, never the whole index', () => {
 			path: '/stories/shared-abcdefgh',
 			kind: 'community',
 		});
+		// More pieces with "lantern" than a search ranks: those are shown newest first.
+		temp.database.transaction((transaction) => {
+			for (let index = 0; index <= SEARCH_RESULT_CAP; index += 1)
+				indexForSearch(transaction, {
+					...curated,
+					path: `/stories/lantern-${index}`,
+					kind: 'community',
+					title: 'A lantern',
+				});
+		});
 	});
 
 	it.each([
@@ -135,6 +146,10 @@ describe('search reads what a page needs, never the whole index', () => {
 				searchPublished({ query: 'long', kind: 'community', topic: 'alcohol', page: 1 }, database),
 		],
 		[
+			'a search with more matches than it ranks',
+			(database: Database) => searchPublished({ query: 'lantern', page: 3 }, database),
+		],
+		[
 			'the refresh of the curated pieces at start',
 			(database: Database) => refreshCuratedSearch([curated], database),
 		],
@@ -144,7 +159,8 @@ describe('search reads what a page needs, never the whole index', () => {
 		for (const { sql, plan } of plans) {
 			expect(plan, sql).not.toMatch(/SCAN search_index VIRTUAL TABLE INDEX \d+:(?= |$)/);
 			expect(plan, sql).not.toMatch(/\bSCAN (search_rows|submissions)\b(?! USING)/);
-			expect(plan, sql).not.toMatch(/TEMP B-TREE/);
+			// Ranking sorts, and only ever at most SEARCH_RESULT_CAP matches (counted first).
+			if (!/ORDER BY bm25/.test(sql)) expect(plan, sql).not.toMatch(/TEMP B-TREE/);
 		}
 	});
 });

@@ -256,12 +256,18 @@ describe('a search with more matches than it ranks', () => {
 		expect(found.hits).toHaveLength(SEARCH_PAGE_SIZE);
 	});
 
-	it('ranks only the newest matches: an older piece never shows, however well it matches', async () => {
+	it('answers newest first, not every match ranked: an older piece never shows, however well it matches', async () => {
 		const lastPage = SEARCH_RESULT_CAP / SEARCH_PAGE_SIZE;
 		const shown = new Set<string>();
 		for (const page of [1, 2, lastPage])
 			for (const hit of (await search('lantern', { page })).hits) shown.add(hit.path);
 		expect(shown.size).toBe(3 * SEARCH_PAGE_SIZE);
+		expect((await search('lantern')).hits.map((hit) => hit.path)).toEqual(
+			Array.from(
+				{ length: SEARCH_PAGE_SIZE },
+				(_, index) => lanternStory(SEARCH_RESULT_CAP + 5 - index).path,
+			),
+		);
 		const newest = new Set(
 			Array.from(
 				{ length: SEARCH_RESULT_CAP },

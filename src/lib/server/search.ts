@@ -108,7 +108,7 @@ export const SEARCH_PAGE_SIZE = 10;
 /**
  * The most matches a search ranks and counts. A word in most stories matches nearly the
  * whole library, and ranking (or counting) every match costs what the library does: past
- * this many, a search ranks the newest this-many matches and says "more than".
+ * this many, a search shows the newest this-many matches, newest first, and says "more than".
  */
 export const SEARCH_RESULT_CAP = 1000;
 
@@ -124,7 +124,7 @@ export interface SearchResults {
 	hits: SearchHit[];
 	/** Matches counted, at most SEARCH_RESULT_CAP. */
 	total: number;
-	/** More than SEARCH_RESULT_CAP pieces match: only the newest of them were ranked. */
+	/** More than SEARCH_RESULT_CAP pieces match: shown newest first, up to the cap. */
 	moreThanCap: boolean;
 }
 
@@ -135,28 +135,45 @@ function filterSql(kind: SearchKind | null | undefined, topic: string | null | u
 	return sql`${kindFilter} ${topicFilter}`;
 }
 
-/**
- * The newest SEARCH_RESULT_CAP + 1 matches with their bm25 scores (a title match weighs
- * most). FTS5 reads its rowids newest first and stops at the limit, so this costs what the
- * cap does, not what the library does.
- */
-function newestMatches(database: Database, match: string, filters: SQL) {
-	// Rowids pass 2^53: read as text, so JavaScript numbers never round them.
-	return database.all<{ id: string; score: number }>(sql`
-		SELECT CAST(rowid AS TEXT) AS id, bm25(search_index, 0, 0, 0, 10.0, 4.0, 1.0) AS score
-		FROM search_index
-		WHERE search_index MATCH ${match} ${filters}
-		ORDER BY rowid DESC
-		LIMIT ${SEARCH_RESULT_CAP + 1}`);
+/** How many pieces match, counted up to SEARCH_RESULT_CAP + 1: FTS5 stops there. */
+function countMatches(database: Database, match: string, filters: SQL): number {
+	const [{ matches }] = database.all<{ matches: number }>(sql`
+		SELECT count(*) AS matches FROM (
+			SELECT 1 FROM search_index WHERE search_index MATCH ${match} ${filters}
+			LIMIT ${SEARCH_RESULT_CAP + 1})`);
+	return matches;
 }
 
 /**
- * Ranked search with an escaped snippet, narrowed by kind and topic, one page at a time.
- * Input never reaches FTS5 as syntax (toFtsQuery). The matches ranked are the newest
- * SEARCH_RESULT_CAP (all of them, when there are fewer), so the cost is bounded whatever
- * the words. The last word also matches as a prefix ("relap" finds "relapse") unless,
- * matched whole, it already gives more than the cap: then it is a word the reader finished,
- * and the prefix, which FTS5 answers by merging every word it starts, would only add cost.
+ * The rowids of one page of matches: ranked by bm25 (a title match weighs most) when they
+ * are at most SEARCH_RESULT_CAP, else newest first, in FTS5's own rowid order, which stops
+ * after the page: ranking needs every match read, and that costs what the library does.
+ */
+function pageOfMatches(
+	database: Database,
+	match: string,
+	filters: SQL,
+	{ ranked, offset }: { ranked: boolean; offset: number },
+): bigint[] {
+	const order = ranked
+		? sql`bm25(search_index, 0, 0, 0, 10.0, 4.0, 1.0), rowid DESC`
+		: sql`rowid DESC`;
+	// Rowids pass 2^53: read as text, so JavaScript numbers never round them.
+	const rows = database.all<{ id: string }>(sql`
+		SELECT CAST(rowid AS TEXT) AS id FROM search_index
+		WHERE search_index MATCH ${match} ${filters}
+		ORDER BY ${order}
+		LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset}`);
+	return rows.map((row) => BigInt(row.id));
+}
+
+/**
+ * Search with an escaped snippet, narrowed by kind and topic, one page at a time. Input
+ * never reaches FTS5 as syntax (toFtsQuery). Up to SEARCH_RESULT_CAP matches are ranked;
+ * past it, newest first ("more than 1,000"), so the cost is bounded whatever the words.
+ * The last word also matches as a prefix ("relap" finds "relapse") unless, matched whole,
+ * it already gives more than the cap: then it is a word the reader finished, and the
+ * prefix, which FTS5 answers by merging every word it starts, would only add cost.
  */
 export async function searchPublished(
 	input: { query: string; kind?: SearchKind | null; topic?: string | null; page: number },
@@ -167,23 +184,18 @@ export async function searchPublished(
 	const filters = filterSql(input.kind, input.topic);
 	const whole = withoutPrefix(typed);
 	let match = whole;
-	let candidates = newestMatches(database, whole, filters);
-	if (whole !== typed && candidates.length <= SEARCH_RESULT_CAP) {
+	let matches = countMatches(database, whole, filters);
+	if (whole !== typed && matches <= SEARCH_RESULT_CAP) {
 		match = typed;
-		candidates = newestMatches(database, typed, filters);
+		matches = countMatches(database, typed, filters);
 	}
-	const moreThanCap = candidates.length > SEARCH_RESULT_CAP;
-	const ranked = candidates
-		.slice(0, SEARCH_RESULT_CAP)
-		.map((candidate) => ({ rowid: BigInt(candidate.id), score: candidate.score }))
-		// Equal scores: the newer piece first.
-		.sort((a, b) => a.score - b.score || (b.rowid > a.rowid ? 1 : -1));
+	const moreThanCap = matches > SEARCH_RESULT_CAP;
+	const total = Math.min(matches, SEARCH_RESULT_CAP);
 	const offset = (input.page - 1) * SEARCH_PAGE_SIZE;
-	const page = ranked.slice(offset, offset + SEARCH_PAGE_SIZE);
-	if (page.length === 0) return { hits: [], total: ranked.length, moreThanCap };
+	if (offset >= total) return { hits: [], total, moreThanCap };
+	const rowids = pageOfMatches(database, match, filters, { ranked: !moreThanCap, offset });
 	// One pass over the page's rowid range, snippets for the page's rows only: a prefix word
 	// costs FTS5 a merge of every term it starts, once per query, so never once per hit.
-	const rowids = page.map((candidate) => candidate.rowid);
 	const rows = database.all<{
 		id: string;
 		path: string;
@@ -207,5 +219,5 @@ export async function searchPublished(
 			snippetHtml: snippetToHtml(row.snippet),
 		};
 	});
-	return { hits, total: ranked.length, moreThanCap };
+	return { hits, total, moreThanCap };
 }
