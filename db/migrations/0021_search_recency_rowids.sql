@@ -24,7 +24,9 @@ INSERT INTO `search_index` (`search_index`, `rank`) VALUES ('secure-delete', 1);
 CREATE TABLE `search_rows` (
 	`path` text PRIMARY KEY NOT NULL,
 	`search_rowid` integer NOT NULL,
-	`kind` text NOT NULL
+	`kind` text NOT NULL,
+	-- Curated pieces only: a hash of what was indexed, so a start re-indexes only what changed.
+	`fingerprint` text
 ) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `search_rows_curated_idx` ON `search_rows` (`kind`) WHERE `kind` <> 'community';

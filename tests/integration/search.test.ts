@@ -215,6 +215,22 @@ describe('the index stays in step with what readers can see', () => {
 		expect(await paths('willow')).toEqual([path]);
 	});
 
+	it('writes nothing at start when the curated pieces are as indexed', async () => {
+		const changes = () =>
+			temp.database.all<{ changes: number }>(sql`SELECT total_changes() AS changes`)[0]!.changes;
+		const before = changes();
+		await refreshCuratedSearch(CURATED, temp.database);
+		expect(changes()).toBe(before);
+		await refreshCuratedSearch(
+			[{ ...CURATED[0]!, title: 'Riding out a strong craving' }, ...CURATED.slice(1)],
+			temp.database,
+		);
+		expect(changes()).toBeGreaterThan(before);
+		expect((await search('strong')).hits.map((hit) => hit.title)).toEqual([
+			'Riding out a strong craving',
+		]);
+	});
+
 	it('refreshes the curated part at start without refilling community stories', async () => {
 		// An index that lacks a published story: the old start-up counted the index against
 		// the published stories (reading both) and refilled every community row.

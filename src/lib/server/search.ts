@@ -33,7 +33,11 @@ function searchRowid(path: string, publishedAt: Date): bigint {
 	return (seconds << 30n) | pathBits;
 }
 
-function insertDocument(queryable: Queryable, document: SearchDocument): void {
+function insertDocument(
+	queryable: Queryable,
+	document: SearchDocument,
+	fingerprint: string | null = null,
+): void {
 	const rowid = searchRowid(document.path, document.publishedAt);
 	queryable.run(sql`
 		INSERT INTO search_index (rowid, path, kind, topics, title, summary, body)
@@ -42,8 +46,8 @@ function insertDocument(queryable: Queryable, document: SearchDocument): void {
 			${markdownToPlainText(document.title)}, ${markdownToPlainText(document.summary)},
 			${markdownToPlainText(document.body)})`);
 	queryable.run(sql`
-		INSERT INTO search_rows (path, search_rowid, kind)
-		VALUES (${document.path}, ${rowid}, ${document.kind})`);
+		INSERT INTO search_rows (path, search_rowid, kind, fingerprint)
+		VALUES (${document.path}, ${rowid}, ${document.kind}, ${fingerprint})`);
 }
 
 /** Takes a piece out of the index (unpublished, withdrawn, hidden): two look-ups by key. */
@@ -80,12 +84,20 @@ export function communitySearchDocument(row: {
 	};
 }
 
+/** What a curated piece was indexed from (editorial text, not a writer's). */
+function fingerprintOf(document: SearchDocument): string {
+	return createHash('sha256')
+		.update(JSON.stringify({ ...document, publishedAt: document.publishedAt.getTime() }))
+		.digest('hex');
+}
+
 /**
  * Refreshes the curated part of the index (from the content collections, which only the
- * server process can read; a new build may have changed them): the curated rows are found
- * in `search_rows`, so this costs what the curated set does, not the library. Community
- * stories are kept in step by every change in its own transaction (and refilled, when the
- * index is made again, by a data step: db/data-steps/reindex-community-search.ts).
+ * server process can read; a new build may have changed them): the curated rows and what
+ * they were made from are found in `search_rows`, and only pieces added, changed or
+ * removed are written, so this costs what the curated set does, not the library.
+ * Community stories are kept in step by every change in its own transaction (and refilled,
+ * when the index is made again, by a data step: db/data-steps/reindex-community-search.ts).
  */
 export async function refreshCuratedSearch(
 	curated: readonly SearchDocument[],
@@ -93,11 +105,21 @@ export async function refreshCuratedSearch(
 ) {
 	database.transaction(
 		(transaction) => {
-			const indexed = transaction.all<{ path: string }>(
-				sql`SELECT path FROM search_rows WHERE kind <> 'community'`,
+			const indexed = new Map(
+				transaction
+					.all<{ path: string; fingerprint: string | null }>(
+						sql`SELECT path, fingerprint FROM search_rows WHERE kind <> 'community'`,
+					)
+					.map((row) => [row.path, row.fingerprint]),
 			);
-			for (const { path } of indexed) removeFromSearch(transaction, path);
-			for (const document of curated) insertDocument(transaction, document);
+			const wanted = new Map(curated.map((document) => [document.path, document]));
+			for (const path of indexed.keys()) if (!wanted.has(path)) removeFromSearch(transaction, path);
+			for (const document of curated) {
+				const fingerprint = fingerprintOf(document);
+				if (indexed.get(document.path) === fingerprint) continue;
+				removeFromSearch(transaction, document.path);
+				insertDocument(transaction, document, fingerprint);
+			}
 		},
 		{ behavior: 'immediate' },
 	);
