@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Queryable } from './client.ts';
 import { listPublishedStories } from './data-steps/list-published-stories.ts';
+import { reindexCommunitySearch } from './data-steps/reindex-community-search.ts';
 import { rerenderStoryHtml } from './data-steps/rerender-story-html.ts';
 
 /**
@@ -16,7 +17,11 @@ export interface DataStep {
 }
 
 /** Every data step, oldest first. A new step goes at the end. */
-export const DATA_STEPS: readonly DataStep[] = [rerenderStoryHtml, listPublishedStories];
+export const DATA_STEPS: readonly DataStep[] = [
+	rerenderStoryHtml,
+	reindexCommunitySearch,
+	listPublishedStories,
+];
 
 const BATCH_SIZE = 200;
 

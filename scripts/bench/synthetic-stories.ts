@@ -16,7 +16,7 @@ import {
 	hashReceiptCode,
 	normalizeReceiptCode,
 } from '../../src/lib/receipt-codes.ts';
-import { rebuildSearchIndex } from '../../src/lib/server/search.ts';
+import { communitySearchDocument, indexForSearch } from '../../src/lib/server/search.ts';
 import {
 	CONTENT_WARNING_SLUGS,
 	MILESTONE_SLUGS,
@@ -383,13 +383,12 @@ export async function seedSyntheticStories(
 						})),
 					)
 					.run();
+				// Indexed as publishing indexes a story, so the index rows are exactly what the site writes.
+				for (const row of batch) indexForSearch(transaction, communitySearchDocument(row));
 			}
 		},
 		{ behavior: 'immediate' },
 	);
-	// The server's own (re)indexing of published community stories, so the index rows are
-	// exactly what the site writes, in one pass.
-	await rebuildSearchIndex([], database);
 	return slugs;
 }
 

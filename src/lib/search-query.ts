@@ -28,6 +28,15 @@ export function toFtsQuery(input: string): string | null {
 		.join(' ');
 }
 
+/**
+ * The same FTS5 query with its last word matched whole, not as a prefix: `"urge" "surf"*`
+ * becomes `"urge" "surf"`. FTS5 answers a prefix by merging the lists of every word it
+ * starts, all of them, before the first match; a whole word it reads only as far as needed.
+ */
+export function withoutPrefix(ftsQuery: string): string {
+	return ftsQuery.endsWith('*') ? ftsQuery.slice(0, -1) : ftsQuery;
+}
+
 const MARK_START = '\uE000';
 const MARK_END = '\uE001';
 export const SNIPPET_MARKERS = { start: MARK_START, end: MARK_END } as const;

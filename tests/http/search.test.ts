@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+	indexForSearch,
+	removeFromSearch,
+	SEARCH_RESULT_CAP,
+} from '../../src/lib/server/search.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { publishedSourcePieces } from '../helpers/library.ts';
 import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
@@ -139,5 +144,52 @@ describe('GET /search', () => {
 	it('sits in the header of every page', async () => {
 		const { document } = await fetchDocument('/about');
 		expect(document.querySelector('header form[action="/search"] input[name="q"]')).not.toBeNull();
+	});
+});
+
+describe('GET /search with more matches than it ranks', () => {
+	const word = 'quillwort';
+	const paths = Array.from(
+		{ length: SEARCH_RESULT_CAP + 1 },
+		(_, index) => `/stories/cap-${index}`,
+	);
+
+	beforeAll(() => {
+		// Index rows only (no stories behind them), enough to pass the cap, with a word no
+		// other test searches for; taken out again afterwards.
+		const database = openServerDatabase();
+		database.transaction((transaction) => {
+			paths.forEach((path, index) =>
+				indexForSearch(transaction, {
+					path,
+					kind: 'community',
+					topics: ['family'],
+					title: `${word} ${index}`,
+					summary: '',
+					body: `A ${word} by the pond.`,
+					publishedAt: new Date(Date.UTC(2024, 0, 1) + index * 1000),
+				}),
+			);
+		});
+		database.$client.close();
+	});
+	afterAll(() => {
+		const database = openServerDatabase();
+		database.transaction((transaction) => {
+			for (const path of paths) removeFromSearch(transaction, path);
+		});
+		database.$client.close();
+	});
+
+	it('says "more than 1,000" and pages stop at the cap', async () => {
+		const { response, document } = await fetchDocument(`/search?q=${word}`);
+		expect(response.status).toBe(200);
+		expect(textOf(document.querySelector('main [role="status"]'))).toMatch(
+			/^More than 1,000 pieces match “quillwort”/,
+		);
+		expect(document.querySelectorAll('.search-results li')).toHaveLength(10);
+		expect(textOf(document.querySelector('.pagination'))).toMatch(/Page 1 of 100/);
+		expect((await fetchDocument(`/search?q=${word}&page=100`)).response.status).toBe(200);
+		expect((await fetchDocument(`/search?q=${word}&page=101`)).response.status).toBe(404);
 	});
 });

@@ -132,10 +132,11 @@ describe('the re-render data step', () => {
 			const reopened = openDatabase(path);
 			const html = new Set(Object.values(storedHtml(reopened)));
 			expect([...html]).toEqual([renderUserMarkdown(BROKEN_SOURCE)]);
-			expect(reopened.all(sql`SELECT name, position, done FROM __data_steps`)).toEqual([
-				{ name: 'rerender-story-html-balanced-links', position: null, done: 1 },
-				{ name: 'list-published-community-stories', position: null, done: 1 },
-			]);
+			expect(
+				reopened.all(
+					sql`SELECT name, position, done FROM __data_steps WHERE name = 'rerender-story-html-balanced-links'`,
+				),
+			).toEqual([{ name: 'rerender-story-html-balanced-links', position: null, done: 1 }]);
 			reopened.$client.close();
 		} finally {
 			rmSync(folder, { recursive: true, force: true });

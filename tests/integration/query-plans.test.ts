@@ -14,6 +14,13 @@ import { getQueueCounts } from '../../src/lib/server/queue-counts.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { readReactionCounts } from '../../src/lib/server/reactions.ts';
 import { purgeDeclinedStories } from '../../src/lib/server/retention.ts';
+import {
+	indexForSearch,
+	refreshCuratedSearch,
+	SEARCH_RESULT_CAP,
+	searchPublished,
+	type SearchDocument,
+} from '../../src/lib/server/search.ts';
 import { findStoryByReceipt, receiveStory } from '../../src/lib/server/submissions.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
@@ -34,9 +41,13 @@ beforeAll(async () => {
 });
 afterAll(() => temp.remove());
 
-/** Runs `work` and returns every SELECT it sent to SQLite, as SQLite's query plan. */
+/**
+ * Runs `work` and returns every statement it sent to SQLite that `statements` matches
+ * (SELECTs by default), as SQLite's query plan.
+ */
 async function plansOf(
 	work: (database: Database) => unknown,
+	statements = /^\s*select/i,
 ): Promise<{ sql: string; plan: string }[]> {
 	// A handle of its own, so statements an earlier test prepared (and kept) are prepared again.
 	const database = openDatabase(temp.path);
@@ -54,7 +65,7 @@ async function plansOf(
 	}
 	try {
 		return [...sent]
-			.filter((sql) => /^\s*select/i.test(sql))
+			.filter((sql) => statements.test(sql))
 			.map((sql) => {
 				const unbound = Array.from(sql.matchAll(/\?/g), () => null);
 				const rows = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...unbound) as { detail: string }[];
@@ -137,6 +148,67 @@ describe('list queries read one index range, in order, at any depth', () => {
 		expect(plans.length).toBeGreaterThan(0);
 		for (const { sql, plan } of plans) {
 			expect(plan, sql).not.toMatch(/\bSCAN community_listing\w*\b(?! USING)|TEMP B-TREE/);
+		}
+	});
+});
+
+// Search at any library size: FTS5 counts matches up to the cap and, past it, reads them
+// newest first and stops after the page (the ORDER BY is its own, no sort of every match);
+// removing or refreshing a piece finds its row by key. A full scan of the index shows as an empty FTS5 index string ("INDEX 0:").
+describe('search reads what a page needs, never the whole index', () => {
+	const curated: SearchDocument = {
+		path: '/strategies/a-long-year',
+		kind: 'editorial',
+		topics: ['alcohol'],
+		title: 'A long year',
+		summary: 'Words about a long year.',
+		body: 'Words about a long year. '.repeat(20),
+		publishedAt: new Date('2024-01-01'),
+	};
+	beforeAll(() => {
+		indexForSearch(temp.database, {
+			...curated,
+			path: '/stories/shared-abcdefgh',
+			kind: 'community',
+		});
+		// More pieces with "lantern" than a search ranks: those are shown newest first.
+		temp.database.transaction((transaction) => {
+			for (let index = 0; index <= SEARCH_RESULT_CAP; index += 1)
+				indexForSearch(transaction, {
+					...curated,
+					path: `/stories/lantern-${index}`,
+					kind: 'community',
+					title: 'A lantern',
+				});
+		});
+	});
+
+	it.each([
+		[
+			'a search',
+			(database: Database) => searchPublished({ query: 'long year', page: 1 }, database),
+		],
+		[
+			'a search narrowed by kind and topic',
+			(database: Database) =>
+				searchPublished({ query: 'long', kind: 'community', topic: 'alcohol', page: 1 }, database),
+		],
+		[
+			'a search with more matches than it ranks',
+			(database: Database) => searchPublished({ query: 'lantern', page: 3 }, database),
+		],
+		[
+			'the refresh of the curated pieces at start',
+			(database: Database) => refreshCuratedSearch([curated], database),
+		],
+	])('%s', async (_name, work) => {
+		const plans = await plansOf(work, /^\s*(select|delete)/i);
+		expect(plans.length).toBeGreaterThan(0);
+		for (const { sql, plan } of plans) {
+			expect(plan, sql).not.toMatch(/SCAN search_index VIRTUAL TABLE INDEX \d+:(?= |$)/);
+			expect(plan, sql).not.toMatch(/\bSCAN (search_rows|submissions)\b(?! USING)/);
+			// Ranking sorts, and only ever at most SEARCH_RESULT_CAP matches (counted first).
+			if (!/ORDER BY bm25/.test(sql)) expect(plan, sql).not.toMatch(/TEMP B-TREE/);
 		}
 	});
 });

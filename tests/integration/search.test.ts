@@ -1,3 +1,5 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submissions } from '../../db/schema.ts';
@@ -5,13 +7,24 @@ import { decideSubmission, editSubmission } from '../../src/lib/server/moderatio
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
+import { openDatabase } from '../../db/client.ts';
+import { runDataSteps } from '../../db/data-steps.ts';
+import { MIGRATIONS_FOLDER, migrateDatabase } from '../../db/migrate.ts';
+import { reindexCommunitySearch } from '../../db/data-steps/reindex-community-search.ts';
 import {
-	rebuildSearchIndex,
+	indexForSearch,
+	refreshCuratedSearch,
+	SEARCH_PAGE_SIZE,
+	SEARCH_RESULT_CAP,
 	searchPublished,
 	type SearchDocument,
 } from '../../src/lib/server/search.ts';
 import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';
-import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+import {
+	createTempDatabase,
+	createTempFolder,
+	type TempDatabase,
+} from '../helpers/temp-database.ts';
 
 const CURATED: SearchDocument[] = [
 	{
@@ -21,6 +34,7 @@ const CURATED: SearchDocument[] = [
 		title: 'Riding out a craving',
 		summary: 'Urge surfing and HALT.',
 		body: 'A craving rises and falls like a wave. Breathe and wait.',
+		publishedAt: new Date('2024-03-01'),
 	},
 	{
 		path: '/stories/night-shift',
@@ -29,6 +43,7 @@ const CURATED: SearchDocument[] = [
 		title: 'The night shift',
 		summary: 'Work and recovery.',
 		body: 'At work a craving hit me at three in the morning.',
+		publishedAt: new Date('2024-05-01'),
 	},
 	{
 		path: '/strategies/first-meeting',
@@ -37,6 +52,7 @@ const CURATED: SearchDocument[] = [
 		title: 'Your first meeting',
 		summary: 'What to expect.',
 		body: 'Coffee, chairs and people who understand.',
+		publishedAt: new Date('2024-07-01'),
 	},
 ];
 
@@ -50,7 +66,7 @@ beforeEach(async () => {
 			temp.database,
 		)
 	).id;
-	await rebuildSearchIndex(CURATED, temp.database);
+	await refreshCuratedSearch(CURATED, temp.database);
 });
 afterEach(() => temp.remove());
 
@@ -185,16 +201,98 @@ describe('the index stays in step with what readers can see', () => {
 
 	it('refreshes curated pieces at start and keeps every published community story', async () => {
 		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
-		await rebuildSearchIndex(CURATED.slice(1), temp.database);
+		await refreshCuratedSearch(CURATED.slice(1), temp.database);
 		expect(await paths('willow')).toEqual([path]);
 		expect(await paths('craving')).toEqual(['/stories/night-shift']);
 	});
 
-	it('puts back community stories an index lost (one created after they were published)', async () => {
+	it('puts back every published community story when the index is made again (data step)', async () => {
 		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
 		temp.database.run(sql`DELETE FROM search_index WHERE kind = 'community'`);
-		await rebuildSearchIndex(CURATED, temp.database);
+		temp.database.run(sql`DELETE FROM search_rows WHERE kind = 'community'`);
+		temp.database.run(sql`DELETE FROM __data_steps WHERE name = ${reindexCommunitySearch.name}`);
+		runDataSteps(temp.database, [reindexCommunitySearch], 1);
 		expect(await paths('willow')).toEqual([path]);
+	});
+
+	it('writes nothing at start when the curated pieces are as indexed', async () => {
+		const changes = () =>
+			temp.database.all<{ changes: number }>(sql`SELECT total_changes() AS changes`)[0]!.changes;
+		const before = changes();
+		await refreshCuratedSearch(CURATED, temp.database);
+		expect(changes()).toBe(before);
+		await refreshCuratedSearch(
+			[{ ...CURATED[0]!, title: 'Riding out a strong craving' }, ...CURATED.slice(1)],
+			temp.database,
+		);
+		expect(changes()).toBeGreaterThan(before);
+		expect((await search('strong')).hits.map((hit) => hit.title)).toEqual([
+			'Riding out a strong craving',
+		]);
+	});
+
+	it('refreshes the curated part at start without refilling community stories', async () => {
+		// An index that lacks a published story: the old start-up counted the index against
+		// the published stories (reading both) and refilled every community row.
+		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
+		temp.database.run(sql`DELETE FROM search_index WHERE path = ${path}`);
+		await refreshCuratedSearch(CURATED, temp.database);
+		expect(await paths('willow')).toEqual([]);
+		expect(await paths('craving')).toHaveLength(2);
+	});
+});
+
+describe('a search with more matches than it ranks', () => {
+	const DAY_MS = 24 * 60 * 60 * 1000;
+	const firstDay = Date.UTC(2024, 0, 1);
+	/** A community story about lanterns, published `day` days after the first. */
+	const lanternStory = (day: number, title = `Evening ${day}`): SearchDocument => ({
+		path: `/stories/shared-lantern-${day}`,
+		kind: 'community',
+		topics: ['family'],
+		title,
+		summary: '',
+		body: `The lantern on the porch, evening ${day}. ${'Ordinary words about the day. '.repeat(8)}`,
+		publishedAt: new Date(firstDay + day * DAY_MS),
+	});
+
+	beforeEach(() => {
+		temp.database.transaction((transaction) => {
+			// The oldest story would rank first: "lantern" in its title, twice.
+			indexForSearch(transaction, lanternStory(0, 'Lantern, lantern'));
+			for (let day = 1; day <= SEARCH_RESULT_CAP + 5; day++)
+				indexForSearch(transaction, lanternStory(day));
+		});
+	});
+
+	it('counts up to the cap and says there are more', async () => {
+		const found = await search('lantern');
+		expect(found.total).toBe(SEARCH_RESULT_CAP);
+		expect(found.moreThanCap).toBe(true);
+		expect(found.hits).toHaveLength(SEARCH_PAGE_SIZE);
+	});
+
+	it('answers newest first, not every match ranked: an older piece never shows, however well it matches', async () => {
+		const lastPage = SEARCH_RESULT_CAP / SEARCH_PAGE_SIZE;
+		const shown = new Set<string>();
+		for (const page of [1, 2, lastPage])
+			for (const hit of (await search('lantern', { page })).hits) shown.add(hit.path);
+		expect(shown.size).toBe(3 * SEARCH_PAGE_SIZE);
+		expect((await search('lantern')).hits.map((hit) => hit.path)).toEqual(
+			Array.from(
+				{ length: SEARCH_PAGE_SIZE },
+				(_, index) => lanternStory(SEARCH_RESULT_CAP + 5 - index).path,
+			),
+		);
+		const newest = new Set(
+			Array.from(
+				{ length: SEARCH_RESULT_CAP },
+				(_, index) => lanternStory(SEARCH_RESULT_CAP + 5 - index).path,
+			),
+		);
+		for (const path of shown) expect(newest).toContain(path);
+		expect(shown).not.toContain(lanternStory(0).path);
+		expect((await search('lantern', { page: lastPage + 1 })).hits).toEqual([]);
 	});
 });
 
@@ -245,5 +343,42 @@ describe("every server process's page cache follows the library", () => {
 			temp.database,
 		);
 		expect(generationOf('/stories')).toBe(before);
+	});
+});
+
+describe('a database indexed before migration 0021', () => {
+	it('finds every published community story once after migrating, by its new row', async () => {
+		const folder = createTempFolder();
+		try {
+			const oldMigrations = join(folder, 'old-migrations');
+			mkdirSync(join(oldMigrations, 'meta'), { recursive: true });
+			const journal = JSON.parse(
+				readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'),
+			);
+			journal.entries = journal.entries.filter(
+				(entry: { tag: string }) => entry.tag < '0021_search_recency_rowids',
+			);
+			writeFileSync(join(oldMigrations, 'meta/_journal.json'), JSON.stringify(journal));
+			for (const file of readdirSync(MIGRATIONS_FOLDER).filter((name) => name.endsWith('.sql')))
+				copyFileSync(join(MIGRATIONS_FOLDER, file), join(oldMigrations, file));
+			const database = openDatabase(join(folder, 'old.db'));
+			// As a server before this change left it: migrated, without today's data steps.
+			migrateDatabase(database, oldMigrations, []);
+			const publishedAt = Math.floor(Date.parse('2025-05-01T00:00:00Z') / 1000);
+			database.$client.exec(`
+				INSERT INTO submissions (id, slug, title, body, body_html, topics, status, created_day, published_at)
+				VALUES ('s1', 'shared-willowbn', 'Willow bench', 'The willow bench by the pond.', '<p>x</p>', '["family"]', 'approved', '2025-05-01', ${publishedAt});
+				INSERT INTO search_index (rowid, path, kind, topics, title, summary, body)
+				VALUES (12345, '/stories/shared-willowbn', 'community', ' family ', 'Willow bench', '', 'The willow bench by the pond.');`);
+			migrateDatabase(database);
+			const found = await searchPublished({ query: 'willow', page: 1 }, database);
+			expect(found.hits.map((hit) => hit.path)).toEqual(['/stories/shared-willowbn']);
+			expect(database.all(sql`SELECT path FROM search_rows`)).toEqual([
+				{ path: '/stories/shared-willowbn' },
+			]);
+			database.$client.close();
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
 	});
 });

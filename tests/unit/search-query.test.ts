@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { snippetToHtml, SNIPPET_MARKERS, toFtsQuery } from '../../src/lib/search-query.ts';
+import {
+	snippetToHtml,
+	SNIPPET_MARKERS,
+	toFtsQuery,
+	withoutPrefix,
+} from '../../src/lib/search-query.ts';
 
 describe('toFtsQuery', () => {
 	it.each([
@@ -30,6 +35,17 @@ describe('toFtsQuery', () => {
 		expect(
 			toFtsQuery(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '))!.split(' '),
 		).toHaveLength(12);
+	});
+});
+
+describe('withoutPrefix', () => {
+	it.each([
+		['"urge" "surf"*', '"urge" "surf"'],
+		['"craving"*', '"craving"'],
+		['"re"', '"re"'],
+		['"what" "was" "it"', '"what" "was" "it"'],
+	])('turns %j into %j', (query, expected) => {
+		expect(withoutPrefix(query)).toBe(expected);
 	});
 });
 

@@ -1,19 +1,19 @@
 import { isPieceKind } from '../library';
 import { isTopicSlug } from '../taxonomy';
 import { getCuratedEntries } from './curated-library';
-import { rebuildSearchIndex, SEARCH_PAGE_SIZE, searchPublished } from './search';
+import { refreshCuratedSearch, SEARCH_PAGE_SIZE, searchPublished } from './search';
 
 let searchIndexReady: Promise<void> | undefined;
 
 /**
- * Builds the search index once per server process, from the content collections (which
- * only this process can read) and the published community stories; from then on every
- * publish, edit, unpublish and withdrawal keeps it in step in its own transaction.
+ * Refreshes the curated part of the search index once per server process, from the content
+ * collections (which only this process can read); community stories are kept in step by
+ * every publish, edit, unpublish and withdrawal in its own transaction.
  */
 function ensureSearchIndex(): Promise<void> {
 	searchIndexReady ??= (async () => {
 		const entries = await getCuratedEntries();
-		await rebuildSearchIndex(
+		await refreshCuratedSearch(
 			entries.map((entry) => ({
 				path: `/${entry.collection}/${entry.id}`,
 				kind: entry.data.kind,
@@ -21,6 +21,7 @@ function ensureSearchIndex(): Promise<void> {
 				title: entry.data.title,
 				summary: entry.data.summary,
 				body: entry.body ?? '',
+				publishedAt: entry.data.published,
 			})),
 		);
 	})();
@@ -37,8 +38,8 @@ export async function searchLibrary(
 	if (kind !== null && !isPieceKind(kind)) return null;
 	if (topic !== null && !isTopicSlug(topic)) return null;
 	await ensureSearchIndex();
-	const { hits, total } = await searchPublished({ query, kind, topic, page });
+	const { hits, total, moreThanCap } = await searchPublished({ query, kind, topic, page });
 	const totalPages = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE));
 	if (page > totalPages) return null;
-	return { hits, total, page, totalPages };
+	return { hits, total, moreThanCap, page, totalPages };
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { and, count, eq, isNotNull, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import { submissions } from '../../../db/schema.ts';
 import { markdownToPlainText } from '../plain-text.ts';
-import { SNIPPET_MARKERS, snippetToHtml, toFtsQuery } from '../search-query.ts';
+import { SNIPPET_MARKERS, snippetToHtml, toFtsQuery, withoutPrefix } from '../search-query.ts';
 
 export type SearchKind = 'composite' | 'editorial' | 'community';
 
@@ -16,30 +15,47 @@ export interface SearchDocument {
 	summary: string;
 	/** Markdown or MDX; indexed as plain text. */
 	body: string;
+	/** Orders the matches of a search too broad to rank (see SEARCH_RESULT_CAP). */
+	publishedAt: Date;
 }
 
 /**
- * The index row of a path: 63 bits of its SHA-256, so replacing or removing a piece is a
- * rowid look-up (`path` is an unindexed column: finding it by value would scan the index).
- * A collision (odds about 1 in 10^9 at 100,000 stories) would fail loudly as a duplicate
- * rowid, never mix two pieces up.
+ * The index row of a piece: its publish time in seconds in the high bits and 30 bits of the
+ * SHA-256 of its path in the low ones, so FTS5's own rowid order is newest first (the
+ * order a search with too many matches to rank uses) and a piece keeps its rowid when it
+ * is indexed again. `search_rows` remembers it by path. Two pieces published in the same
+ * second with the same 30 bits (odds about 1 in 10^9 per pair) would fail loudly as a
+ * duplicate rowid, never mix two pieces up. Seconds fit until the year 2242.
  */
-function searchRowid(path: string): bigint {
-	return BigInt(`0x${createHash('sha256').update(path).digest('hex').slice(0, 16)}`) >> 1n;
+function searchRowid(path: string, publishedAt: Date): bigint {
+	const seconds = BigInt(Math.max(0, Math.floor(publishedAt.getTime() / 1000)));
+	const pathBits = BigInt(`0x${createHash('sha256').update(path).digest('hex').slice(0, 8)}`) >> 2n;
+	return (seconds << 30n) | pathBits;
 }
 
-function insertDocument(queryable: Queryable, document: SearchDocument): void {
+function insertDocument(
+	queryable: Queryable,
+	document: SearchDocument,
+	fingerprint: string | null = null,
+): void {
+	const rowid = searchRowid(document.path, document.publishedAt);
 	queryable.run(sql`
 		INSERT INTO search_index (rowid, path, kind, topics, title, summary, body)
-		VALUES (${searchRowid(document.path)}, ${document.path}, ${document.kind},
+		VALUES (${rowid}, ${document.path}, ${document.kind},
 			${` ${document.topics.join(' ')} `},
 			${markdownToPlainText(document.title)}, ${markdownToPlainText(document.summary)},
 			${markdownToPlainText(document.body)})`);
+	queryable.run(sql`
+		INSERT INTO search_rows (path, search_rowid, kind, fingerprint)
+		VALUES (${document.path}, ${rowid}, ${document.kind}, ${fingerprint})`);
 }
 
-/** Takes a piece out of the index (unpublished, withdrawn, hidden). */
+/** Takes a piece out of the index (unpublished, withdrawn, hidden): two look-ups by key. */
 export function removeFromSearch(queryable: Queryable, path: string): void {
-	queryable.run(sql`DELETE FROM search_index WHERE rowid = ${searchRowid(path)}`);
+	queryable.run(sql`
+		DELETE FROM search_index
+		WHERE rowid = (SELECT search_rowid FROM search_rows WHERE path = ${path})`);
+	queryable.run(sql`DELETE FROM search_rows WHERE path = ${path}`);
 }
 
 /** Puts a piece in the index, replacing what was there for the same path. */
@@ -54,6 +70,7 @@ export function communitySearchDocument(row: {
 	title: string;
 	body: string;
 	topics: readonly string[];
+	publishedAt: Date | null;
 }): SearchDocument {
 	return {
 		path: `/stories/${row.slug}`,
@@ -62,51 +79,60 @@ export function communitySearchDocument(row: {
 		title: row.title,
 		summary: '',
 		body: row.body,
+		// A published story always has its publish time; the epoch only sorts a row without one last.
+		publishedAt: row.publishedAt ?? new Date(0),
 	};
+}
+
+/** What a curated piece was indexed from (editorial text, not a writer's). */
+function fingerprintOf(document: SearchDocument): string {
+	return createHash('sha256')
+		.update(JSON.stringify({ ...document, publishedAt: document.publishedAt.getTime() }))
+		.digest('hex');
 }
 
 /**
  * Refreshes the curated part of the index (from the content collections, which only the
- * server process can read; a new build may have changed them). Community stories are kept
- * in step by every change in its own transaction, so they are rebuilt only when the index
- * disagrees with what is published (an index created after stories were published).
+ * server process can read; a new build may have changed them): the curated rows and what
+ * they were made from are found in `search_rows`, and only pieces added, changed or
+ * removed are written, so this costs what the curated set does, not the library.
+ * Community stories are kept in step by every change in its own transaction (and refilled,
+ * when the index is made again, by a data step: db/data-steps/reindex-community-search.ts).
  */
-export async function rebuildSearchIndex(
+export async function refreshCuratedSearch(
 	curated: readonly SearchDocument[],
 	database: Database = getDatabase(),
 ) {
 	database.transaction(
 		(transaction) => {
-			transaction.run(sql`DELETE FROM search_index WHERE kind <> 'community'`);
-			for (const document of curated) insertDocument(transaction, document);
-			const isPublished = and(eq(submissions.status, 'approved'), isNotNull(submissions.slug));
-			const [{ published }] = transaction
-				.select({ published: count() })
-				.from(submissions)
-				.where(isPublished)
-				.all();
-			const [{ indexed }] = transaction.all<{ indexed: number }>(
-				sql`SELECT count(*) AS indexed FROM search_index WHERE kind = 'community'`,
+			const indexed = new Map(
+				transaction
+					.all<{ path: string; fingerprint: string | null }>(
+						sql`SELECT path, fingerprint FROM search_rows WHERE kind <> 'community'`,
+					)
+					.map((row) => [row.path, row.fingerprint]),
 			);
-			if (indexed === published) return;
-			transaction.run(sql`DELETE FROM search_index WHERE kind = 'community'`);
-			const rows = transaction
-				.select({
-					slug: submissions.slug,
-					title: submissions.title,
-					body: submissions.body,
-					topics: submissions.topics,
-				})
-				.from(submissions)
-				.where(isPublished)
-				.all();
-			for (const row of rows) insertDocument(transaction, communitySearchDocument(row));
+			const wanted = new Map(curated.map((document) => [document.path, document]));
+			for (const path of indexed.keys()) if (!wanted.has(path)) removeFromSearch(transaction, path);
+			for (const document of curated) {
+				const fingerprint = fingerprintOf(document);
+				if (indexed.get(document.path) === fingerprint) continue;
+				removeFromSearch(transaction, document.path);
+				insertDocument(transaction, document, fingerprint);
+			}
 		},
 		{ behavior: 'immediate' },
 	);
 }
 
 export const SEARCH_PAGE_SIZE = 10;
+
+/**
+ * The most matches a search ranks and counts. A word in most stories matches nearly the
+ * whole library, and ranking (or counting) every match costs what the library does: past
+ * this many, a search shows the newest this-many matches, newest first, and says "more than".
+ */
+export const SEARCH_RESULT_CAP = 1000;
 
 export interface SearchHit {
 	path: string;
@@ -116,36 +142,104 @@ export interface SearchHit {
 	snippetHtml: string;
 }
 
+export interface SearchResults {
+	hits: SearchHit[];
+	/** Matches counted, at most SEARCH_RESULT_CAP. */
+	total: number;
+	/** More than SEARCH_RESULT_CAP pieces match: shown newest first, up to the cap. */
+	moreThanCap: boolean;
+}
+
+/** Search filters as SQL, after the MATCH: both read a row's unindexed columns. */
+function filterSql(kind: SearchKind | null | undefined, topic: string | null | undefined) {
+	const kindFilter = kind ? sql`AND kind = ${kind}` : sql``;
+	const topicFilter = topic ? sql`AND topics LIKE ${`% ${topic} %`}` : sql``;
+	return sql`${kindFilter} ${topicFilter}`;
+}
+
+/** How many pieces match, counted up to SEARCH_RESULT_CAP + 1: FTS5 stops there. */
+function countMatches(database: Database, match: string, filters: SQL): number {
+	const [{ matches }] = database.all<{ matches: number }>(sql`
+		SELECT count(*) AS matches FROM (
+			SELECT 1 FROM search_index WHERE search_index MATCH ${match} ${filters}
+			LIMIT ${SEARCH_RESULT_CAP + 1})`);
+	return matches;
+}
+
 /**
- * Ranked search (bm25, a title match weighs most) with an escaped snippet, narrowed by
- * kind and topic, one page at a time. Input never reaches FTS5 as syntax (toFtsQuery).
+ * The rowids of one page of matches: ranked by bm25 (a title match weighs most) when they
+ * are at most SEARCH_RESULT_CAP, else newest first, in FTS5's own rowid order, which stops
+ * after the page: ranking needs every match read, and that costs what the library does.
+ */
+function pageOfMatches(
+	database: Database,
+	match: string,
+	filters: SQL,
+	{ ranked, offset }: { ranked: boolean; offset: number },
+): bigint[] {
+	const order = ranked
+		? sql`bm25(search_index, 0, 0, 0, 10.0, 4.0, 1.0), rowid DESC`
+		: sql`rowid DESC`;
+	// Rowids pass 2^53: read as text, so JavaScript numbers never round them.
+	const rows = database.all<{ id: string }>(sql`
+		SELECT CAST(rowid AS TEXT) AS id FROM search_index
+		WHERE search_index MATCH ${match} ${filters}
+		ORDER BY ${order}
+		LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset}`);
+	return rows.map((row) => BigInt(row.id));
+}
+
+/**
+ * Search with an escaped snippet, narrowed by kind and topic, one page at a time. Input
+ * never reaches FTS5 as syntax (toFtsQuery). Up to SEARCH_RESULT_CAP matches are ranked;
+ * past it, newest first ("more than 1,000"), so the cost is bounded whatever the words.
+ * The last word also matches as a prefix ("relap" finds "relapse") unless, matched whole,
+ * it already gives more than the cap: then it is a word the reader finished, and the
+ * prefix, which FTS5 answers by merging every word it starts, would only add cost.
  */
 export async function searchPublished(
 	input: { query: string; kind?: SearchKind | null; topic?: string | null; page: number },
 	database: Database = getDatabase(),
-): Promise<{ hits: SearchHit[]; total: number }> {
-	const match = toFtsQuery(input.query);
-	if (!match) return { hits: [], total: 0 };
-	const kindFilter = input.kind ? sql`AND kind = ${input.kind}` : sql``;
-	const topicFilter = input.topic ? sql`AND topics LIKE ${`% ${input.topic} %`}` : sql``;
-	const where = sql`search_index MATCH ${match} ${kindFilter} ${topicFilter}`;
-	const [{ total }] = database.all<{ total: number }>(
-		sql`SELECT count(*) AS total FROM search_index WHERE ${where}`,
-	);
-	const rows = database.all<{ path: string; kind: SearchKind; title: string; snippet: string }>(sql`
-		SELECT path, kind, title,
+): Promise<SearchResults> {
+	const typed = toFtsQuery(input.query);
+	if (!typed) return { hits: [], total: 0, moreThanCap: false };
+	const filters = filterSql(input.kind, input.topic);
+	const whole = withoutPrefix(typed);
+	let match = whole;
+	let matches = countMatches(database, whole, filters);
+	if (whole !== typed && matches <= SEARCH_RESULT_CAP) {
+		match = typed;
+		matches = countMatches(database, typed, filters);
+	}
+	const moreThanCap = matches > SEARCH_RESULT_CAP;
+	const total = Math.min(matches, SEARCH_RESULT_CAP);
+	const offset = (input.page - 1) * SEARCH_PAGE_SIZE;
+	if (offset >= total) return { hits: [], total, moreThanCap };
+	const rowids = pageOfMatches(database, match, filters, { ranked: !moreThanCap, offset });
+	// One pass over the page's rowid range, snippets for the page's rows only: a prefix word
+	// costs FTS5 a merge of every term it starts, once per query, so never once per hit.
+	const rows = database.all<{
+		id: string;
+		path: string;
+		kind: SearchKind;
+		title: string;
+		snippet: string;
+	}>(sql`
+		SELECT CAST(rowid AS TEXT) AS id, path, kind, title,
 			snippet(search_index, 5, ${SNIPPET_MARKERS.start}, ${SNIPPET_MARKERS.end}, '…', 16) AS snippet
 		FROM search_index
-		WHERE ${where}
-		ORDER BY bm25(search_index, 0, 0, 0, 10.0, 4.0, 1.0)
-		LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${(input.page - 1) * SEARCH_PAGE_SIZE}`);
-	return {
-		total: total ?? 0,
-		hits: rows.map((row) => ({
+		WHERE search_index MATCH ${match}
+			AND rowid BETWEEN ${rowids.reduce((a, b) => (a < b ? a : b))} AND ${rowids.reduce((a, b) => (a > b ? a : b))}
+			AND +rowid IN (SELECT CAST(value AS INTEGER) FROM json_each(${JSON.stringify(rowids.map(String))}))`);
+	const byId = new Map(rows.map((row) => [row.id, row]));
+	const hits = rowids.map((rowid) => {
+		const row = byId.get(String(rowid))!;
+		return {
 			path: row.path,
 			kind: row.kind,
 			title: row.title,
 			snippetHtml: snippetToHtml(row.snippet),
-		})),
-	};
+		};
+	});
+	return { hits, total, moreThanCap };
 }
