@@ -13,9 +13,13 @@ import type { Database, Queryable } from '../../db/client.ts';
 import { communityListings, submissionReceipts, submissions } from '../../db/schema.ts';
 import { communitySearchDocument, indexForSearch } from '../../src/lib/server/search.ts';
 import type { SeedBatchRequest } from './seed-worker.ts';
-import { syntheticSlugs, type SyntheticStoryRows } from './synthetic-stories.ts';
+import {
+	syntheticSlugs,
+	syntheticStoryRows,
+	type SyntheticStoryRows,
+} from './synthetic-stories.ts';
 
-/** Stories per transaction (and per message to a worker). */
+/** Stories per transaction (and per message to a worker), unless told otherwise. */
 const SEED_BATCH = 5_000;
 /** Rows per INSERT statement: well under SQLite's limit on bound parameters. */
 const INSERT_CHUNK = 250;
@@ -33,8 +37,10 @@ export interface SeededLibrary {
 
 export interface SeedOptions {
 	stories: number;
-	/** The same seed makes the same texts and slugs. */
+	/** The same seed and batch size make the same texts and slugs. */
 	seed?: number;
+	/** Stories per transaction and per worker message (tests use small ones). */
+	batchSize?: number;
 	/** Called after each committed batch with the stories written so far. */
 	onProgress?: (written: number) => void;
 }
@@ -76,7 +82,7 @@ function writeBatch(transaction: Queryable, batch: readonly SyntheticStoryRows[]
 }
 
 /** Runs `write` with syncs and the write-ahead log off, then puts the file back as it was. */
-function withFastWrites<T>(database: Database, write: () => Promise<T>): Promise<T> {
+async function withFastWrites<T>(database: Database, write: () => Promise<T>): Promise<T> {
 	const client = database.$client;
 	const saved = {
 		synchronous: client.pragma('synchronous', { simple: true }) as number,
@@ -85,15 +91,28 @@ function withFastWrites<T>(database: Database, write: () => Promise<T>): Promise
 	client.pragma('journal_mode = MEMORY');
 	client.pragma('synchronous = OFF');
 	client.pragma(`cache_size = -${SEEDING_CACHE_KIB}`);
-	return write().finally(() => {
+	try {
+		return await write();
+	} finally {
 		client.pragma(`cache_size = ${saved.cacheSize}`);
 		client.pragma(`synchronous = ${saved.synchronous}`);
 		client.pragma('journal_mode = WAL');
-	});
+	}
 }
 
-/** A pool of seed workers; each answers its requests in the order they were sent. */
-function startWorkers(size: number) {
+interface BatchMaker {
+	make(request: SeedBatchRequest): Promise<SyntheticStoryRows[]>;
+	stop(): Promise<unknown>;
+}
+
+/** A batch maker on this thread: one batch is not worth starting a worker for. */
+const makeHere: BatchMaker = {
+	make: async (request) => syntheticStoryRows(request),
+	stop: async () => undefined,
+};
+
+/** A batch maker: a pool of seed workers, each answering in the order it was asked. */
+function startWorkers(size: number): BatchMaker {
 	const workers = Array.from({ length: size }, () => {
 		const worker = new Worker(new URL('./seed-worker.ts', import.meta.url));
 		const waiting: {
@@ -131,24 +150,25 @@ export async function seedLibrary(
 	const seed = options.seed ?? 7;
 	const slugs = syntheticSlugs(options.stories, seed);
 	const now = Date.now();
-	const batches = Math.ceil(slugs.length / SEED_BATCH);
-	const workerCount = Math.max(1, Math.min(availableParallelism(), batches));
+	const batchSize = options.batchSize ?? SEED_BATCH;
+	const batches = Math.ceil(slugs.length / batchSize);
+	const workerCount = Math.min(availableParallelism(), batches);
 	const receipts: SeededLibrary['receipts'] = [];
 	const seedAll = async () => {
-		const workers = startWorkers(workerCount);
+		const workers = batches > 1 ? startWorkers(workerCount) : makeHere;
 		try {
 			const request = (batchIndex: number) =>
 				workers.make({
 					seed,
 					batchIndex,
-					slugs: slugs.slice(batchIndex * SEED_BATCH, (batchIndex + 1) * SEED_BATCH),
+					slugs: slugs.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize),
 					now,
 					keepReceiptCodes: batchIndex === 0 ? KEPT_RECEIPT_CODES : 0,
 				});
 			// Each worker has one batch queued behind the one it is making.
 			const inFlight: Promise<SyntheticStoryRows[]>[] = [];
 			let requested = 0;
-			for (; requested < Math.min(batches, workerCount * 2); requested++) {
+			for (; requested < Math.min(batches, Math.max(1, workerCount) * 2); requested++) {
 				inFlight.push(request(requested));
 			}
 			for (let written = 0; written < batches; written++) {
@@ -162,7 +182,7 @@ export async function seedLibrary(
 						receipts.push({ slug: rows.submission.slug, receiptCode: rows.receiptCode });
 					}
 				}
-				options.onProgress?.(Math.min((written + 1) * SEED_BATCH, slugs.length));
+				options.onProgress?.(Math.min((written + 1) * batchSize, slugs.length));
 			}
 		} finally {
 			await workers.stop();
