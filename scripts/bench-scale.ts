@@ -140,9 +140,9 @@ function residentMegabytes(pid: number): number {
 }
 
 async function measure(stories: number, seeded: SeededFile, folder: string): Promise<ScaleFigures> {
-	// The withdrawal changes the file: a cached one is measured on a copy.
-	const databasePath = seeded.cached ? join(folder, `${stories}-copy.db`) : seeded.path;
-	if (seeded.cached) copyFileSync(seeded.path, databasePath);
+	// The withdrawal changes the file: one kept for later runs is measured on a copy.
+	const databasePath = reuse ? join(folder, `${stories}-copy.db`) : seeded.path;
+	if (reuse) copyFileSync(seeded.path, databasePath);
 	const [withdrawn, unvisited] = seeded.receipts;
 	if (!withdrawn || !unvisited) throw new Error('The seeder returned too few receipt codes.');
 
@@ -208,7 +208,7 @@ async function measure(stories: number, seeded: SeededFile, folder: string): Pro
 		};
 	} finally {
 		await site.stop();
-		if (seeded.cached) {
+		if (reuse) {
 			for (const suffix of ['', '-wal', '-shm'])
 				rmSync(`${databasePath}${suffix}`, { force: true });
 		}
