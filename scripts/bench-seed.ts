@@ -8,10 +8,11 @@
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { openDatabase } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { parseSeedArguments, SEED_USAGE } from './bench/scale-arguments.ts';
-import { holdsNoStories, seedLibrary } from './bench/seed-library.ts';
+import { seedLibrary } from './bench/seed-library.ts';
 
 function fail(message: string, code: number): never {
 	console.error(message);
@@ -29,32 +30,47 @@ const { stories, force } = parsed.value;
 // npm runs scripts in the project folder; a relative name means where the command was typed.
 const file = resolve(process.env.INIT_CWD ?? process.cwd(), parsed.value.database);
 
-const databaseFiles = [file, `${file}-wal`, `${file}-shm`];
-if (existsSync(file)) {
-	const existing = openDatabase(file);
-	migrateDatabase(existing);
-	const empty = holdsNoStories(existing);
-	existing.$client.close();
-	if (!empty && !force) {
+/** Whether an existing file holds stories, read without changing it (no migration, no WAL). */
+function holdsStories(path: string): boolean {
+	const client = new Sqlite(path, { readonly: true, fileMustExist: true });
+	try {
+		const table = client
+			.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'submissions'")
+			.get();
+		return (
+			table !== undefined && client.prepare('SELECT 1 FROM submissions LIMIT 1').get() !== undefined
+		);
+	} finally {
+		client.close();
+	}
+}
+
+if (existsSync(file) && holdsStories(file)) {
+	if (!force) {
 		fail(`${file} already holds stories; seed another file, or give --force to replace it.`, 64);
 	}
-	if (!empty) for (const path of databaseFiles) rmSync(path, { force: true });
+	for (const path of [file, `${file}-wal`, `${file}-shm`]) rmSync(path, { force: true });
 }
 
 const started = performance.now();
 const database = openDatabase(file);
 migrateDatabase(database);
 let lastReport = started;
-await seedLibrary(database, {
-	stories,
-	onProgress(written) {
-		const now = performance.now();
-		if (now - lastReport < 10_000 && written < stories) return;
-		lastReport = now;
-		const seconds = (now - started) / 1000;
-		console.log(`  ${written.toLocaleString('en-US')} stories in ${seconds.toFixed(0)} s`);
-	},
-});
+try {
+	await seedLibrary(database, {
+		stories,
+		onProgress(written) {
+			const now = performance.now();
+			if (now - lastReport < 10_000 && written < stories) return;
+			lastReport = now;
+			const seconds = (now - started) / 1000;
+			console.log(`  ${written.toLocaleString('en-US')} stories in ${seconds.toFixed(0)} s`);
+		},
+	});
+} catch (error) {
+	console.error(error);
+	fail(`Seeding ${file} failed; delete it and try again.`, 70);
+}
 database.$client.close();
 const seconds = (performance.now() - started) / 1000;
 const megabytes = statSync(file).size / 1024 / 1024;

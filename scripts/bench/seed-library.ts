@@ -46,7 +46,7 @@ export interface SeedOptions {
 }
 
 /** True when the database holds no story at all. */
-export function holdsNoStories(database: Database): boolean {
+function holdsNoStories(database: Database): boolean {
 	const [row] = database.select({ stories: count() }).from(submissions).all();
 	return (row?.stories ?? 0) === 0;
 }
