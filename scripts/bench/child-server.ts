@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 
 export interface ChildServer {
 	baseUrl: string;
+	/** The server's process id (to read its memory from /proc). */
+	pid: number;
 	/** Everything the server printed so far (stdout and stderr). */
 	output(): string;
 	/** False once the process has ended (on its own or stopped). */
@@ -56,6 +58,7 @@ export async function startChildServer(
 
 	return {
 		baseUrl,
+		pid: child.pid!,
 		output: () => output,
 		isRunning: () => running,
 		exitStatus: () => exitStatus,

@@ -2,6 +2,7 @@
  * The benchmark's results: one row per case and connection count, the printed table, and
  * the targets from DESIGN.md (Performance) judged against the rows.
  */
+import { alignedTable } from './aligned-table.ts';
 
 /** The cases, in the order they run and print. */
 export const CASE_IDS = [
@@ -130,20 +131,7 @@ export function formatTable(rows: readonly BenchRow[]): string {
 		formatNumber(row.errors),
 		formatRatio(row.ratioToBaseline),
 	]);
-	const widths = header.map((title, column) =>
-		Math.max(title.length, ...lines.map((line) => line[column]!.length)),
-	);
-	const render = (cells: readonly string[]) =>
-		cells
-			.map((cell, column) =>
-				column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
-			)
-			.join('  ');
-	return [
-		render(header),
-		widths.map((width) => '-'.repeat(width)).join('  '),
-		...lines.map(render),
-	].join('\n');
+	return alignedTable(header, lines);
 }
 
 /** Search p99 allowed at this library size: 20 ms up to 10,000 stories, 50 ms beyond. */

@@ -9,14 +9,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
-import { submissionReceipts, submissions } from '../../db/schema.ts';
 import { renderUserMarkdown } from '../../src/lib/markdown.ts';
 import {
 	generateReceiptCode,
 	hashReceiptCode,
 	normalizeReceiptCode,
 } from '../../src/lib/receipt-codes.ts';
-import { communitySearchDocument, indexForSearch } from '../../src/lib/server/search.ts';
+import { listingOf, type CommunityListing } from '../../src/lib/server/community-listings.ts';
 import {
 	CONTENT_WARNING_SLUGS,
 	MILESTONE_SLUGS,
@@ -25,6 +24,7 @@ import {
 	type MilestoneSlug,
 	type TopicSlug,
 } from '../../src/lib/taxonomy.ts';
+import { seedLibrary } from './seed-library.ts';
 
 /** Queries the benchmark searches for, chosen to match the vocabulary below. */
 export const SEARCH_QUERIES = {
@@ -338,58 +338,79 @@ export function syntheticStory(random: Random, now = Date.now()) {
 	};
 }
 
-/** Rows per INSERT statement: well under SQLite's limit on bound parameters. */
-const INSERT_BATCH = 250;
+/** A story's random stream within a batch: seeded from the run's seed and the batch. */
+function batchRandom(seed: number, batchIndex: number): Random {
+	return createRandom((seed ^ Math.imul(batchIndex + 1, 0x9e3779b9)) >>> 0);
+}
+
+/** `count` distinct slugs, the same ones for the same seed. */
+export function syntheticSlugs(count: number, seed: number): string[] {
+	const random = createRandom(seed);
+	const slugs = new Set<string>();
+	while (slugs.size < count) slugs.add(syntheticSlug(random));
+	return [...slugs];
+}
+
+/** A synthetic story as every table that holds a published story stores it. */
+export interface SyntheticStoryRows {
+	submission: ReturnType<typeof syntheticStory> & {
+		id: string;
+		slug: string;
+		bodyHtml: string;
+		status: 'approved';
+		version: number;
+	};
+	receiptHash: string;
+	/** The receipt code itself, kept only for the stories asked for (the rest are dropped). */
+	receiptCode: string | null;
+	listing: CommunityListing;
+}
 
 /**
- * Inserts `count` SYNTHETIC published community stories (with receipt hashes) in one
- * transaction, indexes them for search, and returns their slugs. Bodies go through the
- * project's one Markdown renderer, exactly as a real story's do. Stories are made one
- * batch at a time, just before they are inserted, so 100,000 of them never sit in memory
- * at once.
+ * The rows of one batch of SYNTHETIC published stories, one per slug: the body rendered by
+ * the project's one Markdown renderer and the listing derived by `listingOf`, exactly as
+ * publishing does. Pure but for random ids and receipt codes, so worker threads can make
+ * batches in parallel; the text depends only on `seed` and `batchIndex`.
+ */
+export function syntheticStoryRows(input: {
+	seed: number;
+	batchIndex: number;
+	slugs: readonly string[];
+	now: number;
+	/** Keep the receipt codes of this many stories at the start of the batch. */
+	keepReceiptCodes: number;
+}): SyntheticStoryRows[] {
+	const random = batchRandom(input.seed, input.batchIndex);
+	return input.slugs.map((slug, index) => {
+		const story = syntheticStory(random, input.now);
+		const receiptCode = generateReceiptCode();
+		return {
+			submission: {
+				id: randomBytes(16).toString('base64url'),
+				slug,
+				...story,
+				bodyHtml: renderUserMarkdown(story.body),
+				status: 'approved',
+				// Received (1), then published (2).
+				version: 2,
+			},
+			receiptHash: hashReceiptCode(normalizeReceiptCode(receiptCode)!),
+			receiptCode: index < input.keepReceiptCodes ? receiptCode : null,
+			listing: listingOf({ slug, ...story }),
+		};
+	});
+}
+
+/**
+ * Inserts `count` SYNTHETIC published community stories (with receipt hashes, listings and
+ * search-index rows) and returns their slugs. See seed-library.ts.
  */
 export async function seedSyntheticStories(
 	database: Database,
 	count: number,
 	seed = 7,
 ): Promise<string[]> {
-	const random = createRandom(seed);
-	const slugSet = new Set<string>();
-	while (slugSet.size < count) slugSet.add(syntheticSlug(random));
-	const slugs = [...slugSet];
-	const storyRow = (slug: string) => {
-		const story = syntheticStory(random);
-		return {
-			id: randomBytes(16).toString('base64url'),
-			slug,
-			...story,
-			bodyHtml: renderUserMarkdown(story.body),
-			status: 'approved' as const,
-			// Received (1), then published (2).
-			version: 2,
-		};
-	};
-	database.transaction(
-		(transaction) => {
-			for (let start = 0; start < slugs.length; start += INSERT_BATCH) {
-				const batch = slugs.slice(start, start + INSERT_BATCH).map(storyRow);
-				transaction.insert(submissions).values(batch).run();
-				transaction
-					.insert(submissionReceipts)
-					.values(
-						batch.map((row) => ({
-							receiptHash: hashReceiptCode(normalizeReceiptCode(generateReceiptCode())!),
-							submissionId: row.id,
-						})),
-					)
-					.run();
-				// Indexed as publishing indexes a story, so the index rows are exactly what the site writes.
-				for (const row of batch) indexForSearch(transaction, communitySearchDocument(row));
-			}
-		},
-		{ behavior: 'immediate' },
-	);
-	return slugs;
+	return (await seedLibrary(database, { stories: count, seed })).slugs;
 }
 
 /** The words (3+ letters, lower case) of a text, its `{slot}` placeholders left out. */

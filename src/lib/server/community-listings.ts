@@ -10,7 +10,7 @@ import type { LibraryPiece } from '../library.ts';
 import { plainTextExcerpt } from '../plain-text.ts';
 import { readingMinutes } from '../reading-time.ts';
 import { DEFAULT_PEN_NAME } from '../story-draft.ts';
-import type { MilestoneSlug, TopicSlug } from '../taxonomy.ts';
+import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 
 /** Characters of a story's opening that lists and feeds show as its summary. */
 export const SUMMARY_LENGTH = 200;
@@ -78,8 +78,31 @@ export function listStory(transaction: Queryable, slug: string): CommunityListin
 		.get();
 	unlistStory(transaction, slug);
 	if (!story || story.status !== 'approved' || !story.publishedAt) return null;
-	const listing: CommunityListing = {
-		slug,
+	const listing = listingOf({ ...story, slug, publishedAt: story.publishedAt });
+	transaction.insert(communityListings).values(listing).run();
+	return listing;
+}
+
+/** What a published story needs for its listing: its stored columns. */
+export interface ListableStory {
+	slug: string;
+	title: string;
+	body: string;
+	penName: string | null;
+	topics: TopicSlug[];
+	contentWarnings: ContentWarningSlug[];
+	milestone: MilestoneSlug | null;
+	publishedAt: Date;
+}
+
+/**
+ * The listing of a published story: the one place that derives what a list shows (summary,
+ * reading minutes) from its text. Pure, so the benchmark's seeder derives it off the main
+ * thread exactly as publishing does.
+ */
+export function listingOf(story: ListableStory): CommunityListing {
+	return {
+		slug: story.slug,
 		title: story.title,
 		penName: story.penName,
 		summary: plainTextExcerpt(story.body, SUMMARY_LENGTH),
@@ -89,8 +112,6 @@ export function listStory(transaction: Queryable, slug: string): CommunityListin
 		milestone: story.milestone,
 		publishedAt: story.publishedAt,
 	};
-	transaction.insert(communityListings).values(listing).run();
-	return listing;
 }
 
 /** Deletes the listing of `slug` (its topic rows and counts follow by trigger); returns it. */

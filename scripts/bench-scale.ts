@@ -1,0 +1,261 @@
+/**
+ * `npm run bench:scale -- --stories 10000,100000,1000000 [--reuse]`: how each cost grows
+ * with the library (issue 13). For each size, a database with that many SYNTHETIC stories
+ * (seed-library.ts), a fresh built server on it, and: seeding time, time to listening, the
+ * first /stories, /stories after a withdrawal made through the site, a deep page, a story
+ * page miss, the server's memory after the load, and uncached search p50/p99 on one
+ * connection. Prints each figure with its ratio to the smallest size, judges the targets,
+ * and writes bench-results/scale-<time>.json.
+ *
+ * A measurement, not a test: exit 0 whether targets are met or not, 64 on usage errors.
+ */
+import { createHash } from 'node:crypto';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { openDatabase } from '../db/client.ts';
+import { migrateDatabase, MIGRATIONS_FOLDER } from '../db/migrate.ts';
+import { STORIES_PER_PAGE } from '../src/lib/library.ts';
+import { PROJECT_ROOT, buildIfStale } from './build.ts';
+import { startChildServer } from './bench/child-server.ts';
+import { parseScaleArguments, SCALE_USAGE } from './bench/scale-arguments.ts';
+import {
+	deepPageFor,
+	evaluateScaleTargets,
+	formatScaleTable,
+	formatScaleTargets,
+	quantile,
+	type ScaleFigures,
+} from './bench/scale-report.ts';
+import { seedLibrary, type SeededLibrary } from './bench/seed-library.ts';
+import { createSearchQueryPool, searchPath } from './bench/synthetic-stories.ts';
+
+/** Uncached searches: untimed warm-up, then timed, all distinct, one connection. */
+const SEARCH_WARMUP = 20;
+const SEARCH_TIMED = 300;
+const SEARCH_QUERIES_SEED = 31;
+
+/** Limits high enough that the benchmark's own requests are never refused. */
+const RELAXED_LIMITS = {
+	LIMIT_RECEIPT_LOOKUPS_PER_ADDRESS_PER_HOUR: '100000000',
+};
+
+const SEEDED_FOLDER = resolve(PROJECT_ROOT, 'bench-results/seeded');
+
+interface SeededFile {
+	path: string;
+	seedingSeconds: number;
+	cached: boolean;
+	receipts: SeededLibrary['receipts'];
+}
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+	console.log(SCALE_USAGE);
+	process.exit(0);
+}
+const parsed = parseScaleArguments(args);
+if (!parsed.ok) {
+	console.error(`${parsed.error}\n\n${SCALE_USAGE}`);
+	process.exit(64);
+}
+const { stories: sizes, reuse } = parsed.value;
+
+/** The migrations' fingerprint: a cached file seeded under another schema is seeded again. */
+function schemaHash(): string {
+	const hash = createHash('sha256');
+	const addFolder = (folder: string) => {
+		for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+			a.name.localeCompare(b.name),
+		)) {
+			const path = join(folder, entry.name);
+			if (entry.isDirectory()) addFolder(path);
+			else hash.update(entry.name).update(readFileSync(path));
+		}
+	};
+	addFolder(MIGRATIONS_FOLDER);
+	return hash.digest('hex').slice(0, 12);
+}
+
+async function seedFile(path: string, stories: number): Promise<SeededFile> {
+	for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+	console.log(`Seeding ${stories.toLocaleString('en-US')} synthetic stories…`);
+	const started = performance.now();
+	const database = openDatabase(path);
+	migrateDatabase(database);
+	const seeded = await seedLibrary(database, { stories });
+	database.$client.close();
+	const seedingSeconds = (performance.now() - started) / 1000;
+	console.log(`Seeded in ${seedingSeconds.toFixed(1)} s.`);
+	return { path, seedingSeconds, cached: false, receipts: seeded.receipts };
+}
+
+/** A seeded file for `stories`: from the cache with --reuse, otherwise new in `folder`. */
+async function seededFile(stories: number, folder: string): Promise<SeededFile> {
+	if (!reuse) return seedFile(join(folder, `${stories}.db`), stories);
+	mkdirSync(SEEDED_FOLDER, { recursive: true });
+	const path = join(SEEDED_FOLDER, `${stories}-${schemaHash()}.db`);
+	const description = `${path}.json`;
+	if (existsSync(path) && existsSync(description)) {
+		const saved = JSON.parse(readFileSync(description, 'utf8')) as Omit<SeededFile, 'cached'>;
+		console.log(`Reusing ${path} (seeded in ${saved.seedingSeconds.toFixed(1)} s).`);
+		return { ...saved, path, cached: true };
+	}
+	const seeded = await seedFile(path, stories);
+	writeFileSync(description, JSON.stringify({ ...seeded, cached: undefined }, null, '\t'));
+	return seeded;
+}
+
+/** Milliseconds until the whole answer has arrived, and its status. */
+async function timedRequest(url: URL, init: RequestInit = {}) {
+	const started = performance.now();
+	const response = await fetch(url, {
+		redirect: 'manual',
+		...init,
+		headers: { 'accept-encoding': 'br, gzip', ...init.headers },
+	});
+	await response.arrayBuffer();
+	return { ms: performance.now() - started, status: response.status };
+}
+
+function expectStatus(path: string, status: number, expected: number): void {
+	if (status !== expected) throw new Error(`${path} answered ${status}, not ${expected}.`);
+}
+
+function residentMegabytes(pid: number): number {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kilobytes = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+	if (!kilobytes) throw new Error(`No VmRSS in /proc/${pid}/status.`);
+	return Number(kilobytes) / 1024;
+}
+
+async function measure(stories: number, seeded: SeededFile, folder: string): Promise<ScaleFigures> {
+	// The withdrawal changes the file: one kept for later runs is measured on a copy.
+	const databasePath = reuse ? join(folder, `${stories}-copy.db`) : seeded.path;
+	if (reuse) copyFileSync(seeded.path, databasePath);
+	const [withdrawn, unvisited] = seeded.receipts;
+	if (!withdrawn || !unvisited) throw new Error('The seeder returned too few receipt codes.');
+
+	const startedAt = performance.now();
+	const site = await startChildServer(resolve(PROJECT_ROOT, 'scripts/serve.ts'), {
+		cwd: PROJECT_ROOT,
+		env: { ...RELAXED_LIMITS, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath },
+	});
+	try {
+		const listeningMs = performance.now() - startedAt;
+		const url = (path: string) => new URL(path, site.baseUrl);
+		const firstStories = await timedRequest(url('/stories'));
+		expectStatus('/stories', firstStories.status, 200);
+
+		const changedPage = '/stories?page=3';
+		await timedRequest(url(changedPage));
+		const withdrawal = await timedRequest(url('/my-story?_action=withdrawMyStory'), {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				origin: new URL(site.baseUrl).origin,
+			},
+			body: new URLSearchParams({ code: withdrawn.receiptCode, intent: 'withdraw' }),
+		});
+		expectStatus('the withdrawal', withdrawal.status, 200);
+		const afterChange = await timedRequest(url(changedPage));
+		expectStatus(changedPage, afterChange.status, 200);
+		expectStatus(
+			`/stories/${withdrawn.slug}`,
+			(await timedRequest(url(`/stories/${withdrawn.slug}`))).status,
+			410,
+		);
+
+		const deepPage = deepPageFor(stories, STORIES_PER_PAGE);
+		const deep = await timedRequest(url(`/stories?page=${deepPage}`));
+		expectStatus(`/stories?page=${deepPage}`, deep.status, 200);
+		const storyMiss = await timedRequest(url(`/stories/${unvisited.slug}`));
+		expectStatus(`/stories/${unvisited.slug}`, storyMiss.status, 200);
+
+		const queries = createSearchQueryPool(SEARCH_QUERIES_SEED, SEARCH_WARMUP + SEARCH_TIMED);
+		const searchTimes: number[] = [];
+		for (const [index, query] of queries.entries()) {
+			const search = await timedRequest(url(searchPath(query)));
+			expectStatus(searchPath(query), search.status, 200);
+			if (index >= SEARCH_WARMUP) searchTimes.push(search.ms);
+		}
+
+		return {
+			stories,
+			seedingSeconds: seeded.seedingSeconds,
+			seedingCached: seeded.cached,
+			databaseBytes: statSync(seeded.path).size,
+			listeningMs,
+			firstStoriesMs: firstStories.ms,
+			storiesAfterChangeMs: afterChange.ms,
+			deepPage,
+			deepPageMs: deep.ms,
+			storyMissMs: storyMiss.ms,
+			rssMb: residentMegabytes(site.pid),
+			searchQueries: searchTimes.length,
+			searchP50Ms: quantile(searchTimes, 0.5),
+			searchP99Ms: quantile(searchTimes, 0.99),
+		};
+	} finally {
+		await site.stop();
+		if (reuse) {
+			for (const suffix of ['', '-wal', '-shm'])
+				rmSync(`${databasePath}${suffix}`, { force: true });
+		}
+	}
+}
+
+const loadAverageAtStart = os.loadavg();
+console.log(
+	`Load average ${loadAverageAtStart.map((load) => load.toFixed(2)).join(' ')} on ${os.availableParallelism()} CPUs.`,
+);
+buildIfStale();
+const folder = mkdtempSync(join(os.tmpdir(), 'common-thread-scale-'));
+const figures: ScaleFigures[] = [];
+try {
+	for (const stories of sizes) {
+		const seeded = await seededFile(stories, folder);
+		console.log(`Measuring ${stories.toLocaleString('en-US')} stories…`);
+		figures.push(await measure(stories, seeded, folder));
+		if (!reuse)
+			for (const suffix of ['', '-wal', '-shm']) rmSync(`${seeded.path}${suffix}`, { force: true });
+	}
+} finally {
+	rmSync(folder, { recursive: true, force: true });
+}
+
+const targets = evaluateScaleTargets(figures);
+console.log(`\n${formatScaleTable(figures)}\n\n${formatScaleTargets(targets)}`);
+const loadAverageAtEnd = os.loadavg();
+console.log(
+	`Load average at the end: ${loadAverageAtEnd.map((load) => load.toFixed(2)).join(' ')}.`,
+);
+const resultsFolder = resolve(PROJECT_ROOT, 'bench-results');
+mkdirSync(resultsFolder, { recursive: true });
+const resultsPath = join(
+	resultsFolder,
+	`scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+);
+writeFileSync(
+	resultsPath,
+	`${JSON.stringify(
+		{
+			machine: { cpus: os.availableParallelism(), loadAverageAtStart, loadAverageAtEnd },
+			figures,
+			targets,
+		},
+		null,
+		'\t',
+	)}\n`,
+);
+console.log(`Results written to ${resultsPath}.`);
