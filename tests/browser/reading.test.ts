@@ -31,12 +31,14 @@ describe.each([
 			const { page } = await openPage(browser(), { javaScriptEnabled });
 			await page.goto(warnedStory.path);
 			const notice = contentWarningNotices(page);
-			await expect.poll(() => notice.isVisible()).toBe(true);
+			// A role query walks the whole page: wait for it, not a one-second poll.
+			await notice.waitFor();
 			expect(await notice.textContent()).toMatch(/Content warning/);
 			const storyText = firstFoldedParagraph(page);
 			expect(await storyText.isVisible()).toBe(false);
 			await notice.click();
-			await expect.poll(() => storyText.isVisible()).toBe(true);
+			await storyText.waitFor();
+			expect(await storyText.isVisible()).toBe(true);
 		});
 
 		it('can be opened from the keyboard', async () => {
@@ -52,7 +54,8 @@ describe.each([
 			}
 			expect(onFold).toBe(true);
 			await page.keyboard.press('Enter');
-			await expect.poll(() => firstFoldedParagraph(page).isVisible()).toBe(true);
+			await firstFoldedParagraph(page).waitFor();
+			expect(await firstFoldedParagraph(page).isVisible()).toBe(true);
 		});
 	},
 );
