@@ -1,47 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { QUICK_EXIT_URL } from '../../src/lib/settings.ts';
 import { openPage, useBrowser } from '../helpers/browser.ts';
+import { quickExitLink } from '../helpers/locators.ts';
 
 const browser = useBrowser();
 const exitHost = new URL(QUICK_EXIT_URL).hostname;
 
 describe('Leave this site, with JavaScript off', () => {
 	it('is a plain link that takes the reader to the neutral page', async () => {
-		const { context, page } = await openPage(browser(), { javaScriptEnabled: false });
+		const { page } = await openPage(browser(), { javaScriptEnabled: false });
 		await page.goto('/about');
-		await page.getByRole('link', { name: /Leave this site/ }).click();
+		await quickExitLink(page).click();
 		await page.waitForURL((url) => url.hostname === exitHost);
 		expect(await page.title()).toBe('Elsewhere');
-		await context.close();
 	});
 });
 
 describe('Leave this site, with JavaScript on', () => {
 	it('replaces the current history entry, so Back does not return to the page', async () => {
-		const { context, page, cspViolations, offsiteRequests } = await openPage(browser());
+		const { page, cspViolations, offsiteRequests } = await openPage(browser());
 		await page.goto('/');
 		await page.goto('/about');
-		await page.getByRole('link', { name: /Leave this site/ }).click();
+		await quickExitLink(page).click();
 		await page.waitForURL((url) => url.hostname === exitHost);
 		await page.goBack();
 		expect(new URL(page.url()).pathname).toBe('/');
 		expect(cspViolations).toEqual([]);
 		// The neutral site learns nothing about where the reader came from.
 		expect(offsiteRequests.map(({ referer }) => referer)).toEqual([undefined]);
-		await context.close();
 	});
 
 	it('fires when Escape is pressed twice', async () => {
-		const { context, page } = await openPage(browser());
+		const { page } = await openPage(browser());
 		await page.goto('/about');
 		await page.keyboard.press('Escape');
 		await page.keyboard.press('Escape');
 		await page.waitForURL((url) => url.hostname === exitHost);
-		await context.close();
 	});
 
 	it('does not fire on a single Escape', async () => {
-		const { context, page } = await openPage(browser());
+		const { page } = await openPage(browser());
 		await page.goto('/about');
 		await page.keyboard.press('Escape');
 		// A second navigation target proves the page stayed: it still answers to the keyboard.
@@ -50,19 +48,17 @@ describe('Leave this site, with JavaScript on', () => {
 			.poll(() => page.evaluate(() => document.activeElement?.textContent))
 			.toMatch(/Skip to content/);
 		expect(new URL(page.url()).pathname).toBe('/about');
-		await context.close();
 	});
 });
 
 describe('keyboard order', () => {
 	it('reaches the skip link first and the quick exit second', async () => {
-		const { context, page } = await openPage(browser());
+		const { page } = await openPage(browser());
 		await page.goto('/');
 		const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim());
 		await page.keyboard.press('Tab');
 		expect(await focusedText()).toBe('Skip to content');
 		await page.keyboard.press('Tab');
 		expect(await focusedText()).toMatch(/^Leave this site/);
-		await context.close();
 	});
 });

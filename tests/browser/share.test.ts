@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { QUICK_EXIT_URL } from '../../src/lib/settings.ts';
 import { findSeriousAxeViolations, openPage, useBrowser } from '../helpers/browser.ts';
+import { quickExitLink } from '../helpers/locators.ts';
 
 const browser = useBrowser();
 
@@ -11,6 +12,22 @@ const STORY_BODY =
 	'I went to a meeting every evening and mostly sat at the back. Some nights I left early; some nights I stayed for coffee. '.repeat(
 		3,
 	);
+
+/** The preview's list of what the checks found. */
+const checks = (page: Page) => page.getByRole('region', { name: 'Before you send it' });
+const receipt = (page: Page) => page.getByRole('region', { name: 'Your receipt code' });
+const receiptCode = (page: Page) => receipt(page).getByRole('code');
+const statusHeading = (page: Page) => page.getByRole('heading', { name: /^Status:/ });
+
+/** What assistive technology reads after a field's label: the texts its aria-describedby names. */
+function descriptionsOf(field: Locator): Promise<string[]> {
+	return field.evaluate((element) =>
+		(element.getAttribute('aria-describedby') ?? '')
+			.split(/\s+/)
+			.filter(Boolean)
+			.map((id) => document.getElementById(id)?.textContent ?? ''),
+	);
+}
 
 async function fillStory(page: Page, title: string) {
 	await page.getByLabel('Title').fill(title);
@@ -26,7 +43,7 @@ describe.each([
 	['on', true],
 ] as const)('sharing a story with JavaScript %s', (_label, javaScriptEnabled) => {
 	it('previews with warnings, goes back to edit without losing anything, and ends on a receipt at /share', async () => {
-		const { context, page, cspViolations } = await openPage(browser(), { javaScriptEnabled });
+		const { page, cspViolations } = await openPage(browser(), { javaScriptEnabled });
 		await page.goto('/share');
 		const title = `Counting hours, not days (${javaScriptEnabled ? 'js' : 'no-js'})`;
 		await fillStory(page, title);
@@ -35,10 +52,10 @@ describe.each([
 		await expect
 			.poll(() => page.getByRole('heading', { level: 1 }).textContent())
 			.toMatch(/Check your story/);
-		const checks = page.locator('.checks');
-		expect(await checks.textContent()).toContain('555-867-5309');
-		expect(await checks.textContent()).toContain('Dave');
-		expect(await page.locator('.preview-story').textContent()).toContain(title);
+		expect(await checks(page).textContent()).toContain('555-867-5309');
+		expect(await checks(page).textContent()).toContain('Dave');
+		const preview = page.getByRole('region', { name: 'How your story will look' });
+		expect(await preview.getByRole('article').textContent()).toContain(title);
 
 		await page.getByRole('button', { name: 'Go back and edit' }).click();
 		await expect.poll(() => page.getByLabel('Title').inputValue()).toBe(title);
@@ -48,41 +65,43 @@ describe.each([
 
 		await page.getByRole('button', { name: 'Preview my story' }).click();
 		await page.getByRole('button', { name: 'Send my story' }).click();
-		const code = page.locator('#receipt-code');
-		await expect.poll(() => code.textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
+		await expect
+			.poll(() => receiptCode(page).textContent())
+			.toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
 		expect(new URL(page.url()).pathname).toBe('/share');
 		expect(cspViolations).toEqual([]);
-		await context.close();
 	});
 
 	it('keeps everything typed when the server refuses the form', async () => {
-		const { context, page } = await openPage(browser(), { javaScriptEnabled });
+		const { page } = await openPage(browser(), { javaScriptEnabled });
 		await page.goto('/share');
 		await page.getByLabel('Title').fill('Hi');
 		await page.getByLabel('Your story', { exact: true }).fill('Only a few words so far.');
 		await page.getByLabel('Gambling').check();
 		await page.getByRole('button', { name: 'Preview my story' }).click();
-		await expect.poll(() => page.locator('.form-problem').isVisible()).toBe(true);
-		expect(await page.locator('#title-error').textContent()).toMatch(/at least 5 characters/);
+		await expect.poll(() => page.getByRole('alert').isVisible()).toBe(true);
+		// The error is read out with the Title field itself.
+		expect((await descriptionsOf(page.getByLabel('Title'))).join(' ')).toMatch(
+			/at least 5 characters/,
+		);
 		expect(await page.getByLabel('Title').inputValue()).toBe('Hi');
 		expect(await page.getByLabel('Your story', { exact: true }).inputValue()).toBe(
 			'Only a few words so far.',
 		);
 		expect(await page.getByLabel('Gambling').isChecked()).toBe(true);
-		await context.close();
 	});
 });
 
 describe('with JavaScript', () => {
 	it('counts characters live', async () => {
-		const { context, page } = await openPage(browser());
+		const { page } = await openPage(browser());
 		await page.goto('/share');
-		const counter = page.locator('#body-count');
-		await page.getByLabel('Your story', { exact: true }).fill('x'.repeat(120));
+		const body = page.getByLabel('Your story', { exact: true });
+		await body.fill('x'.repeat(120));
+		// The count is part of the field's description, so a screen reader hears it too.
 		await expect
-			.poll(() => counter.textContent())
-			.toBe('120 of 20,000 characters — 180 more needed');
-		await context.close();
+			.poll(() => descriptionsOf(body))
+			.toContain('120 of 20,000 characters — 180 more needed');
 	});
 
 	it('warns before leaving a page with unsent text, stores nothing in the browser, and never blocks the quick exit', async () => {
@@ -102,10 +121,9 @@ describe('with JavaScript', () => {
 		expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
 		expect(await context.cookies()).toEqual([]);
 
-		await page.getByRole('link', { name: /Leave this site/ }).click();
+		await quickExitLink(page).click();
 		await page.waitForURL((url) => url.hostname === new URL(QUICK_EXIT_URL).hostname);
 		expect(dialogs).toEqual(['beforeunload']);
-		await context.close();
 	});
 
 	it('copies the receipt code', async () => {
@@ -115,11 +133,10 @@ describe('with JavaScript', () => {
 		await fillStory(page, 'A code worth keeping safe');
 		await page.getByRole('button', { name: 'Preview my story' }).click();
 		await page.getByRole('button', { name: 'Send my story' }).click();
-		const code = (await page.locator('#receipt-code').textContent())!;
+		const code = (await receiptCode(page).textContent())!;
 		await page.getByRole('button', { name: 'Copy code' }).click();
-		await expect.poll(() => page.locator('.copy-status').textContent()).toBe('Copied.');
+		await expect.poll(() => receipt(page).getByRole('status').textContent()).toBe('Copied.');
 		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
-		await context.close();
 	});
 });
 
@@ -128,15 +145,14 @@ describe.each([
 	['on', true],
 ] as const)('keeping the receipt, JavaScript %s', (_label, javaScriptEnabled) => {
 	it('saves the code and the My story address as a text file, with advice on where to keep it', async () => {
-		const { context, page, cspViolations } = await openPage(browser(), { javaScriptEnabled });
+		const { page, cspViolations } = await openPage(browser(), { javaScriptEnabled });
 		await page.goto('/share');
 		await fillStory(page, `A receipt to keep (${javaScriptEnabled ? 'js' : 'no-js'})`);
 		await page.getByRole('button', { name: 'Preview my story' }).click();
 		await page.getByRole('button', { name: 'Send my story' }).click();
-		const code = (await page.locator('#receipt-code').textContent())!;
-		const receipt = page.locator('.receipt');
-		expect(await receipt.textContent()).toMatch(/at any time at My story\./);
-		expect(await receipt.textContent()).toMatch(/not on a computer, phone or cloud folder/);
+		const code = (await receiptCode(page).textContent())!;
+		expect(await receipt(page).textContent()).toMatch(/at any time at My story\./);
+		expect(await receipt(page).textContent()).toMatch(/not on a computer, phone or cloud folder/);
 		const [download] = await Promise.all([
 			page.waitForEvent('download'),
 			page.getByRole('link', { name: 'Save as a text file' }).click(),
@@ -147,9 +163,8 @@ describe.each([
 		expect(text).toMatch(/at any time at http:\/\/[^\s]+\/my-story/);
 		expect(text).toMatch(/where only you can reach it/);
 		// Saving did not leave the receipt page.
-		expect(await page.locator('#receipt-code').textContent()).toBe(code);
+		expect(await receiptCode(page).textContent()).toBe(code);
 		expect(cspViolations).toEqual([]);
-		await context.close();
 	});
 });
 
@@ -160,34 +175,29 @@ describe('the writer keeps control', () => {
 	] as const)(
 		'finds, edits and withdraws a story by receipt code with JavaScript %s',
 		async (_label, javaScriptEnabled) => {
-			const { context, page } = await openPage(browser(), { javaScriptEnabled });
+			const { page } = await openPage(browser(), { javaScriptEnabled });
 			await page.goto('/share');
 			await fillStory(page, `A story to take back (${javaScriptEnabled})`);
 			await page.getByRole('button', { name: 'Preview my story' }).click();
 			await page.getByRole('button', { name: 'Send my story' }).click();
-			const code = (await page.locator('#receipt-code').textContent())!;
+			const code = (await receiptCode(page).textContent())!;
 
 			await page.goto('/my-story');
 			await page.getByLabel('Receipt code').fill(code.toLowerCase());
 			await page.getByRole('button', { name: 'Find my story' }).click();
-			await expect
-				.poll(() => page.locator('#status-heading').textContent())
-				.toBe('Status: Waiting for review');
+			await expect.poll(() => statusHeading(page).textContent()).toBe('Status: Waiting for review');
 
 			await page.getByLabel('Your story', { exact: true }).fill(`${STORY_BODY} Ninety days now.`);
 			await page.getByRole('button', { name: 'Preview changes' }).click();
 			await page.getByRole('button', { name: 'Save my changes' }).click();
-			await expect.poll(() => page.locator('.notice').textContent()).toMatch(/changes are saved/);
+			await expect.poll(() => page.getByRole('status').textContent()).toMatch(/changes are saved/);
 			expect(await page.getByLabel('Your story', { exact: true }).inputValue()).toContain(
 				'Ninety days now.',
 			);
 
 			await page.getByRole('button', { name: /Withdraw my story/ }).click();
 			await page.getByRole('button', { name: /Yes, withdraw and erase/ }).click();
-			await expect
-				.poll(() => page.locator('#status-heading').textContent())
-				.toBe('Status: Withdrawn');
-			await context.close();
+			await expect.poll(() => statusHeading(page).textContent()).toBe('Status: Withdrawn');
 		},
 	);
 });
@@ -196,7 +206,7 @@ describe('accessibility of the sharing pages', () => {
 	it.each(['light', 'dark'] as const)(
 		'has no serious or critical axe violations at any step (%s)',
 		async (colorScheme) => {
-			const { context, page } = await openPage(browser(), { colorScheme });
+			const { page } = await openPage(browser(), { colorScheme });
 			const scan = async (step: string) =>
 				expect(await findSeriousAxeViolations(page), step).toEqual([]);
 			await page.goto('/guidelines');
@@ -204,22 +214,21 @@ describe('accessibility of the sharing pages', () => {
 			await page.goto('/share');
 			await scan('form');
 			await page.getByRole('button', { name: 'Preview my story' }).click();
-			await page.locator('.form-problem').waitFor();
+			await page.getByRole('alert').waitFor();
 			await scan('form with errors');
 			await fillStory(page, 'Checking every step of the form');
 			await page.getByRole('button', { name: 'Preview my story' }).click();
-			await page.locator('.checks').waitFor();
+			await checks(page).waitFor();
 			await scan('preview');
 			await page.getByRole('button', { name: 'Send my story' }).click();
-			const code = (await page.locator('#receipt-code').textContent())!;
+			const code = (await receiptCode(page).textContent())!;
 			await scan('receipt');
 			await page.goto('/my-story');
 			await scan('code entry');
 			await page.getByLabel('Receipt code').fill(code);
 			await page.getByRole('button', { name: 'Find my story' }).click();
-			await page.locator('#status-heading').waitFor();
+			await statusHeading(page).waitFor();
 			await scan('status');
-			await context.close();
 		},
 	);
 });

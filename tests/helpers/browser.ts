@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const CHROMIUM_FLAGS = [
@@ -24,11 +24,17 @@ export function launchBrowser(): Promise<Browser> {
 	});
 }
 
-/** One browser per test file, closed after the file. */
+/**
+ * One browser per test file, closed after the file. Every context a test opened is closed
+ * after that test, whether it passed, failed or timed out, so no test needs to close its own.
+ */
 export function useBrowser(): () => Browser {
 	let browser: Browser | undefined;
 	beforeAll(async () => {
 		browser = await launchBrowser();
+	});
+	afterEach(async () => {
+		await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
 	});
 	afterAll(async () => browser?.close());
 	return () => {
@@ -47,7 +53,8 @@ export interface PageOptions {
 
 /**
  * A fresh context and page on the shared test server (or `baseUrl`). Any page that breaks the
- * Content-Security-Policy is recorded in `cspViolations`, so tests can assert none.
+ * Content-Security-Policy is recorded in `cspViolations`, so tests can assert none. In a test
+ * file, `useBrowser()` closes the context after the test.
  */
 export async function openPage(
 	browser: Browser,
