@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submissions } from '../../db/schema.ts';
-import { decideSubmission, editSubmission } from '../../src/lib/server/moderation.ts';
+import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
+import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
