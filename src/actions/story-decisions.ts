@@ -186,22 +186,11 @@ export const storyDecisionActions = {
 			version: z.number().int().positive(),
 			...storyDraftFields,
 		}),
-		handler: async (
-			{ id, version, title, body, penName, topics, contentWarnings, milestone },
-			context,
-		) => {
+		handler: async ({ id, version, ...draft }, context) => {
 			const moderator = await requireModerator(context.locals);
 			throwUnlessDone(
 				await unlessStorageFails(
-					() =>
-						editSubmission(id, moderator.id, version, {
-							title,
-							body,
-							penName,
-							topics,
-							contentWarnings,
-							milestone,
-						}),
+					() => editSubmission(id, moderator.id, version, draft),
 					CHANGE_NOT_SAVED,
 				),
 			);
