@@ -31,6 +31,7 @@ import {
 } from '../src/lib/server/moderators.ts';
 import { getQueueCounts, QUEUE_TABS, type QueueCounts } from '../src/lib/server/queue-counts.ts';
 import { REVIEW_PROMISE_DAYS } from '../src/lib/settings.ts';
+import { isoDay } from '../src/lib/dates.ts';
 
 // The BSD sysexits.h values, so that scripts can tell the failures apart.
 export const EXIT_CODES = {
@@ -222,7 +223,7 @@ function formatModeratorTable(moderators: ModeratorSummary[]): string {
 			moderator.isAdmin ? 'admin' : 'moderator',
 			moderator.disabled ? 'disabled' : 'active',
 			moderator.hasSecondFactor ? 'yes' : 'no',
-			moderator.createdAt.toISOString().slice(0, 10),
+			isoDay(moderator.createdAt),
 		]),
 	];
 	const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

@@ -42,3 +42,8 @@ export const DECLINE_REASONS = [
 ] as const;
 
 export type DeclineReasonSlug = (typeof DECLINE_REASONS)[number]['slug'];
+
+/** The reader-facing label of a decline reason slug (or the text itself for older notes). */
+export function declineReasonLabel(reason: string): string {
+	return DECLINE_REASONS.find((candidate) => candidate.slug === reason)?.label ?? reason;
+}

@@ -98,3 +98,24 @@ export function readStoryFormValues(form: FormData | null): StoryFormValues {
 		consent: form?.has('consent') ?? false,
 	};
 }
+
+/** A stored story (or a moderator's pending edits) as the edit form shows it. */
+export function storyFormValuesOf(story: {
+	title: string;
+	body: string;
+	penName: string | null;
+	topics: readonly string[];
+	contentWarnings: readonly string[];
+	milestone?: string | null;
+}): StoryFormValues {
+	return {
+		title: story.title,
+		body: story.body,
+		penName: story.penName ?? '',
+		topics: [...story.topics],
+		contentWarnings: [...story.contentWarnings],
+		milestone: story.milestone ?? '',
+		// A stored story was shared with the writer's consent.
+		consent: true,
+	};
+}

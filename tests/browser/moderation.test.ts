@@ -41,13 +41,16 @@ async function openFromQueue(page: Page, title: string) {
 }
 
 describe('a moderator at work', () => {
-	it('signs in, publishes a waiting story and finds it on /stories', async () => {
+	it('signs in, starts reviewing, publishes a waiting story and finds it on /stories', async () => {
 		const moderator = await createModerator();
 		const story = validStory();
 		await submitStory(story);
 		const { page, cspViolations } = await openPage(browser());
 		await signInThroughTheForm(page, moderator.username, moderator.password);
 		await openFromQueue(page, story.title as string);
+		await page.getByRole('button', { name: 'Start reviewing' }).click();
+		await page.getByRole('status').filter({ hasText: 'You are reviewing this story' }).waitFor();
+		expect(await page.getByRole('button', { name: 'Start reviewing' }).count()).toBe(0);
 		await page.getByRole('button', { name: 'Publish as the writer set it' }).click();
 		await page.waitForURL((url) => url.pathname === '/moderate');
 		expect(await page.getByRole('status').textContent()).toMatch(/Published/);

@@ -12,7 +12,7 @@ import { createModerator, signIn } from '../helpers/moderators.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { FAULT_LIMITS, formTokenFrom, sendStory, uniqueStory } from './support.ts';
 
-/** Runs per action: 17 actions × 100 requests take 15-30 s on two cores. */
+/** Runs per action: 18 actions × 100 requests take 15-30 s on two cores. */
 const RUNS_PER_ACTION = Number(process.env.FUZZ_RUNS_PER_ACTION) || 100;
 
 let server: RunningServer;
@@ -267,6 +267,12 @@ const TARGETS: Target[] = [
 			version: () => fc.constantFrom('1', '2', '3'),
 			...storyFields,
 		},
+	},
+	{
+		action: 'startReviewing',
+		path: () => `/moderate/${known.reviewId}`,
+		asModerator: true,
+		fields: { id: () => fc.constantFrom(known.reviewId, 'no-such-id') },
 	},
 	{
 		action: 'resolveStoryReports',

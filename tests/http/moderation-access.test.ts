@@ -90,6 +90,7 @@ const ACTIONS: [
 		'moderator',
 		200,
 	],
+	['startReviewing', (id) => ({ id }), 'moderator', 200],
 	['bulkDeclineStories', (id) => ({ ids: [id] }), 'moderator', 200],
 	['resolveStoryReports', (id) => ({ id, resolution: 'Checked it.' }), 'moderator', 200],
 	// Allowed, but the code is wrong (and this moderator has no second factor).

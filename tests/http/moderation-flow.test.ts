@@ -124,6 +124,55 @@ describe('sign-in limits and timing (a server of its own)', () => {
 	});
 });
 
+describe('reviewing', () => {
+	it('opening a story reserves nothing; "Start reviewing" claims it, shown to everyone else', async () => {
+		const [alice, bob] = [await createModerator(), await createModerator()];
+		const aliceCookie = (await signIn(alice.username, alice.password)).cookie!;
+		const bobCookie = (await signIn(bob.username, bob.password)).cookie!;
+		const { row } = await waitingStory();
+		const claimedEvents = () =>
+			database
+				.select()
+				.from(moderationEvents)
+				.where(eq(moderationEvents.submissionId, row.id))
+				.all()
+				.filter((event) => event.action === 'claimed');
+		const reviewPage = async (cookie: string) =>
+			parse(await (await get(`/moderate/${row.id}`, as(cookie))).text());
+
+		const opened = await reviewPage(aliceCookie);
+		expect(opened.querySelector('form[action$="startReviewing"] button')).not.toBeNull();
+		expect(database.select().from(submissions).where(eq(submissions.id, row.id)).get()).toEqual(
+			row,
+		);
+		expect(claimedEvents()).toEqual([]);
+
+		const started = await postForm(
+			`/moderate/${row.id}?_action=startReviewing`,
+			{ id: row.id },
+			as(aliceCookie),
+		);
+		expect(started.status).toBe(302);
+		expect(started.headers.get('location')).toBe(`/moderate/${row.id}`);
+		expect(claimedEvents()).toMatchObject([{ moderatorId: alice.id }]);
+		const mine = await reviewPage(aliceCookie);
+		expect(textOf(mine.querySelector('.notice[role="status"]'))).toMatch(/^You are reviewing/);
+
+		const theirs = await reviewPage(bobCookie);
+		expect(textOf(theirs.querySelector('.notice[role="status"]'))).toContain(
+			`${alice.username} is reviewing this story`,
+		);
+		expect(theirs.querySelector('form[action$="startReviewing"]')).toBeNull();
+		const refused = await postForm(
+			`/moderate/${row.id}?_action=startReviewing`,
+			{ id: row.id },
+			as(bobCookie),
+		);
+		expect(refused.status).toBe(409);
+		expect(claimedEvents()).toHaveLength(1);
+	});
+});
+
 describe('deciding', () => {
 	it('publishes a waiting story, which then appears on /stories, its topic page and its own page', async () => {
 		const moderator = await createModerator();

@@ -2,13 +2,10 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { submissions } from '../../db/schema.ts';
-import {
-	CLAIM_MINUTES,
-	decideSubmission,
-	editSubmission,
-	openForReview,
-	resolveReports,
-} from '../../src/lib/server/moderation.ts';
+import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
+import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
+import { resolveReports } from '../../src/lib/server/moderation/reports.ts';
+import { CLAIM_MINUTES, claimForReview } from '../../src/lib/server/moderation/review.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { addReaction } from '../../src/lib/server/reactions.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
@@ -104,7 +101,7 @@ beforeAll(async () => {
 		);
 	}
 	const story = (index: number) => stories[index - 1]!;
-	await act('09:02:13', 'moderator', () => openForReview(story(1).id, moderatorId, temp.database));
+	await act('09:02:13', 'moderator', () => claimForReview(story(1).id, moderatorId, temp.database));
 	await act('09:17:29', 'writer', () =>
 		reviseStory(story(2).receiptCode, draft(2, 'Revised once.'), temp.database),
 	);

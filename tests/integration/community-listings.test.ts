@@ -8,7 +8,8 @@ import {
 	listingsPage,
 	SUMMARY_LENGTH,
 } from '../../src/lib/server/community-listings.ts';
-import { decideSubmission, editSubmission } from '../../src/lib/server/moderation.ts';
+import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
+import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';
 import type { MilestoneSlug, TopicSlug } from '../../src/lib/taxonomy.ts';

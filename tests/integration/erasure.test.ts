@@ -3,11 +3,9 @@ import { eq } from 'drizzle-orm';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { submissions } from '../../db/schema.ts';
-import {
-	decideSubmission,
-	editSubmission,
-	resolveReports,
-} from '../../src/lib/server/moderation.ts';
+import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
+import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
+import { resolveReports } from '../../src/lib/server/moderation/reports.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
 import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';

@@ -9,14 +9,17 @@ import {
 } from '../../db/schema.ts';
 import {
 	bulkDecline,
-	CLAIM_MINUTES,
 	decideSubmission,
-	editSubmission,
-	getModerationQueue,
-	openForReview,
-	resolveReports,
 	type ModerationDecision,
-} from '../../src/lib/server/moderation.ts';
+} from '../../src/lib/server/moderation/decisions.ts';
+import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
+import { getModerationQueue } from '../../src/lib/server/moderation/queue.ts';
+import { resolveReports } from '../../src/lib/server/moderation/reports.ts';
+import {
+	CLAIM_MINUTES,
+	claimForReview,
+	openForReview,
+} from '../../src/lib/server/moderation/review.ts';
 import { addModerator, disableModerator } from '../../src/lib/server/moderators.ts';
 import { getQueueCounts } from '../../src/lib/server/queue-counts.ts';
 import { startModeratorSession, validateModeratorSession } from '../../src/lib/server/session.ts';
@@ -286,37 +289,69 @@ describe('optimistic locking', () => {
 });
 
 describe('claims', () => {
-	it('opening a waiting story claims it for 15 minutes; another moderator sees it taken', async () => {
+	it('starting a review claims a waiting story for 15 minutes; another moderator sees it taken', async () => {
 		const story = await storyWithStatus('pending');
 		const now = new Date('2026-11-26T10:00:00Z');
+		expect(await claimForReview(story.id, alice, temp.database, now)).toEqual({
+			outcome: 'claimed',
+			until: new Date(now.getTime() + CLAIM_MINUTES * 60_000),
+		});
 		const mine = await openForReview(story.id, alice, temp.database, now);
 		expect(mine!.claim).toMatchObject({ byMe: true });
 		expect(mine!.claim!.until.getTime() - now.getTime()).toBe(CLAIM_MINUTES * 60_000);
-		const theirs = await openForReview(
-			story.id,
-			bob,
-			temp.database,
-			new Date(now.getTime() + 60_000),
-		);
+		const minuteLater = new Date(now.getTime() + 60_000);
+		expect(await claimForReview(story.id, bob, temp.database, minuteLater)).toEqual({
+			outcome: 'held-by-other',
+		});
+		const theirs = await openForReview(story.id, bob, temp.database, minuteLater);
 		expect(theirs!.claim).toMatchObject({ byMe: false, by: 'alice' });
-		const queue = await getModerationQueue(
-			'waiting',
-			1,
-			temp.database,
-			new Date(now.getTime() + 60_000),
-		);
+		const queue = await getModerationQueue('waiting', 1, temp.database, minuteLater);
 		expect(queue.cards[0]!.claimedBy).toBe('alice');
 		expect(eventsFor(story.id).filter((event) => event.action === 'claimed')).toHaveLength(1);
+	});
+
+	it("renewing one's own claim moves its end without a second audit row", async () => {
+		const story = await storyWithStatus('pending');
+		const now = new Date('2026-11-26T10:00:00Z');
+		await claimForReview(story.id, alice, temp.database, now);
+		const later = new Date(now.getTime() + 10 * 60_000);
+		await claimForReview(story.id, alice, temp.database, later);
+		expect((await openForReview(story.id, alice, temp.database, later))!.claim!.until).toEqual(
+			new Date(later.getTime() + CLAIM_MINUTES * 60_000),
+		);
+		expect(eventsFor(story.id).filter((event) => event.action === 'claimed')).toHaveLength(1);
+	});
+
+	it('opening a story for review writes nothing: no claim, no audit row', async () => {
+		const story = await storyWithStatus('pending');
+		const review = await openForReview(story.id, alice, temp.database);
+		expect(review!.claim).toBeNull();
+		expect(
+			temp.database.select().from(submissions).where(eq(submissions.id, story.id)).get(),
+		).toEqual(story);
+		expect(eventsFor(story.id)).toEqual([]);
+	});
+
+	it('claims only stories that wait, and says when a story is gone', async () => {
+		const published = await storyWithStatus('approved');
+		expect(await claimForReview(published.id, alice, temp.database)).toEqual({
+			outcome: 'not-waiting',
+		});
+		expect(await claimForReview('no-such-story', alice, temp.database)).toEqual({
+			outcome: 'not-found',
+		});
+		expect(eventsFor(published.id)).toEqual([]);
 	});
 
 	it('lapses on its own after 15 minutes, and the next moderator can take it', async () => {
 		const story = await storyWithStatus('pending');
 		const now = new Date('2026-11-26T10:00:00Z');
-		await openForReview(story.id, alice, temp.database, now);
+		await claimForReview(story.id, alice, temp.database, now);
 		const later = new Date(now.getTime() + CLAIM_MINUTES * 60_000 + 1);
 		expect(
 			(await getModerationQueue('waiting', 1, temp.database, later)).cards[0]!.claimedBy,
 		).toBeNull();
+		expect((await claimForReview(story.id, bob, temp.database, later)).outcome).toBe('claimed');
 		expect((await openForReview(story.id, bob, temp.database, later))!.claim).toMatchObject({
 			byMe: true,
 		});
@@ -432,6 +467,47 @@ describe('the queue', () => {
 			temp.database.select().from(submissions).where(eq(submissions.id, published.id)).get()!
 				.status,
 		).toBe('approved');
+	});
+
+	it('declines in bulk exactly as one by one: no second opinion left, no old note, released claim', async () => {
+		const single = await storyWithStatus('pending', 'single');
+		const bulk = await storyWithStatus('pending', 'bulk');
+		for (const row of [single, bulk]) {
+			await claimForReview(row.id, bob, temp.database);
+			await decideSubmission(row.id, bob, row.version, { kind: 'second-opinion' }, temp.database);
+			temp.database
+				.update(submissions)
+				.set({ decisionNote: 'A note from an earlier decline.' })
+				.where(eq(submissions.id, row.id))
+				.run();
+		}
+		const now = new Date('2026-11-26T10:00:00Z');
+		const read = (id: string) =>
+			temp.database.select().from(submissions).where(eq(submissions.id, id)).get()!;
+		await decideSubmission(
+			single.id,
+			alice,
+			read(single.id).version,
+			{ kind: 'decline', reason: 'not-a-recovery-story', note: null },
+			temp.database,
+			now,
+		);
+		await bulkDecline([bulk.id], alice, 'not-a-recovery-story', temp.database, now);
+		const comparable = ({ id, title, body, bodyHtml, ...rest }: ReturnType<typeof read>) => rest;
+		expect(read(bulk.id)).toMatchObject({
+			status: 'rejected',
+			needsSecondOpinion: false,
+			decisionNote: null,
+			claimedBy: null,
+		});
+		expect(comparable(read(bulk.id))).toEqual(comparable(read(single.id)));
+		expect(eventsFor(bulk.id).filter((event) => event.action === 'decline')).toMatchObject([
+			{
+				action: 'decline',
+				reason: 'not-a-recovery-story',
+				detail: { bulk: true },
+			},
+		]);
 	});
 
 	it('resolves open reports with what was done, audited', async () => {

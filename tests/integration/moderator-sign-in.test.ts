@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { moderationEvents, moderators, sessions } from '../../db/schema.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { startModeratorSession } from '../../src/lib/server/session.ts';
-import { signIn } from '../../src/lib/server/sign-in.ts';
+import { signIn, signOut } from '../../src/lib/server/sign-in.ts';
 import {
 	checkSecondFactorCode,
 	enableSecondFactor,
@@ -188,5 +188,37 @@ describe('totpStepOfCode', () => {
 		expect(totpStepOfCode(KEY_BASE64, codeFor(step + 2), now)).toBeNull();
 		expect(totpStepOfCode(KEY_BASE64, codeFor(step - 2), now)).toBeNull();
 		expect(totpStepOfCode(KEY_BASE64, 'abcdef', now)).toBeNull();
+	});
+});
+
+describe('signOut', () => {
+	it('ends the session and audits it in one step', async () => {
+		const { id } = await moderator();
+		const { token } = await startModeratorSession(
+			id,
+			{ secondFactorVerified: true },
+			temp.database,
+		);
+		await signOut(token, id, temp.database);
+		expect(sessionRow(token)).toBeUndefined();
+		expect(
+			temp.database
+				.select()
+				.from(moderationEvents)
+				.where(eq(moderationEvents.action, 'signed-out'))
+				.all(),
+		).toMatchObject([{ moderatorId: id }]);
+	});
+
+	it('keeps the session when its audit row cannot be written', async () => {
+		const { id } = await moderator();
+		const { token } = await startModeratorSession(
+			id,
+			{ secondFactorVerified: true },
+			temp.database,
+		);
+		// No such moderator: the audit row breaks its foreign key, so nothing may change.
+		await expect(signOut(token, 'no-such-moderator', temp.database)).rejects.toThrow(/FOREIGN KEY/);
+		expect(sessionRow(token)).toBeDefined();
 	});
 });

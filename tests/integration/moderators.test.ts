@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { moderationEvents, moderators, sessions } from '../../db/schema.ts';
 import {
 	addModerator,
@@ -15,6 +15,8 @@ import {
 } from '../../src/lib/server/moderators.ts';
 import { verifyPassword } from '../../src/lib/server/passwords.ts';
 import { startModeratorSession, validateModeratorSession } from '../../src/lib/server/session.ts';
+import { appendAuditEvent } from '../../src/lib/server/audit.ts';
+import { startOfUtcDay } from '../../src/lib/dates.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
 const PASSWORD = 'violet harbor lantern';
@@ -171,10 +173,9 @@ describe('disableModerator', () => {
 		);
 		await disableModerator('admin', { byModeratorId: other.id }, temp.database);
 		expect((await findModeratorForSignIn('admin', temp.database))!.disabled).toBe(true);
-		expect(events().at(-1)).toMatchObject({
-			action: 'moderator-disabled',
-			moderatorId: other.id,
-		});
+		expect(events().filter((event) => event.action === 'moderator-disabled')).toMatchObject([
+			{ action: 'moderator-disabled', moderatorId: other.id },
+		]);
 		// A disabled admin does not count: the remaining one is now the last.
 		expect(await failureCode(disableModerator('second-admin', {}, temp.database))).toBe(
 			'last-admin',
@@ -222,12 +223,25 @@ describe('resetModeratorPassword', () => {
 
 describe('the audit trail', () => {
 	it('records adding, disabling and resetting, and never the password', async () => {
+		// A second apart, so the trail's order is its times' order (its ids are random).
+		vi.useFakeTimers({ toFake: ['Date'] });
+		let second = 0;
+		const tick = () => vi.setSystemTime(new Date(Date.UTC(2026, 2, 10, 9, 0, (second += 1))));
+		tick();
 		await addModerator({ username: 'admin', password: PASSWORD, isAdmin: true }, temp.database);
+		tick();
 		await addModerator({ username: 'bob', password: PASSWORD }, temp.database);
+		tick();
 		await resetModeratorPassword('bob', NEW_PASSWORD, temp.database);
+		tick();
 		await disableModerator('bob', {}, temp.database);
+		vi.useRealTimers();
 
-		const trail = events();
+		const trail = temp.database
+			.select()
+			.from(moderationEvents)
+			.orderBy(asc(moderationEvents.createdAt))
+			.all();
 		expect(
 			trail.map(({ action, moderatorId, detail }) => ({ action, moderatorId, detail })),
 		).toEqual([
@@ -250,5 +264,23 @@ describe('the audit trail', () => {
 		const file = readFileSync(temp.path).toString('latin1');
 		expect(file).not.toContain(PASSWORD);
 		expect(file).not.toContain(NEW_PASSWORD);
+	});
+
+	it("numbers account events at random, so their ids do not date a writer's day-stamped event", async () => {
+		// A writer's event carries only its day; an id just after it would say it came first.
+		appendAuditEvent(
+			temp.database,
+			{ action: 'withdrawn', detail: { bySubmitter: true } },
+			startOfUtcDay(new Date()),
+		);
+		const [writerEvent] = events();
+		await addModerator({ username: 'bob', password: PASSWORD }, temp.database);
+		await resetModeratorPassword('bob', NEW_PASSWORD, temp.database);
+		await disableModerator('bob', {}, temp.database);
+		const accountIds = events()
+			.filter((event) => event.action.startsWith('moderator-'))
+			.map((event) => event.id);
+		expect(accountIds).toHaveLength(3);
+		for (const offset of [1, 2, 3]) expect(accountIds).not.toContain(writerEvent!.id + offset);
 	});
 });

@@ -9,7 +9,7 @@ import {
 	listingsPage,
 	slugsNewerThan,
 } from '../../src/lib/server/community-listings.ts';
-import { getModerationQueue } from '../../src/lib/server/moderation.ts';
+import { getModerationQueue } from '../../src/lib/server/moderation/queue.ts';
 import { getQueueCounts } from '../../src/lib/server/queue-counts.ts';
 import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { readReactionCounts } from '../../src/lib/server/reactions.ts';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { moderationEvents, reports, submissions } from '../../db/schema.ts';
 import { findCommunityStory } from '../../src/lib/server/community-stories.ts';
-import { getModerationQueue } from '../../src/lib/server/moderation.ts';
+import { getModerationQueue } from '../../src/lib/server/moderation/queue.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
 import { receiveStory } from '../../src/lib/server/submissions.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';

@@ -4,6 +4,7 @@ import {
 	canTransition,
 	isEditableByWriter,
 	STATUS_TRANSITIONS,
+	transitionOf,
 } from '../../src/lib/submission-status.ts';
 
 /** The transitions the product allows, written out independently of the table in code. */
@@ -33,6 +34,29 @@ describe('canTransition', () => {
 
 	it('never lets anything leave withdrawn', () => {
 		expect(STATUS_TRANSITIONS.filter((transition) => transition.from === 'withdrawn')).toEqual([]);
+	});
+});
+
+describe('transitionOf', () => {
+	/** Where each moderator decision moves a story, written out independently of the table. */
+	const MOVES = {
+		publish: 'pending->approved',
+		decline: 'pending->rejected',
+		unpublish: 'approved->unpublished',
+		restore: 'unpublished->approved',
+	} as const;
+
+	it.each(Object.entries(MOVES))('%s moves a story %s', (decision, move) => {
+		const { from, to } = transitionOf(decision as keyof typeof MOVES);
+		expect(`${from}->${to}`).toBe(move);
+		expect(canTransition(from, to, 'moderator')).toBe(true);
+	});
+
+	it('names every moderator transition by exactly one decision', () => {
+		const moderatorMoves = STATUS_TRANSITIONS.filter((transition) => transition.by === 'moderator');
+		expect(moderatorMoves.map((transition) => transition.decision).toSorted()).toEqual(
+			Object.keys(MOVES).toSorted(),
+		);
 	});
 });
 

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { isoDay } from '../dates.ts';
 
 /**
  * Rate limits need to tell addresses apart without ever storing one. Each address is
@@ -10,7 +11,7 @@ let secret = randomBytes(32);
 let secretDay = currentDay();
 
 function currentDay(): string {
-	return new Date().toISOString().slice(0, 10);
+	return isoDay(new Date());
 }
 
 /** An opaque, daily-changing stand-in for a client address. */

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import { moderationEvents, moderators } from '../../../db/schema.ts';
+import { moderators } from '../../../db/schema.ts';
+import { appendAuditEvent } from './audit.ts';
 import { checkPasswordStrength, hashPassword } from './passwords.ts';
 import { endModeratorSessions } from './session.ts';
 
@@ -136,15 +137,15 @@ export async function addModerator(
 					.insert(moderators)
 					.values({ id, username, passwordHash, isAdmin, createdAt: now })
 					.run();
-				transaction
-					.insert(moderationEvents)
-					.values({
+				appendAuditEvent(
+					transaction,
+					{
 						moderatorId: input.byModeratorId ?? null,
 						action: 'moderator-added',
 						detail: { username, isAdmin },
-						createdAt: now,
-					})
-					.run();
+					},
+					now,
+				);
 			},
 			{ behavior: 'immediate' },
 		);
@@ -238,15 +239,15 @@ export async function disableModerator(
 				.set({ disabledAt: now })
 				.where(eq(moderators.id, row.id))
 				.run();
-			transaction
-				.insert(moderationEvents)
-				.values({
+			appendAuditEvent(
+				transaction,
+				{
 					moderatorId: options.byModeratorId ?? null,
 					action: 'moderator-disabled',
 					detail: { username: row.username },
-					createdAt: now,
-				})
-				.run();
+				},
+				now,
+			);
 			return row.id;
 		},
 		{ behavior: 'immediate' },
@@ -276,15 +277,11 @@ export async function resetModeratorPassword(
 			const row = requireModeratorRow(existing.username, transaction);
 			const now = new Date();
 			transaction.update(moderators).set({ passwordHash }).where(eq(moderators.id, row.id)).run();
-			transaction
-				.insert(moderationEvents)
-				.values({
-					moderatorId: null,
-					action: 'moderator-password-reset',
-					detail: { username: row.username },
-					createdAt: now,
-				})
-				.run();
+			appendAuditEvent(
+				transaction,
+				{ action: 'moderator-password-reset', detail: { username: row.username } },
+				now,
+			);
 			return row.id;
 		},
 		{ behavior: 'immediate' },

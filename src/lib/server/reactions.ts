@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
 import { reactionCounts } from '../../../db/schema.ts';
+import { isoDay } from '../dates.ts';
 import { markPagesChanged } from './page-generations.ts';
 
 /** What a reader can say about a story without an account, in the order shown. */
@@ -60,7 +61,7 @@ export function addReaction(
 	now = new Date(),
 ): { counted: boolean; counts: ReactionCounts } {
 	const key = `${readerKey} ${slug} ${reaction}`;
-	const counted = !alreadyCountedToday(key, now.toISOString().slice(0, 10));
+	const counted = !alreadyCountedToday(key, isoDay(now));
 	if (counted) {
 		database.transaction(
 			(transaction) => {

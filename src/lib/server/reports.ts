@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
 import { reports, submissions } from '../../../db/schema.ts';
-import { startOfUtcDay } from '../dates.ts';
+import { isoDay, startOfUtcDay } from '../dates.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
 import { eraseFromDisk } from './erasure.ts';
@@ -58,7 +58,7 @@ export async function reportStory(
 				.where(and(eq(submissions.slug, slug), eq(submissions.status, 'approved')))
 				.get();
 			if (!story) return { outcome: 'not-found' as const, hidden: false };
-			const reporters = reportersOf(story.id, now.toISOString().slice(0, 10));
+			const reporters = reportersOf(story.id, isoDay(now));
 			if (reporters.has(reporterKey))
 				return { outcome: 'already-reported' as const, hidden: false };
 			reporters.add(reporterKey);

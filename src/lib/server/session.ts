@@ -155,14 +155,6 @@ export function endSessionNow(sessionId: string, database: Queryable): void {
 	database.delete(sessions).where(eq(sessions.id, sessionId)).run();
 }
 
-/** Ends one session (sign-out). */
-export async function endSession(
-	sessionId: string,
-	database: Database = getDatabase(),
-): Promise<void> {
-	await luciaFor(database).invalidateSession(sessionId);
-}
-
 /** Ends every session of a moderator at once (disable, password reset). */
 export async function endModeratorSessions(
 	moderatorId: string,

@@ -4,7 +4,7 @@ import { addressKey } from './address-key.ts';
 import { appendAuditEvent } from './audit.ts';
 import { findModeratorForSignIn, normalizeUsername } from './moderators.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
-import { startModeratorSession } from './session.ts';
+import { endSessionNow, startModeratorSession } from './session.ts';
 
 /** Per address and name, per address, and a pace per name: see SignInThrottle for why. */
 const throttle = new SignInThrottle();
@@ -48,4 +48,19 @@ export async function signIn(
 	);
 	appendAuditEvent(database, { moderatorId: moderator.id, action: 'signed-in' });
 	return { outcome: 'signed-in', ...session, needsSecondFactor: moderator.hasSecondFactor };
+}
+
+/** Ends a moderator's session and audits the sign-out, in one transaction. */
+export async function signOut(
+	sessionId: string,
+	moderatorId: string | null,
+	database: Database = getDatabase(),
+): Promise<void> {
+	database.transaction(
+		(transaction) => {
+			endSessionNow(sessionId, transaction);
+			appendAuditEvent(transaction, { moderatorId, action: 'signed-out' });
+		},
+		{ behavior: 'immediate' },
+	);
 }

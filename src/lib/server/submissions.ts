@@ -7,7 +7,7 @@ import {
 	submissions,
 	type SubmissionStatus,
 } from '../../../db/schema.ts';
-import { startOfUtcDay } from '../dates.ts';
+import { isoDay, startOfUtcDay } from '../dates.ts';
 import { renderUserMarkdown } from '../markdown.ts';
 import { generateReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../receipt-codes.ts';
 import type { StoryDraft } from '../story-draft.ts';
@@ -16,11 +16,6 @@ import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.t
 import { appendAuditEvent, changedTextFields } from './audit.ts';
 import { eraseFromDisk } from './erasure.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
-
-/** Today in UTC as YYYY-MM-DD: the only time a submission records. */
-function utcDay(now = new Date()): string {
-	return now.toISOString().slice(0, 10);
-}
 
 /**
  * What folds a double submission into one row: title and body keyed with the form token the
@@ -66,7 +61,8 @@ export async function receiveStory(
 		...draftColumns(draft),
 		resubmissionKey: formToken === null ? null : resubmissionKey(draft, formToken),
 	};
-	const createdDay = utcDay();
+	// Today in UTC: the only time a submission records.
+	const createdDay = isoDay(new Date());
 	database.transaction(
 		(transaction) => {
 			const duplicate =

@@ -10,6 +10,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
+import { isoDay } from '../dates.ts';
 import { DECLINE_REASONS, type DeclineReasonSlug } from '../guidelines.ts';
 
 /** The fewest stories that may lie behind a published figure. */
@@ -80,7 +81,7 @@ export function getTransparencyReport(
 ): TransparencyMonth[] {
 	const windowStart = firstDayOfMonth(now, TRANSPARENCY_MONTHS - 1);
 	const startSeconds = Math.floor(windowStart.getTime() / 1000);
-	const startDay = windowStart.toISOString().slice(0, 10);
+	const startDay = isoDay(windowStart);
 
 	const received = byMonth(
 		database.all<MonthCount>(sql`
