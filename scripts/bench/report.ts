@@ -4,7 +4,7 @@
  */
 
 /** The cases, in the order they run and print. */
-export const CASE_IDS = [
+const CASE_IDS = [
 	'baseline',
 	'home',
 	'stories',
@@ -20,7 +20,7 @@ export const CASE_IDS = [
 export type CaseId = (typeof CASE_IDS)[number];
 
 /** The search cases: they also run at the search connection counts (1 by default). */
-export const SEARCH_CASE_IDS = [
+const SEARCH_CASE_IDS = [
 	'search-common',
 	'search-two-words',
 	'search-rare',
@@ -147,7 +147,7 @@ export function formatTable(rows: readonly BenchRow[]): string {
 }
 
 /** Search p99 allowed at this library size: 20 ms up to 10,000 stories, 50 ms beyond. */
-export function searchLatencyLimitMs(stories: number): number {
+function searchLatencyLimitMs(stories: number): number {
 	return stories <= 10_000 ? 20 : 50;
 }
 

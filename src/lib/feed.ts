@@ -2,7 +2,7 @@ import rss from '@astrojs/rss';
 import { KIND_LABELS, type LibraryPiece } from './library';
 
 /** Feed readers want what is new; the sitemap lists everything. */
-export const FEED_LENGTH = 50;
+const FEED_LENGTH = 50;
 
 /** An RSS response of the newest pieces (given newest first): the site's feed and each topic's. */
 export function libraryFeed(feed: {

@@ -47,7 +47,7 @@ export const KIND_LABELS: Record<LibraryPiece['kind'], string> = {
 	community: 'Shared anonymously',
 };
 
-export const EDITORIAL_BYLINE = 'Editorial team';
+const EDITORIAL_BYLINE = 'Editorial team';
 
 /** Turns a curated entry into a list item. */
 export function toLibraryPiece(entry: CuratedEntry): LibraryPiece {
@@ -77,12 +77,12 @@ function newestFirst(a: LibraryPiece, b: LibraryPiece): number {
 const isPublished = ({ data }: CuratedEntry) => !data.draft;
 
 /** Published curated stories, newest first. */
-export async function getStories(): Promise<LibraryPiece[]> {
+async function getStories(): Promise<LibraryPiece[]> {
 	return (await getCollection('stories', isPublished)).map(toLibraryPiece).sort(newestFirst);
 }
 
 /** Curated and community stories together, newest first (reads the database). */
-export async function getAllStories(): Promise<LibraryPiece[]> {
+async function getAllStories(): Promise<LibraryPiece[]> {
 	return [...(await getStories()), ...(await listCommunityStories())].sort(newestFirst);
 }
 
@@ -104,7 +104,7 @@ export async function staticPathsFor(collection: 'stories' | 'strategies') {
 	}));
 }
 
-export const STORIES_PER_PAGE = 12;
+const STORIES_PER_PAGE = 12;
 
 /** `/stories?kind=`: stories shared by readers, or the editors' composite stories. */
 export const STORY_KIND_FILTERS = {

@@ -5,7 +5,7 @@ import { readingMinutes } from '../reading-time.ts';
 import { readLibraryGeneration } from './page-generations.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 
-export const COMMUNITY_BYLINE_FALLBACK = 'Anonymous';
+const COMMUNITY_BYLINE_FALLBACK = 'Anonymous';
 
 /** A published community story as the reading pages list it. */
 export interface CommunityPiece {

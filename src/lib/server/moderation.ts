@@ -23,7 +23,7 @@ import { draftColumns } from './submissions.ts';
 
 /** How long opening a waiting story reserves it for one moderator. */
 export const CLAIM_MINUTES = 15;
-export const QUEUE_PAGE_SIZE = 25;
+const QUEUE_PAGE_SIZE = 25;
 
 /** Warnings whose stories stay blurred on the queue until a moderator chooses to look. */
 const HARD_CONTENT: readonly ContentWarningSlug[] = [
@@ -278,7 +278,7 @@ export type DecisionOutcome =
  * The identifying details in a story as it would be published: title, pen name and body.
  * The one call the publish confirmation makes, so a shared findings function can replace it.
  */
-export function identifyingDetailsToConfirm(story: {
+function identifyingDetailsToConfirm(story: {
 	title: string;
 	penName: string | null;
 	body: string;
