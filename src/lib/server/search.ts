@@ -80,12 +80,13 @@ export async function rebuildSearchIndex(
 			transaction.run(sql`DELETE FROM search_index WHERE kind <> 'community'`);
 			for (const document of curated) insertDocument(transaction, document);
 			const isPublished = and(eq(submissions.status, 'approved'), isNotNull(submissions.slug));
-			const [{ published }] = transaction
+			// A count without GROUP BY always answers one row.
+			const { published } = transaction
 				.select({ published: count() })
 				.from(submissions)
 				.where(isPublished)
-				.all();
-			const [{ indexed }] = transaction.all<{ indexed: number }>(
+				.get()!;
+			const { indexed } = transaction.get<{ indexed: number }>(
 				sql`SELECT count(*) AS indexed FROM search_index WHERE kind = 'community'`,
 			);
 			if (indexed === published) return;
@@ -129,7 +130,7 @@ export async function searchPublished(
 	const kindFilter = input.kind ? sql`AND kind = ${input.kind}` : sql``;
 	const topicFilter = input.topic ? sql`AND topics LIKE ${`% ${input.topic} %`}` : sql``;
 	const where = sql`search_index MATCH ${match} ${kindFilter} ${topicFilter}`;
-	const [{ total }] = database.all<{ total: number }>(
+	const { total } = database.get<{ total: number }>(
 		sql`SELECT count(*) AS total FROM search_index WHERE ${where}`,
 	);
 	const rows = database.all<{ path: string; kind: SearchKind; title: string; snippet: string }>(sql`
