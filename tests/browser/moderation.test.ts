@@ -30,12 +30,12 @@ describe('a moderator at work', () => {
 		await submitStory(story);
 		const { context, page, cspViolations } = await openPage(browser());
 		await signInThroughTheForm(page, moderator.username, moderator.password);
-		await openFromQueue(page, story.title as string);
+		await openFromQueue(page, story.title);
 		await page.getByRole('button', { name: 'Publish as the writer set it' }).click();
 		await page.waitForURL((url) => url.pathname === '/moderate');
 		expect(await page.locator('.notice').textContent()).toMatch(/Published/);
 		await page.goto('/stories');
-		await page.getByRole('link', { name: story.title as string }).click();
+		await page.getByRole('link', { name: story.title }).click();
 		await page.waitForURL((url) => url.pathname.startsWith('/stories/shared-'));
 		expect(await page.locator('h1').textContent()).toBe(story.title);
 		expect(await page.locator('.piece-meta').first().textContent()).toContain('Shared anonymously');
@@ -49,7 +49,7 @@ describe('a moderator at work', () => {
 		const { receiptCode } = await submitStory(story);
 		const { context, page } = await openPage(browser());
 		await signInThroughTheForm(page, moderator.username, moderator.password);
-		await openFromQueue(page, story.title as string);
+		await openFromQueue(page, story.title);
 		await page.getByLabel('Reason for declining').selectOption('identifying-details');
 		await page.getByLabel(/Note to the writer/).fill('Please leave out the name of the clinic.');
 		await page.getByRole('button', { name: 'Decline', exact: true }).click();
@@ -76,7 +76,7 @@ describe('a moderator at work', () => {
 		await submitStory(story);
 		const { context, page } = await openPage(browser(), { javaScriptEnabled: false });
 		await signInThroughTheForm(page, moderator.username, moderator.password);
-		await openFromQueue(page, story.title as string);
+		await openFromQueue(page, story.title);
 		await page.getByRole('button', { name: 'Publish as the writer set it' }).click();
 
 		const confirmation = page.locator('.confirm-publish');
@@ -97,7 +97,7 @@ describe('a moderator at work', () => {
 		await page.waitForURL((url) => url.pathname === '/moderate');
 		expect(await page.locator('.notice').textContent()).toMatch(/Published/);
 		await page.goto('/stories');
-		await page.getByRole('link', { name: story.title as string }).click();
+		await page.getByRole('link', { name: story.title }).click();
 		await page.waitForURL((url) => url.pathname.startsWith('/stories/shared-'));
 		const text = await page.locator('main').textContent();
 		expect(text).toContain('Write to by email');
@@ -120,7 +120,7 @@ describe('a moderator at work', () => {
 		await page.keyboard.press('k');
 		expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(first);
 
-		await openFromQueue(page, stories[1]!.title as string);
+		await openFromQueue(page, stories[1]!.title);
 		await page.locator('.review-story').waitFor();
 		await page.keyboard.press('p');
 		await page.waitForURL(
@@ -135,7 +135,7 @@ describe('a moderator at work', () => {
 		await submitStory(story);
 		const { context, page } = await openPage(browser());
 		await signInThroughTheForm(page, moderator.username, moderator.password);
-		await openFromQueue(page, story.title as string);
+		await openFromQueue(page, story.title);
 		await page.getByLabel(/Note to the writer/).focus();
 		await page.keyboard.type('p is for patience');
 		expect(await page.getByLabel(/Note to the writer/).inputValue()).toBe('p is for patience');
@@ -156,7 +156,7 @@ describe('accessibility of moderation', () => {
 			expect(await findSeriousAxeViolations(page), 'sign-in').toEqual([]);
 			await signInThroughTheForm(page, moderator.username, moderator.password);
 			expect(await findSeriousAxeViolations(page), 'queue').toEqual([]);
-			await openFromQueue(page, story.title as string);
+			await openFromQueue(page, story.title);
 			await page.locator('.review-story').waitFor();
 			expect(await page.locator('.review-story mark').first().textContent()).toBe('555-867-5309');
 			expect(await findSeriousAxeViolations(page), 'review').toEqual([]);

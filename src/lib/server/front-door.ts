@@ -70,7 +70,7 @@ function captureResponse(response: ServerResponse): Promise<CapturedResponse | n
 			restore();
 			resolve(null);
 		});
-		response.writeHead = ((status: number, ...rest: unknown[]) => {
+		response.writeHead = (status: number, ...rest: unknown[]) => {
 			response.statusCode = status;
 			const headers = rest.find((argument) => typeof argument === 'object' && argument !== null);
 			if (Array.isArray(headers)) {
@@ -81,11 +81,11 @@ function captureResponse(response: ServerResponse): Promise<CapturedResponse | n
 				}
 			}
 			return response;
-		}) as ServerResponse['writeHead'];
+		};
 		response.write = ((chunk: unknown, encoding?: unknown, callback?: () => void) => {
 			if (chunk != null) chunks.push(toBuffer(chunk, encoding));
 			const done = typeof encoding === 'function' ? encoding : callback;
-			if (done) process.nextTick(done as () => void);
+			if (done) process.nextTick(done);
 			return true;
 		}) as ServerResponse['write'];
 		response.end = ((chunk?: unknown, encoding?: unknown, callback?: () => void) => {
@@ -98,7 +98,7 @@ function captureResponse(response: ServerResponse): Promise<CapturedResponse | n
 				headers: response.getHeaders(),
 				body: Buffer.concat(chunks),
 			});
-			if (done) process.nextTick(done as () => void);
+			if (done) process.nextTick(done);
 			return response;
 		}) as ServerResponse['end'];
 	});

@@ -385,7 +385,7 @@ export async function decideSubmission(
 	const outcome = database.transaction(
 		(transaction): DecisionOutcome => {
 			const { submission: stored, refused } = readForChange(transaction, id, expectedVersion);
-			if (!stored) return refused!;
+			if (!stored) return refused;
 			const move = DECISION_MOVES[decision.kind];
 			const allowed =
 				stored.status === move.from &&
@@ -510,7 +510,7 @@ export async function editSubmission(
 	const outcome = database.transaction(
 		(transaction): ModerationOutcome => {
 			const { submission, refused } = readForChange(transaction, id, expectedVersion);
-			if (!submission) return refused!;
+			if (!submission) return refused;
 			// A tombstone (withdrawn, or declined past retention) never gets text back.
 			if (submission.status === 'withdrawn' || submission.textErased)
 				return { outcome: 'not-allowed', status: submission.status };
