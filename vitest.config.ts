@@ -6,6 +6,14 @@ const serverSetup = ['tests/helpers/server-setup.ts'];
 export default getViteConfig({
 	test: {
 		environment: 'node',
+		// Counted for the unit and integration projects only (`npm test` passes --coverage to
+		// them): the http, browser and fault tests drive a server in another process.
+		coverage: {
+			provider: 'v8',
+			include: ['src/**/*.ts', 'db/**/*.ts'],
+			exclude: ['**/*.d.ts'],
+			reporter: ['text-summary'],
+		},
 		projects: [
 			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
 			{

@@ -8,7 +8,7 @@ export type Database = BetterSQLite3Database<typeof schema> & { $client: Sqlite.
 /** The handle itself or an open transaction on it: anything that can run queries. */
 export type Queryable = Database | Parameters<Parameters<Database['transaction']>[0]>[0];
 
-export const DEFAULT_DATABASE_PATH = 'data/common-thread.db';
+const DEFAULT_DATABASE_PATH = 'data/common-thread.db';
 
 /** The database file this process uses: `DATABASE_PATH`, relative to the working directory. */
 export function resolveDatabasePath(env: NodeJS.ProcessEnv = process.env): string {

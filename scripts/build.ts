@@ -37,15 +37,23 @@ export function isBuildStale(root = PROJECT_ROOT): boolean {
 	return BUILD_INPUTS.some((input) => newestModification(resolve(root, input)) > builtAt);
 }
 
-/** Runs `astro build` on this same Node and stamps the result as complete. */
-export function build(root = PROJECT_ROOT): void {
-	// The stamp carries the start time, so an edit made during the build still counts as newer.
-	const startedAt = new Date();
-	execFileSync(process.execPath, [resolve(root, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+function runAstro(root: string, command: 'check' | 'build'): void {
+	execFileSync(process.execPath, [resolve(root, 'node_modules/astro/bin/astro.mjs'), command], {
 		cwd: root,
 		stdio: ['ignore', 'inherit', 'inherit'],
 		env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
 	});
+}
+
+/**
+ * Runs `astro check` (a type error fails the build) and `astro build` on this same Node, and
+ * stamps the result as complete.
+ */
+export function build(root = PROJECT_ROOT): void {
+	// The stamp carries the start time, so an edit made during the build still counts as newer.
+	const startedAt = new Date();
+	runAstro(root, 'check');
+	runAstro(root, 'build');
 	const stamp = resolve(root, BUILD_STAMP);
 	writeFileSync(stamp, `${startedAt.toISOString()}\n`);
 	utimesSync(stamp, startedAt, startedAt);

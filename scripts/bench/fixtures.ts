@@ -118,7 +118,7 @@ function submissionForms(formToken: string): string[] {
 	});
 }
 
-export interface SearchFixture {
+interface SearchFixture {
 	id: Extract<CaseId, 'search-common' | 'search-two-words' | 'search-rare'>;
 	query: string;
 	path: string;

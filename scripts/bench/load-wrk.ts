@@ -41,7 +41,7 @@ function luaList(items: readonly string[]): string {
 	return chunks.join('\n');
 }
 
-export function wrkScript(plan: LoadPlan, threads: number): string {
+function wrkScript(plan: LoadPlan, threads: number): string {
 	const variants = plan.variants;
 	const wantsResponse = Boolean(plan.countPageCache || plan.bodyMustContain);
 	const headers = Object.entries(plan.headers ?? {})

@@ -53,17 +53,17 @@ function readOptions(
 	for (let index = 0; index < args.length; index++) {
 		const arg = args[index]!;
 		const [name, inlineValue] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-		if (flags.includes(name!) && inlineValue === undefined) {
-			options.set(name!, true);
+		if (flags.includes(name) && inlineValue === undefined) {
+			options.set(name, true);
 			continue;
 		}
-		if (!valued.includes(name!)) return { ok: false, error: `Unknown argument ${arg}.` };
+		if (!valued.includes(name)) return { ok: false, error: `Unknown argument ${arg}.` };
 		const value = inlineValue ?? args[++index];
 		if (value === undefined || value === '') {
 			return { ok: false, error: `${name} needs a value.` };
 		}
-		if (options.has(name!)) return { ok: false, error: `${name} is given twice.` };
-		options.set(name!, value);
+		if (options.has(name)) return { ok: false, error: `${name} is given twice.` };
+		options.set(name, value);
 	}
 	return { ok: true, value: options };
 }

@@ -30,7 +30,7 @@ export interface ScaleFigures {
 }
 
 /** The figures the table shows, in order, with how each is printed. */
-export const SCALE_COLUMNS = [
+const SCALE_COLUMNS = [
 	{ key: 'seedingSeconds', label: 'seeding', unit: 's' },
 	{ key: 'listeningMs', label: 'listening', unit: 'ms' },
 	{ key: 'firstStoriesMs', label: 'first /stories', unit: 'ms' },
@@ -41,8 +41,6 @@ export const SCALE_COLUMNS = [
 	{ key: 'searchP50Ms', label: 'search p50', unit: 'ms' },
 	{ key: 'searchP99Ms', label: 'search p99', unit: 'ms' },
 ] as const satisfies readonly { key: keyof ScaleFigures; label: string; unit: string }[];
-
-export type ScaleColumnKey = (typeof SCALE_COLUMNS)[number]['key'];
 
 /**
  * `value` ÷ the same figure at the smallest size, or `null` when either is missing or the
@@ -74,9 +72,9 @@ export function searchP99LimitMs(stories: number): number {
 }
 
 /** Start-up + first /stories (issue 13, point 3: at 1,000,000 stories, so at any fewer). */
-export const STARTUP_LIMIT_MS = 1_000;
+const STARTUP_LIMIT_MS = 1_000;
 /** Server memory after the load (issue 13, point 6). */
-export const RSS_LIMIT_MB = 300;
+const RSS_LIMIT_MB = 300;
 
 export interface ScaleTarget {
 	stories: number;

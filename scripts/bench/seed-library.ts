@@ -120,7 +120,7 @@ function startWorkers(size: number): BatchMaker {
 			reject: (error: Error) => void;
 		}[] = [];
 		worker.on('message', (rows: SyntheticStoryRows[]) => waiting.shift()!.resolve(rows));
-		worker.on('error', (error) => {
+		worker.on('error', (error: Error) => {
 			for (const request of waiting.splice(0)) request.reject(error);
 		});
 		return { worker, waiting };

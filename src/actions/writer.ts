@@ -86,7 +86,7 @@ export const writerActions = {
 			// The form token folds a repeated post of this same form (a double click, a resend)
 			// into one story; nobody else holds it, so nobody else's story is ever folded in.
 			const { receiptCode } = await unlessStorageFails(
-				() => receiveStory(draft, undefined, input.formToken!),
+				() => receiveStory(draft, undefined, input.formToken),
 				STORY_NOT_SAVED,
 			);
 			return { stage: 'received' as const, receiptCode };

@@ -4,7 +4,7 @@ import { isInputError, type ActionError } from 'astro:actions';
  * The sentence a person sees when an action fails for a reason other than a field:
  * our own messages as written, Astro's technical ones replaced by plain language.
  */
-export function describeActionProblem(error: ActionError): string {
+function describeActionProblem(error: ActionError): string {
 	if (error.code === 'CONTENT_TOO_LARGE') {
 		return 'That was too much to send at once (more than 64 KB). Stories can be up to 20,000 characters; please shorten it and try again.';
 	}

@@ -36,7 +36,7 @@ export function isPieceKind(value: string): value is PieceKind {
 	return Object.hasOwn(KIND_LABELS, value);
 }
 
-export const EDITORIAL_BYLINE = 'Editorial team';
+const EDITORIAL_BYLINE = 'Editorial team';
 
 /** Turns a curated entry into a list item. */
 export function toLibraryPiece(entry: CuratedEntry): LibraryPiece {

@@ -14,7 +14,7 @@ markdown.renderer.rules.image = (tokens, index) =>
 const LINK_REL = 'nofollow ugc noopener noreferrer';
 
 /** What a community story may contain once rendered. */
-export const USER_HTML_ALLOWLIST: sanitizeHtml.IOptions = {
+const USER_HTML_ALLOWLIST: sanitizeHtml.IOptions = {
 	allowedTags: ['p', 'br', 'em', 'strong', 'blockquote', 'ul', 'ol', 'li', 'h3', 'h4', 'hr', 'a'],
 	allowedAttributes: { a: ['href', 'rel'] },
 	allowedSchemes: ['http', 'https'],

@@ -18,7 +18,7 @@ export function similarity(first: ReadonlySet<string>, second: ReadonlySet<strin
 }
 
 /** Above this, two stories are "near duplicates": the same text lightly changed, or spam. */
-export const NEAR_DUPLICATE_THRESHOLD = 0.5;
+const NEAR_DUPLICATE_THRESHOLD = 0.5;
 
 /** The most similar candidate at or above the threshold, or `null`. */
 export function findNearDuplicate<T extends { id: string; shingles: ReadonlySet<string> }>(

@@ -50,7 +50,7 @@ export const SUICIDE_AND_CRISIS_LIFELINE: Helpline = {
  * SAMHSA's helpline finds treatment; it does not counsel (its FAQ: "No, we do not provide
  * counseling"), so it is never offered as the number to ring in the middle of a craving.
  */
-export const SAMHSA_NATIONAL_HELPLINE: Helpline = {
+const SAMHSA_NATIONAL_HELPLINE: Helpline = {
 	name: 'SAMHSA National Helpline',
 	purpose: 'to find treatment (referral and information, not counseling)',
 	description:

@@ -2,13 +2,13 @@ import { FixedWindowRateLimiter, type RateLimitDecision } from './rate-limiter.t
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 /** Wrong passwords one address may try for one name, per 15 minutes. */
-export const SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
+const SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
 /** Wrong passwords one address may try in all, whatever the names, per 15 minutes. */
 export const SIGN_IN_FAILURES_PER_ADDRESS = 20;
 /** Wrong passwords for one name, from everywhere, before its password checks are paced. */
-export const SIGN_IN_FAILURES_BEFORE_PACING = 10;
+const SIGN_IN_FAILURES_BEFORE_PACING = 10;
 /** The longest gap a paced name keeps between two password checks. */
-export const SIGN_IN_LONGEST_PACE_MS = 30_000;
+const SIGN_IN_LONGEST_PACE_MS = 30_000;
 /** Names followed at once; past this the least recently failed is forgotten. */
 const MOST_NAMES_FOLLOWED = 10_000;
 

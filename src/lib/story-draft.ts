@@ -8,6 +8,7 @@ export const MAX_TOPICS = 5;
 export const DEFAULT_PEN_NAME = 'Anonymous';
 
 // C0 and C1 control characters other than tab and line breaks.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 // What a browser or parser puts in place of bytes that were not valid UTF-8.
 const REPLACEMENT_CHARACTER = /\uFFFD/;

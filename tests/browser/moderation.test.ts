@@ -47,7 +47,7 @@ describe('a moderator at work', () => {
 		await submitStory(story);
 		const { page, cspViolations } = await openPage(browser());
 		await signInThroughTheForm(page, moderator.username, moderator.password);
-		await openFromQueue(page, story.title as string);
+		await openFromQueue(page, story.title);
 		await page.getByRole('button', { name: 'Start reviewing' }).click();
 		await page.getByRole('status').filter({ hasText: 'You are reviewing this story' }).waitFor();
 		expect(await page.getByRole('button', { name: 'Start reviewing' }).count()).toBe(0);
@@ -55,7 +55,7 @@ describe('a moderator at work', () => {
 		await page.waitForURL((url) => url.pathname === '/moderate');
 		expect(await page.getByRole('status').textContent()).toMatch(/Published/);
 		await page.goto('/stories');
-		await page.getByRole('link', { name: story.title as string }).click();
+		await page.getByRole('link', { name: story.title }).click();
 		await page.waitForURL((url) => url.pathname.startsWith('/stories/shared-'));
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(story.title);
 		// Labelled as a reader's story in the piece's own header, not only in a related card.
@@ -71,7 +71,7 @@ describe('a moderator at work', () => {
 		const { receiptCode } = await submitStory(story);
 		const { page } = await openPage(browser());
 		await signInThroughTheForm(page, moderator.username, moderator.password);
-		await openFromQueue(page, story.title as string);
+		await openFromQueue(page, story.title);
 		await page.getByLabel('Reason for declining').selectOption('identifying-details');
 		await page.getByLabel(/Note to the writer/).fill('Please leave out the name of the clinic.');
 		await page.getByRole('button', { name: 'Decline', exact: true }).click();
@@ -97,7 +97,7 @@ describe('a moderator at work', () => {
 		await submitStory(story);
 		const { page } = await openPage(browser(), { javaScriptEnabled: false });
 		await signInThroughTheForm(page, moderator.username, moderator.password);
-		await openFromQueue(page, story.title as string);
+		await openFromQueue(page, story.title);
 		await page.getByRole('button', { name: 'Publish as the writer set it' }).click();
 
 		const confirmation = publishConfirmation(page);
@@ -120,7 +120,7 @@ describe('a moderator at work', () => {
 		await page.waitForURL((url) => url.pathname === '/moderate');
 		expect(await page.getByRole('status').textContent()).toMatch(/Published/);
 		await page.goto('/stories');
-		await page.getByRole('link', { name: story.title as string }).click();
+		await page.getByRole('link', { name: story.title }).click();
 		await page.waitForURL((url) => url.pathname.startsWith('/stories/shared-'));
 		const text = await page.getByRole('main').textContent();
 		expect(text).toContain('Write to by email');
@@ -148,7 +148,7 @@ describe('a moderator at work', () => {
 		await page.keyboard.press('k');
 		expect(await focusedText()).toBe(first);
 
-		await openFromQueue(page, stories[1]!.title as string);
+		await openFromQueue(page, stories[1]!.title);
 		await storyUnderReview(page).waitFor();
 		await page.keyboard.press('p');
 		await page.waitForURL(
@@ -163,7 +163,7 @@ describe('a moderator at work', () => {
 		await submitStory(story);
 		const { page } = await openPage(browser());
 		await signInThroughTheForm(page, moderator.username, moderator.password);
-		await openFromQueue(page, story.title as string);
+		await openFromQueue(page, story.title);
 		const note = page.getByLabel(/Note to the writer/);
 		await note.focus();
 		await page.keyboard.type('p is for patience');
@@ -191,7 +191,7 @@ describe('accessibility of moderation', () => {
 			expect(await findSeriousAxeViolations(page), 'sign-in').toEqual([]);
 			await signInThroughTheForm(page, moderator.username, moderator.password);
 			expect(await findSeriousAxeViolations(page), 'queue').toEqual([]);
-			await openFromQueue(page, story.title as string);
+			await openFromQueue(page, story.title);
 			await storyUnderReview(page).waitFor();
 			expect(await storyUnderReview(page).getByRole(MARK_ROLE).first().textContent()).toBe(
 				'555-867-5309',

@@ -158,7 +158,7 @@ describe.each([
 			page.getByRole('link', { name: 'Save as a text file' }).click(),
 		]);
 		expect(download.suggestedFilename()).toBe('receipt.txt');
-		const text = readFileSync((await download.path())!, 'utf8');
+		const text = readFileSync(await download.path(), 'utf8');
 		expect(text).toContain(code);
 		expect(text).toMatch(/at any time at http:\/\/[^\s]+\/my-story/);
 		expect(text).toMatch(/where only you can reach it/);

@@ -23,7 +23,7 @@ export function uniqueStory(label: string): FormFields & SentStory {
 	storyCounter += 1;
 	const marker = `${label}-${process.pid}-${storyCounter}`;
 	const story = validStory({ title: `Still here, day by day (${marker})` });
-	return { ...story, title: story.title as string, body: `${story.body as string} [${marker}]` };
+	return { ...story, title: story.title, body: `${story.body} [${marker}]` };
 }
 
 export interface SubmissionOutcome {
@@ -73,7 +73,7 @@ export async function waitFor<T>(
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();
-		if (value) return value as NonNullable<T>;
+		if (value) return value;
 		if (Date.now() > deadline)
 			throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 25));

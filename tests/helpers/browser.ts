@@ -110,20 +110,30 @@ export async function findSeriousAxeViolations(page: Page): Promise<AxeViolation
 	// Evaluated through the DevTools protocol, which the page's CSP does not govern.
 	await page.evaluate(AXE_SOURCE);
 	const violations = await page.evaluate(async () => {
+		interface AxeResults {
+			violations: {
+				id: string;
+				impact: string | null;
+				help: string;
+				nodes: { target: string[] }[];
+			}[];
+		}
 		const axe = (
-			window as unknown as { axe: { run: (context: Document, options: object) => Promise<any> } }
+			window as unknown as {
+				axe: { run: (context: Document, options: object) => Promise<AxeResults> };
+			}
 		).axe;
 		const result = await axe.run(document, {
 			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
 		});
-		return result.violations.map((violation: any) => ({
+		return result.violations.map((violation) => ({
 			id: violation.id,
 			impact: violation.impact,
 			help: violation.help,
-			targets: violation.nodes.map((node: any) => node.target.join(' ')),
+			targets: violation.nodes.map((node) => node.target.join(' ')),
 		}));
 	});
-	return (violations as AxeViolation[]).filter(
+	return violations.filter(
 		(violation) => violation.impact === 'serious' || violation.impact === 'critical',
 	);
 }

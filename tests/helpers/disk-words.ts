@@ -12,7 +12,7 @@ export interface WordOnDisk {
  * letters (FTS5 stores porter-stemmed, lower-cased terms, prefix-compressed against the
  * term before them), looked for case-insensitively in the raw bytes.
  */
-export function needlesOf(words: readonly string[]): string[] {
+function needlesOf(words: readonly string[]): string[] {
 	const needles = new Set<string>();
 	for (const word of words) {
 		const lower = word.toLowerCase();

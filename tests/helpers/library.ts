@@ -25,6 +25,22 @@ export interface SourcePiece {
 	reviewed: string | null;
 }
 
+/** Frontmatter as written: optional fields may be absent, dates are strings. */
+interface Frontmatter {
+	title: string;
+	summary: string;
+	published: string;
+	kind: 'composite' | 'editorial';
+	penName?: string;
+	topics: TopicSlug[];
+	contentWarnings?: ContentWarningSlug[];
+	milestone?: string;
+	featured?: boolean;
+	sources?: SourcePiece['sources'];
+	reviewed?: string;
+	draft?: boolean;
+}
+
 /**
  * The published curated pieces read straight from the MDX frontmatter: the source the
  * pages must reflect, read independently of the site's own content helpers.
@@ -35,7 +51,7 @@ export function publishedSourcePieces(): SourcePiece[] {
 			.filter((file) => file.endsWith('.mdx'))
 			.map((file) => {
 				const source = readFileSync(join(CONTENT, collection, file), 'utf8');
-				const data = parse(/^---\n([\s\S]*?)\n---/.exec(source)![1]!);
+				const data = parse(/^---\n([\s\S]*?)\n---/.exec(source)![1]!) as Frontmatter;
 				return {
 					path: `/${collection}/${file.replace(/\.mdx$/, '')}`,
 					title: data.title,
@@ -73,8 +89,8 @@ export function publishedLibrary(database: Database): SourcePiece[] {
 			published: row.publishedAt!,
 			kind: 'community' as const,
 			penName: row.penName ?? 'Anonymous',
-			topics: row.topics as TopicSlug[],
-			contentWarnings: row.contentWarnings as ContentWarningSlug[],
+			topics: row.topics,
+			contentWarnings: row.contentWarnings,
 			milestone: row.milestone,
 			featured: false,
 			sources: [],

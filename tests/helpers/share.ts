@@ -6,8 +6,11 @@ import { submissions } from '../../db/schema.ts';
 import { createModerator, signIn } from './moderators.ts';
 import { postForm, siteUrl, type FormFields } from './http.ts';
 
+/** A story form whose text fields are plain strings. */
+type StoryForm = FormFields & { title: string; body: string; penName: string };
+
 /** A story that passes every check, different on every call so none is taken for a repeat. */
-export function validStory(overrides: FormFields = {}): FormFields {
+export function validStory(overrides: Partial<StoryForm> = {}): StoryForm {
 	const marker = Math.random().toString(36).slice(2, 10);
 	return {
 		title: `Learning to ask for help ${marker}`,
@@ -60,7 +63,7 @@ export async function shareAndPublish(
 	const shared = database
 		.select()
 		.from(submissions)
-		.where(eq(submissions.title, story.title as string))
+		.where(eq(submissions.title, story.title))
 		.get()!;
 	await postForm(
 		`/moderate/${shared.id}?_action=decideStory`,

@@ -38,11 +38,7 @@ async function share(fields: FormFields) {
 	const story = validStory(fields);
 	const { receiptCode } = await submitStory(story, server.baseUrl);
 	expect(receiptCode).toBeTruthy();
-	const row = database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.title, story.title as string))
-		.get()!;
+	const row = database.select().from(submissions).where(eq(submissions.title, story.title)).get()!;
 	return { id: row.id, receiptCode: receiptCode!, story };
 }
 

@@ -27,7 +27,7 @@ const database = openServerDatabase();
 afterAll(() => database.$client.close());
 
 /** A story body with links the sanitizer keeps and drops, emphasis, a list and a quote. */
-const TRICKY_BODY = `${validStory().body as string}
+const TRICKY_BODY = `${validStory().body}
 
 [a meeting](/meetings) [my sponsor's page](https://sponsor.example/page) and **bold** after it.
 
@@ -93,7 +93,7 @@ async function crawl(): Promise<Record<string, string>> {
 			...validStory({ body }),
 			intent: 'preview',
 		});
-	pages['share-preview'] = await (await preview(validStory().body as string)).text();
+	pages['share-preview'] = await (await preview(validStory().body)).text();
 	pages['share-preview-dropped-link'] = await (await preview(TRICKY_BODY)).text();
 	const { receiptCode: waitingCode, html: receipt } = await submitStory(
 		validStory({ body: TRICKY_BODY }),

@@ -41,7 +41,7 @@ describe.each([
 	const story = validStory();
 	story[field] =
 		field === 'body'
-			? `${story.body as string} Call ${detail} any time.`
+			? `${story.body} Call ${detail} any time.`
 			: `${field === 'title' ? story.title : 'Sam'} ${detail}`;
 
 	it('is listed in the writer’s preview', async () => {
@@ -60,13 +60,13 @@ describe.each([
 	it('is counted on the moderator’s queue card and listed on the review page', async () => {
 		const { receiptCode } = await submitStory(story);
 		expect(receiptCode).not.toBeNull();
-		const card = await queueCard(story.title as string);
+		const card = await queueCard(story.title);
 		expect(card.querySelectorAll('.flag').map(textOf)).toContain('Identifying details: 1');
 
 		const row = database
 			.select()
 			.from(submissions)
-			.where(eq(submissions.title, story.title as string))
+			.where(eq(submissions.title, story.title))
 			.get()!;
 		const review = parse(await (await get(`/moderate/${row.id}`, { headers: { cookie } })).text());
 		const findings = review.querySelectorAll('#findings-heading ~ .check-group li').map(textOf);

@@ -1,7 +1,7 @@
-import { XMLParser } from 'fast-xml-parser';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reports } from '../../db/schema.ts';
+import { feedItems } from '../helpers/feeds.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { get, postForm } from '../helpers/http.ts';
 import { publishedLibrary } from '../helpers/library.ts';
@@ -39,10 +39,9 @@ describe('one library', () => {
 	});
 
 	it('lists community stories in the feed, the sitemap and the topic counts', async () => {
-		const feed = new XMLParser().parse(await (await get('/rss.xml')).text());
-		const links = [feed.rss.channel.item]
-			.flat()
-			.map((item: { link: string }) => new URL(item.link).pathname);
+		const links = feedItems(await (await get('/rss.xml')).text()).map(
+			(item) => new URL(item.link).pathname,
+		);
 		expect(links).toContain(`/stories/${published.slug}`);
 		expect(await (await get('/sitemap-1.xml')).text()).toContain(`/stories/${published.slug}`);
 		const topics = (await fetchDocument('/topics')).document;

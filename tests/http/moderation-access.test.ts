@@ -29,11 +29,7 @@ beforeAll(async () => {
 	await disableModerator(toDisable.username, {}, database);
 	const story = validStory();
 	await submitStory(story);
-	storyId = database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.title, story.title as string))
-		.get()!.id;
+	storyId = database.select().from(submissions).where(eq(submissions.title, story.title)).get()!.id;
 });
 
 const IDENTITIES: Identity[] = [
@@ -56,7 +52,7 @@ describe.each([
 	it.each(IDENTITIES)('as %s', async (identity) => {
 		const path = route.replace('STORY', storyId);
 		const response = await get(path, {
-			headers: cookies[identity] ? { cookie: cookies[identity]! } : {},
+			headers: cookies[identity] ? { cookie: cookies[identity] } : {},
 		});
 		expect(response.headers.get('cache-control')).toBe('no-store');
 		if (signedOut(identity)) {
@@ -104,11 +100,7 @@ const ACTIONS: [
 async function freshWaitingStory(): Promise<string> {
 	const story = validStory();
 	await submitStory(story);
-	return database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.title, story.title as string))
-		.get()!.id;
+	return database.select().from(submissions).where(eq(submissions.title, story.title)).get()!.id;
 }
 
 describe.each(ACTIONS)(
@@ -139,7 +131,7 @@ describe.each(ACTIONS)('POST the %s action', (action, fields, need) => {
 				.where(eq(moderationEvents.submissionId, storyId))
 				.all().length,
 		};
-		const headers: Record<string, string> = cookies[identity] ? { cookie: cookies[identity]! } : {};
+		const headers: Record<string, string> = cookies[identity] ? { cookie: cookies[identity] } : {};
 		// Straight to the action endpoint: the action's own answer.
 		const direct = await postForm(`/_actions/${action}`, fields(storyId), { headers });
 		expect(direct.status).toBe(signedOut(identity) ? 401 : 403);

@@ -14,11 +14,7 @@ afterAll(() => database.$client.close());
 async function waitingStory() {
 	const story = validStory();
 	const { receiptCode } = await submitStory(story);
-	const row = database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.title, story.title as string))
-		.get()!;
+	const row = database.select().from(submissions).where(eq(submissions.title, story.title)).get()!;
 	return { row, receiptCode: receiptCode!, story };
 }
 

@@ -74,7 +74,7 @@ describe('/my-story', () => {
 			intent: 'submit',
 		});
 		expect(textOf(saved.document.querySelector('.notice'))).toMatch(/changes are saved/);
-		expect(rowTitled(story.title as string)).toMatchObject({
+		expect(rowTitled(story.title)).toMatchObject({
 			body: revisedBody,
 			version: 2,
 			status: 'pending',
@@ -93,7 +93,7 @@ describe('/my-story', () => {
 		expect(response.status).toBe(400);
 		expect(textOf(document.querySelector('#title-error'))).toMatch(/at least 5/);
 		expect(document.querySelector('textarea#body')?.textContent).toBe(story.body);
-		expect(rowTitled(story.title as string)!.version).toBe(1);
+		expect(rowTitled(story.title)!.version).toBe(1);
 	});
 
 	it('shows a decline with its reason, and resubmits a revision', async () => {
@@ -102,7 +102,7 @@ describe('/my-story', () => {
 		database
 			.update(submissions)
 			.set({ status: 'rejected', decisionReason: 'It names a workplace.' })
-			.where(eq(submissions.title, story.title as string))
+			.where(eq(submissions.title, story.title))
 			.run();
 		const status = await myStory('lookUpMyStory', { code: receiptCode! });
 		expect(textOf(status.document.querySelector('#status-heading'))).toBe('Status: Declined');
@@ -122,14 +122,12 @@ describe('/my-story', () => {
 				slug: `shared-test${Math.random().toString(36).slice(2, 8)}`,
 				publishedAt: new Date(),
 			})
-			.where(eq(submissions.title, story.title as string))
+			.where(eq(submissions.title, story.title))
 			.run();
-		const id = rowTitled(story.title as string)!.id;
+		const id = rowTitled(story.title)!.id;
 
 		const confirm = await myStory('withdrawMyStory', { code: receiptCode!, intent: 'confirm' });
-		expect(textOf(confirm.document.querySelector('#confirm-heading'))).toContain(
-			story.title as string,
-		);
+		expect(textOf(confirm.document.querySelector('#confirm-heading'))).toContain(story.title);
 		expect(database.select().from(submissions).where(eq(submissions.id, id)).get()!.status).toBe(
 			'approved',
 		);
@@ -165,7 +163,7 @@ describe('/my-story', () => {
 				slug: `shared-test${Math.random().toString(36).slice(2, 8)}`,
 				publishedAt: new Date(),
 			})
-			.where(eq(submissions.title, story.title as string))
+			.where(eq(submissions.title, story.title))
 			.run();
 		const { response } = await myStory('reviseMyStory', {
 			code: receiptCode!,
@@ -174,7 +172,7 @@ describe('/my-story', () => {
 			intent: 'submit',
 		});
 		expect(response.status).toBe(409);
-		expect(rowTitled(story.title as string)!.body).toBe(story.body);
+		expect(rowTitled(story.title)!.body).toBe(story.body);
 	});
 
 	it('gives the edited text back, with the reason, whatever refuses the edit', async () => {

@@ -20,11 +20,7 @@ async function moderatorCookie(): Promise<string> {
 async function waitingStory(fields: FormFields = {}) {
 	const story = validStory(fields);
 	await submitStory(story);
-	return database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.title, story.title as string))
-		.get()!;
+	return database.select().from(submissions).where(eq(submissions.title, story.title)).get()!;
 }
 
 const storedRow = (id: string) =>

@@ -21,6 +21,7 @@ const VALID_STORY = {
 
 /** Terminal colour codes would hide word boundaries around the field names. */
 function withoutColours(text: string): string {
+	// eslint-disable-next-line no-control-regex -- the escape character starts a colour code
 	return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 

@@ -20,10 +20,10 @@ beforeEach(() => {
 	folder = createTempFolder();
 	const oldMigrations = join(folder, 'old-migrations');
 	mkdirSync(join(oldMigrations, 'meta'), { recursive: true });
-	const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'));
-	const last = journal.entries.findIndex(
-		(entry: { tag: string }) => entry.tag === LAST_OLD_MIGRATION,
-	);
+	const journal = JSON.parse(
+		readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'),
+	) as { entries: { tag: string }[] };
+	const last = journal.entries.findIndex((entry) => entry.tag === LAST_OLD_MIGRATION);
 	journal.entries = journal.entries.slice(0, last + 1);
 	writeFileSync(join(oldMigrations, 'meta/_journal.json'), JSON.stringify(journal));
 	for (const file of readdirSync(MIGRATIONS_FOLDER).filter((name) => name.endsWith('.sql'))) {
@@ -59,7 +59,7 @@ describe('the privacy migrations on a database with old rows', () => {
 
 		const events = all('SELECT id, action, detail, created_at FROM moderation_events');
 		expect(events.map((event) => Number(event.id)).some((id) => id <= 3)).toBe(false);
-		const byAction = Object.fromEntries(events.map((event) => [event.action, event]));
+		const byAction = Object.fromEntries(events.map((event) => [String(event.action), event]));
 		expect(JSON.parse(byAction['decline']!.detail as string)).toEqual({ withNote: true });
 		expect(JSON.parse(byAction['writer-revised']!.detail as string)).toEqual({});
 		expect(byAction['auto-hidden']!.created_at).toBe(midnight);
@@ -81,10 +81,11 @@ describe('the privacy migrations on a database with old rows', () => {
 	it('keeps the audit trail append-only after rebuilding its table', () => {
 		migrateDatabase(database);
 		const [event] = all('SELECT id FROM moderation_events LIMIT 1');
+		const id = Number(event!.id);
 		for (const statement of [
-			`UPDATE moderation_events SET reason = 'x' WHERE id = ${event!.id}`,
-			`DELETE FROM moderation_events WHERE id = ${event!.id}`,
-			`INSERT OR REPLACE INTO moderation_events (id, action, created_at) VALUES (${event!.id}, 'x', 0)`,
+			`UPDATE moderation_events SET reason = 'x' WHERE id = ${id}`,
+			`DELETE FROM moderation_events WHERE id = ${id}`,
+			`INSERT OR REPLACE INTO moderation_events (id, action, created_at) VALUES (${id}, 'x', 0)`,
 		]) {
 			expect(() => database.$client.exec(statement), statement).toThrow(/append-only/);
 		}

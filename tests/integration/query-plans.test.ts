@@ -54,10 +54,10 @@ async function plansOf(
 	const client = database.$client;
 	const sent = new Set<string>();
 	const prepare = client.prepare.bind(client);
-	client.prepare = ((source: string) => {
+	client.prepare = (source: string) => {
 		sent.add(source);
 		return prepare(source);
-	}) as typeof client.prepare;
+	};
 	try {
 		await work(database);
 	} finally {

@@ -355,10 +355,8 @@ describe('a database indexed before migration 0021', () => {
 			mkdirSync(join(oldMigrations, 'meta'), { recursive: true });
 			const journal = JSON.parse(
 				readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'),
-			);
-			journal.entries = journal.entries.filter(
-				(entry: { tag: string }) => entry.tag < '0021_search_recency_rowids',
-			);
+			) as { entries: { tag: string }[] };
+			journal.entries = journal.entries.filter((entry) => entry.tag < '0021_search_recency_rowids');
 			writeFileSync(join(oldMigrations, 'meta/_journal.json'), JSON.stringify(journal));
 			for (const file of readdirSync(MIGRATIONS_FOLDER).filter((name) => name.endsWith('.sql')))
 				copyFileSync(join(MIGRATIONS_FOLDER, file), join(oldMigrations, file));

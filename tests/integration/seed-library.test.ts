@@ -30,7 +30,7 @@ describe('seedLibrary', () => {
 	});
 
 	it('indexes every story for search', async () => {
-		const [{ indexed }] = temp.database.all<{ indexed: number }>(
+		const { indexed } = temp.database.get<{ indexed: number }>(
 			sql`SELECT count(*) AS indexed FROM search_index WHERE kind = 'community'`,
 		);
 		expect(indexed).toBe(STORIES);

@@ -85,7 +85,7 @@ const word = fc.constantFrom(
 	'&',
 	'<3',
 );
-const inline: fc.Arbitrary<string> = fc.letrec((tie) => ({
+const inline = fc.letrec<{ piece: string; text: string }>((tie) => ({
 	piece: fc.oneof(
 		{ depthSize: 'small', withCrossShrink: true },
 		word,
@@ -108,7 +108,7 @@ const inline: fc.Arbitrary<string> = fc.letrec((tie) => ({
 		),
 	),
 	text: fc.array(tie('piece'), { minLength: 1, maxLength: 5 }).map((pieces) => pieces.join(' ')),
-})).text as fc.Arbitrary<string>;
+})).text;
 const block = fc.oneof(
 	inline,
 	inline.map((text) => `> ${text}`),

@@ -1,4 +1,4 @@
-import { parse, type HTMLElement } from 'node-html-parser';
+import { NodeType, parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import {
 	renderUserMarkdown,
@@ -25,7 +25,7 @@ const ALLOWED_TAGS = new Set([
 function expectNoExecutableMarkup(html: string): void {
 	const walk = (element: HTMLElement) => {
 		for (const child of element.childNodes) {
-			if (child.nodeType !== 1) continue;
+			if (child.nodeType !== NodeType.ELEMENT_NODE) continue;
 			const node = child as HTMLElement;
 			const tag = node.tagName.toLowerCase();
 			expect(ALLOWED_TAGS, `unexpected <${tag}> in ${html}`).toContain(tag);

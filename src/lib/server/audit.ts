@@ -52,7 +52,7 @@ export interface AuditFilters {
 	submissionId?: string;
 }
 
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 
 /**
  * One page of the audit trail, newest first, with the acting moderator's name. Ties (a

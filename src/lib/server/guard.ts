@@ -23,7 +23,7 @@ export async function checkModeratorAccess(
 }
 
 /** Where a page sends someone who may not see it, or `null` to answer 403. */
-export function redirectFor(access: Exclude<Access, 'allowed'>): string | null {
+function redirectFor(access: Exclude<Access, 'allowed'>): string | null {
 	return {
 		'sign-in': '/moderate/login',
 		'second-factor': '/moderate/login/verify',

@@ -155,5 +155,4 @@ export async function findCommunityStoryPage(slug: string) {
 	};
 }
 
-export { findCuratedStory, getStrategies, staticPathsFor } from './curated-library';
-export { findRelatedReading } from './related-reading';
+export { findCuratedStory } from './curated-library';

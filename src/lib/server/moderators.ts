@@ -29,8 +29,8 @@ export class ModeratorError extends Error {
 	}
 }
 
-export const USERNAME_MINIMUM_LENGTH = 3;
-export const USERNAME_MAXIMUM_LENGTH = 32;
+const USERNAME_MINIMUM_LENGTH = 3;
+const USERNAME_MAXIMUM_LENGTH = 32;
 
 /** How moderators appear in lists (never with their password hash or second-factor key). */
 export interface ModeratorSummary {

@@ -11,7 +11,7 @@ import { pageGenerations } from '../../../db/schema.ts';
  * - a path (`/stories/<slug>`): that page alone (its story, its reactions, its related reading).
  * A story page does not depend on `lists`: a publish elsewhere leaves it cached.
  */
-export const EVERY_PAGE = '*';
+const EVERY_PAGE = '*';
 export const LIST_PAGES = 'lists';
 
 /**
@@ -30,7 +30,7 @@ export function markPagesChanged(queryable: Queryable, scope: string = EVERY_PAG
 }
 
 /** Whether `path` is one story's page, which depends on its own counter and not on `lists`. */
-export function isStoryPage(path: string): boolean {
+function isStoryPage(path: string): boolean {
 	return /^\/stories\/[^/]+$/.test(path);
 }
 

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { hash, verify, type Algorithm, type Options } from '@node-rs/argon2';
 import { COMMON_PASSWORDS } from '../common-passwords.ts';
 
-export const PASSWORD_MINIMUM_LENGTH = 12;
+const PASSWORD_MINIMUM_LENGTH = 12;
 /** Long enough for any passphrase, short enough that hashing it is never a burden. */
-export const PASSWORD_MAXIMUM_LENGTH = 256;
+const PASSWORD_MAXIMUM_LENGTH = 256;
 
 // `Algorithm` is a const enum, which isolated-module type stripping cannot inline:
 // 2 is its Argon2id member.

@@ -134,7 +134,7 @@ export const SEARCH_PAGE_SIZE = 10;
  */
 export const SEARCH_RESULT_CAP = 1000;
 
-export interface SearchHit {
+interface SearchHit {
 	path: string;
 	kind: SearchKind;
 	title: string;
@@ -159,11 +159,12 @@ function filterSql(kind: SearchKind | null | undefined, topic: string | null | u
 
 /** How many pieces match, counted up to SEARCH_RESULT_CAP + 1: FTS5 stops there. */
 function countMatches(database: Database, match: string, filters: SQL): number {
-	const [{ matches }] = database.all<{ matches: number }>(sql`
+	// A count without GROUP BY always answers one row.
+	const counted = database.get<{ matches: number }>(sql`
 		SELECT count(*) AS matches FROM (
 			SELECT 1 FROM search_index WHERE search_index MATCH ${match} ${filters}
 			LIMIT ${SEARCH_RESULT_CAP + 1})`);
-	return matches;
+	return counted.matches;
 }
 
 /**

@@ -12,9 +12,9 @@ import { moderators, sessions } from '../../../db/schema.ts';
 
 export const SESSION_COOKIE_NAME = 'ct_moderator_session';
 /** A session ends after 12 hours without use… */
-export const SESSION_IDLE_HOURS = 12;
+const SESSION_IDLE_HOURS = 12;
 /** …and 7 days after sign-in, however busy. */
-export const SESSION_ABSOLUTE_DAYS = 7;
+const SESSION_ABSOLUTE_DAYS = 7;
 
 function createLucia(database: Database) {
 	return new Lucia(new DrizzleSQLiteAdapter(database, sessions, moderators), {

@@ -54,9 +54,12 @@ function shown(count: number | undefined, stories = count): Figure {
 		: null;
 }
 
-function median(sorted: number[]): number {
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+function median(sorted: readonly number[]): number {
+	// For an odd length both indexes name the middle element.
+	const lower = sorted[Math.ceil(sorted.length / 2) - 1];
+	const upper = sorted[Math.floor(sorted.length / 2)];
+	if (lower === undefined || upper === undefined) throw new RangeError('median of an empty list');
+	return (lower + upper) / 2;
 }
 
 interface MonthCount {

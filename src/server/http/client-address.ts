@@ -10,7 +10,7 @@
  */
 
 /** Names the runtime setting: how many reverse proxies in front of the server to believe. */
-export const TRUSTED_PROXY_HOPS_VARIABLE = 'TRUSTED_PROXY_HOPS';
+const TRUSTED_PROXY_HOPS_VARIABLE = 'TRUSTED_PROXY_HOPS';
 
 /**
  * The request header the front door puts the address in for Astro (any copy a client sent is

@@ -39,7 +39,7 @@ export function captureResponse(response: ServerResponse): Promise<CapturedRespo
 			restore();
 			resolve(null);
 		});
-		response.writeHead = ((status: number, ...rest: unknown[]) => {
+		response.writeHead = (status: number, ...rest: unknown[]) => {
 			response.statusCode = status;
 			const headers = rest.find((argument) => typeof argument === 'object' && argument !== null);
 			if (Array.isArray(headers)) {
@@ -50,11 +50,11 @@ export function captureResponse(response: ServerResponse): Promise<CapturedRespo
 				}
 			}
 			return response;
-		}) as ServerResponse['writeHead'];
+		};
 		response.write = ((chunk: unknown, encoding?: unknown, callback?: () => void) => {
 			if (chunk != null) chunks.push(toBuffer(chunk, encoding));
 			const done = typeof encoding === 'function' ? encoding : callback;
-			if (done) process.nextTick(done as () => void);
+			if (done) process.nextTick(done);
 			return true;
 		}) as ServerResponse['write'];
 		response.end = ((chunk?: unknown, encoding?: unknown, callback?: () => void) => {
@@ -67,7 +67,7 @@ export function captureResponse(response: ServerResponse): Promise<CapturedRespo
 				headers: response.getHeaders(),
 				body: Buffer.concat(chunks),
 			});
-			if (done) process.nextTick(done as () => void);
+			if (done) process.nextTick(done);
 			return response;
 		}) as ServerResponse['end'];
 	});

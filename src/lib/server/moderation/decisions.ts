@@ -43,7 +43,7 @@ export type DecisionOutcome =
  * The identifying details in a story as it would be published: title, pen name and body.
  * The one call the publish confirmation makes, so a shared findings function can replace it.
  */
-export function identifyingDetailsToConfirm(story: {
+function identifyingDetailsToConfirm(story: {
 	title: string;
 	penName: string | null;
 	body: string;

@@ -14,7 +14,7 @@ import { plainTextExcerpt } from '../../plain-text.ts';
 /** Characters of a story's opening shown on its queue card. */
 const QUEUE_SNIPPET_LENGTH = 240;
 
-export const QUEUE_PAGE_SIZE = 25;
+const QUEUE_PAGE_SIZE = 25;
 
 /** Warnings whose stories stay blurred on the queue until a moderator chooses to look. */
 const HARD_CONTENT: readonly ContentWarningSlug[] = [
