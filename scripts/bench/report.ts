@@ -163,7 +163,7 @@ export function evaluateTargets(
 	const targets: TargetResult[] = [];
 
 	const ratioTargets: [CaseId, string, number][] = [
-		['community-story', 'community story', 0.5],
+		['community-story', 'community story', 0.75],
 		['curated-story', 'curated story', 0.6],
 		['stories', '/stories', 0.4],
 	];
