@@ -212,23 +212,16 @@ export function listingsPage(
 	return listingsOf(database, slugWindow(database, filters, undefined, 'newest', offset, limit));
 }
 
-function olderThan(
+/** Rows listed after `at` (older) or before it (newer), in the lists' order. */
+function listedBeside(
 	table: typeof communityListings | typeof communityListingTopics,
 	at: ListPosition,
+	side: 'older' | 'newer',
 ) {
+	const beyond = side === 'older' ? lt : gt;
 	return or(
-		lt(table.publishedAt, at.publishedAt),
-		and(eq(table.publishedAt, at.publishedAt), lt(table.slug, at.slug)),
-	);
-}
-
-function newerThan(
-	table: typeof communityListings | typeof communityListingTopics,
-	at: ListPosition,
-) {
-	return or(
-		gt(table.publishedAt, at.publishedAt),
-		and(eq(table.publishedAt, at.publishedAt), gt(table.slug, at.slug)),
+		beyond(table.publishedAt, at.publishedAt),
+		and(eq(table.publishedAt, at.publishedAt), beyond(table.slug, at.slug)),
 	);
 }
 
@@ -239,7 +232,7 @@ export function listingsOlderThan(
 	limit: number,
 	database: Database = getDatabase(),
 ): CommunityListing[] {
-	const where = olderThan(communityListingTopics, at);
+	const where = listedBeside(communityListingTopics, at, 'older');
 	const filters = { topic, milestone: null };
 	return listingsOf(database, slugWindow(database, filters, where, 'newest', 0, limit));
 }
@@ -254,7 +247,12 @@ export function slugsNewerThan(
 	return queryable
 		.select({ slug: communityListingTopics.slug })
 		.from(communityListingTopics)
-		.where(and(eq(communityListingTopics.topic, topic), newerThan(communityListingTopics, at)))
+		.where(
+			and(
+				eq(communityListingTopics.topic, topic),
+				listedBeside(communityListingTopics, at, 'newer'),
+			),
+		)
 		.orderBy(asc(communityListingTopics.publishedAt), asc(communityListingTopics.slug))
 		.limit(limit)
 		.all()
