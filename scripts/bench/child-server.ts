@@ -5,6 +5,7 @@
  * hang on a server that ignores SIGTERM: `stop()` kills it after a grace period.
  */
 import { spawn } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../server-flags.ts';
 
 export interface ChildServer {
 	baseUrl: string;
@@ -25,7 +26,7 @@ export async function startChildServer(
 	script: string,
 	options: { cwd: string; env: Record<string, string> },
 ): Promise<ChildServer> {
-	const child = spawn(process.execPath, [script], {
+	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, script], {
 		cwd: options.cwd,
 		env: { ...process.env, ...options.env },
 		stdio: ['ignore', 'pipe', 'pipe'],

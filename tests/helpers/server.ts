@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.ts';
 import { createTempFolder } from './temp-database.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -30,7 +31,7 @@ export async function startServer(
 ): Promise<RunningServer> {
 	const folder = options.databasePath ? undefined : createTempFolder('common-thread-server-');
 	const databasePath = options.databasePath ?? join(folder!, 'data', 'common-thread.db');
-	const child = spawn(process.execPath, [join(ROOT, 'scripts/serve.ts')], {
+	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, 'scripts/serve.ts')], {
 		cwd: ROOT,
 		env: {
 			...process.env,
