@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
+import { isoDay } from '../../src/lib/dates.ts';
 import { renderUserMarkdown } from '../../src/lib/markdown.ts';
 import {
 	generateReceiptCode,
@@ -333,7 +334,7 @@ export function syntheticStory(random: Random, now = Date.now()) {
 		topics: pickSome<TopicSlug>(random, TOPIC_SLUGS, integerBetween(random, 1, 4)),
 		milestone: random() < 0.3 ? null : pick<MilestoneSlug>(random, MILESTONE_SLUGS),
 		contentWarnings,
-		createdDay: createdAt.toISOString().slice(0, 10),
+		createdDay: isoDay(createdAt),
 		publishedAt,
 	};
 }
