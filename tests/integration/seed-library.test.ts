@@ -24,7 +24,9 @@ describe('seedLibrary', () => {
 		expect(countListings({ topic: null, milestone: null }, temp.database)).toBe(STORIES);
 		for (const slug of seeded.slugs.slice(0, 10)) {
 			const seededListing = findListing(slug, temp.database);
-			const published = temp.database.transaction((transaction) => listStory(transaction, slug));
+			const published = temp.database.transaction(
+				(transaction) => listStory(transaction, slug).listing,
+			);
 			expect(seededListing).toEqual(published);
 		}
 	});

@@ -57,10 +57,13 @@ export function listingToPiece(listing: CommunityListing): LibraryPiece {
 
 /**
  * Writes (or rewrites) the listing of the story at `slug` from its stored row: what a list
- * shows is derived here, once per publish or edit, never per request. Returns the listing,
- * or `null` when the story is not published (nothing is listed then).
+ * shows is derived here, once per publish or edit, never per request. Returns the listing it
+ * replaced and the new one (`null` when the story is not published: nothing is listed then).
  */
-export function listStory(transaction: Queryable, slug: string): CommunityListing | null {
+export function listStory(
+	transaction: Queryable,
+	slug: string,
+): { replaced: CommunityListing | null; listing: CommunityListing | null } {
 	const story = transaction
 		.select({
 			slug: submissions.slug,
@@ -76,11 +79,12 @@ export function listStory(transaction: Queryable, slug: string): CommunityListin
 		.from(submissions)
 		.where(eq(submissions.slug, slug))
 		.get();
-	unlistStory(transaction, slug);
-	if (!story || story.status !== 'approved' || !story.publishedAt) return null;
+	const replaced = unlistStory(transaction, slug);
+	if (!story || story.status !== 'approved' || !story.publishedAt)
+		return { replaced, listing: null };
 	const listing = listingOf({ ...story, slug, publishedAt: story.publishedAt });
 	transaction.insert(communityListings).values(listing).run();
-	return listing;
+	return { replaced, listing };
 }
 
 /** What a published story needs for its listing: its stored columns. */

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { getDatabase, type Database } from '../../../db/client.ts';
-import { submissions } from '../../../db/schema.ts';
-import { findListing, listingToPiece } from './community-listings.ts';
+import { communityListings, submissions } from '../../../db/schema.ts';
+import { listingToPiece } from './community-listings.ts';
 
 /**
  * A community story by slug: `published` with its listing and sanitized HTML, `gone` once
@@ -9,12 +9,13 @@ import { findListing, listingToPiece } from './community-listings.ts';
  */
 export async function findCommunityStory(slug: string, database: Database = getDatabase()) {
 	const row = database
-		.select({ bodyHtml: submissions.bodyHtml })
+		.select({ bodyHtml: submissions.bodyHtml, listing: communityListings })
 		.from(submissions)
+		.leftJoin(communityListings, eq(communityListings.slug, submissions.slug))
 		.where(eq(submissions.slug, slug))
 		.get();
 	if (!row) return null;
-	const listing = findListing(slug, database);
-	if (!listing) return { state: 'gone' as const };
-	return { state: 'published' as const, piece: listingToPiece(listing), html: row.bodyHtml };
+	// Only a published story is listed (library-changes.ts).
+	if (!row.listing) return { state: 'gone' as const };
+	return { state: 'published' as const, piece: listingToPiece(row.listing), html: row.bodyHtml };
 }

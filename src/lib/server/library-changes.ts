@@ -17,17 +17,24 @@ import { indexForSearch, removeFromSearch, type SearchDocument } from './search.
  */
 
 /**
- * The pages showing the community story `listing`: the lists, its own page, and the story
- * pages whose related reading draws on it (the next few newer stories on each of its topics:
- * related reading only looks back, see related-reading.ts).
+ * The pages showing the piece at `path`: the lists, its own page, and for a community story
+ * (each place it is or was listed) the story pages whose related reading draws on it: the
+ * next few newer stories on each of its topics (related reading only looks back, see
+ * related-reading.ts).
  */
-function markPagesShowing(transaction: Queryable, path: string, listing: CommunityListing | null) {
+function markPagesShowing(
+	transaction: Queryable,
+	path: string,
+	listings: readonly (CommunityListing | null)[],
+) {
 	markPagesChanged(transaction, LIST_PAGES);
 	markPagesChanged(transaction, path);
-	if (!listing) return;
 	const neighbours = new Set(
-		listing.topics.flatMap((topic) =>
-			slugsNewerThan(topic, listing, RELATED_CANDIDATES_PER_TOPIC, transaction),
+		listings.flatMap(
+			(listing) =>
+				listing?.topics.flatMap((topic) =>
+					slugsNewerThan(topic, listing, RELATED_CANDIDATES_PER_TOPIC, transaction),
+				) ?? [],
 		),
 	);
 	for (const slug of neighbours) markPagesChanged(transaction, `/stories/${slug}`);
@@ -41,16 +48,16 @@ function communitySlugOf(path: string): string | null {
 export function putInLibrary(transaction: Queryable, document: SearchDocument): void {
 	indexForSearch(transaction, document);
 	const slug = document.kind === 'community' ? communitySlugOf(document.path) : null;
-	const before = slug ? unlistStory(transaction, slug) : null;
-	const after = slug ? listStory(transaction, slug) : null;
 	// Where it was (an edit may change its topics) and where it is now.
-	markPagesShowing(transaction, document.path, before);
-	if (after) markPagesShowing(transaction, document.path, after);
+	const { replaced, listing } = slug
+		? listStory(transaction, slug)
+		: { replaced: null, listing: null };
+	markPagesShowing(transaction, document.path, [replaced, listing]);
 }
 
 /** A piece left the library (unpublished, withdrawn, hidden by reports). */
 export function takeOutOfLibrary(transaction: Queryable, path: string): void {
 	removeFromSearch(transaction, path);
 	const slug = communitySlugOf(path);
-	markPagesShowing(transaction, path, slug ? unlistStory(transaction, slug) : null);
+	markPagesShowing(transaction, path, [slug ? unlistStory(transaction, slug) : null]);
 }
