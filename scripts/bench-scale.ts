@@ -27,6 +27,7 @@ import { openDatabase } from '../db/client.ts';
 import { migrateDatabase, MIGRATIONS_FOLDER } from '../db/migrate.ts';
 import { STORIES_PER_PAGE } from '../src/lib/library.ts';
 import { PROJECT_ROOT, buildIfStale } from './build.ts';
+import { SERVER_BUNDLE } from './server-bundle.ts';
 import { startChildServer } from './bench/child-server.ts';
 import { parseScaleArguments, SCALE_USAGE } from './bench/scale-arguments.ts';
 import {
@@ -147,7 +148,7 @@ async function measure(stories: number, seeded: SeededFile, folder: string): Pro
 	if (!withdrawn || !unvisited) throw new Error('The seeder returned too few receipt codes.');
 
 	const startedAt = performance.now();
-	const site = await startChildServer(resolve(PROJECT_ROOT, 'scripts/serve.ts'), {
+	const site = await startChildServer(resolve(PROJECT_ROOT, SERVER_BUNDLE), {
 		cwd: PROJECT_ROOT,
 		env: { ...RELAXED_LIMITS, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath },
 	});

@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
 import { PROJECT_ROOT, buildIfStale } from './build.ts';
+import { SERVER_BUNDLE } from './server-bundle.ts';
 import {
 	buildCases,
 	DISTINCT_QUERIES,
@@ -140,7 +141,7 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	const inProcessSearch = await measureSearchInProcess(databasePath);
 	console.log(`Timed in ${((performance.now() - timingStarted) / 1000).toFixed(1)} s.`);
 
-	const site = await startChildServer(resolve(PROJECT_ROOT, 'scripts/serve.ts'), {
+	const site = await startChildServer(resolve(PROJECT_ROOT, SERVER_BUNDLE), {
 		cwd: PROJECT_ROOT,
 		env: { ...RELAXED_LIMITS, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath },
 	});

@@ -11,6 +11,10 @@ const BUILD_INPUTS = [
 	'content',
 	'public',
 	'db',
+	// The server is bundled with what it imports from src/ and db/ (bundle-server.ts).
+	'scripts/serve.ts',
+	'scripts/bundle-server.ts',
+	'scripts/server-bundle.ts',
 	'astro.config.mjs',
 	'tsconfig.json',
 	'package-lock.json',
@@ -45,15 +49,23 @@ function runAstro(root: string, command: 'check' | 'build'): void {
 	});
 }
 
+function bundleServer(root: string): void {
+	execFileSync(process.execPath, [resolve(root, 'scripts/bundle-server.ts')], {
+		cwd: root,
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
+}
+
 /**
- * Runs `astro check` (a type error fails the build) and `astro build` on this same Node, and
- * stamps the result as complete.
+ * Runs `astro check` (a type error fails the build), `astro build` and the server's bundle
+ * on this same Node, and stamps the result as complete.
  */
 export function build(root = PROJECT_ROOT): void {
 	// The stamp carries the start time, so an edit made during the build still counts as newer.
 	const startedAt = new Date();
 	runAstro(root, 'check');
 	runAstro(root, 'build');
+	bundleServer(root);
 	const stamp = resolve(root, BUILD_STAMP);
 	writeFileSync(stamp, `${startedAt.toISOString()}\n`);
 	utimesSync(stamp, startedAt, startedAt);

@@ -1,6 +1,7 @@
 /**
  * The production server: migrates the database, then serves the built site.
- * Run through `npm start` (which builds first when needed).
+ * Run through `npm start` (which builds first when needed). The build bundles this file
+ * into `dist/serve.mjs` (bundle-server.ts); that bundle is what runs.
  *
  * It wraps the adapter's standalone handler in our own `node:http` server so that
  * every response — static files included — carries the security headers and leaves
@@ -8,8 +9,6 @@
  * entering Astro, and the database is migrated before the first request is accepted.
  */
 import { createServer } from 'node:http';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import { openDatabase, resolveDatabasePath } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
@@ -21,7 +20,6 @@ import { pageGenerationReader } from '../src/lib/server/page-generations.ts';
 import { readDeclinedRetentionDays, startDailyPurge } from '../src/lib/server/retention.ts';
 import { SESSION_COOKIE_NAME } from '../src/lib/server/session.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
-import { PROJECT_ROOT } from './build.ts';
 
 // Refuse to start on a mistyped limit rather than run with a surprising one.
 readSubmissionLimits(process.env);
@@ -43,7 +41,8 @@ if (moderatorCount === 0) {
 }
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-const entry = pathToFileURL(resolve(PROJECT_ROOT, 'dist/server/entry.mjs')).href;
+// A URL from this source file's place: the bundle keeps each module's own import.meta.url.
+const entry = new URL('../dist/server/entry.mjs', import.meta.url).href;
 const { handler } = (await import(entry)) as {
 	handler: (
 		request: import('node:http').IncomingMessage,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SERVER_BUNDLE } from '../../scripts/server-bundle.ts';
 import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.ts';
 import { createTempFolder } from './temp-database.ts';
 
@@ -23,7 +24,7 @@ export interface RunningServer {
 }
 
 /**
- * Starts the built server (`scripts/serve.ts`) on a free port with its own database
+ * Starts the built server (`dist/serve.mjs`, bundled from `scripts/serve.ts`) on a free port with its own database
  * in a temp folder. The build must exist: the global setup makes sure of it.
  */
 export async function startServer(
@@ -31,7 +32,7 @@ export async function startServer(
 ): Promise<RunningServer> {
 	const folder = options.databasePath ? undefined : createTempFolder('common-thread-server-');
 	const databasePath = options.databasePath ?? join(folder!, 'data', 'common-thread.db');
-	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, 'scripts/serve.ts')], {
+	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, SERVER_BUNDLE)], {
 		cwd: ROOT,
 		env: {
 			...process.env,

@@ -53,7 +53,7 @@ async function syncWithPiece(
 ) {
 	const project = createTempFolder('common-thread-content-');
 	try {
-		for (const linked of ['src', 'node_modules', 'public', 'db']) {
+		for (const linked of ['src', 'node_modules', 'public', 'db', 'scripts']) {
 			symlinkSync(join(ROOT, linked), join(project, linked));
 		}
 		for (const copied of ['astro.config.mjs', 'package.json', 'tsconfig.json']) {
