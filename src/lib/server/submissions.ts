@@ -15,6 +15,7 @@ import { canTransition, isEditableByWriter } from '../submission-status.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 import { appendAuditEvent, changedTextFields } from './audit.ts';
 import { eraseFromDisk } from './erasure.ts';
+import { writeTogether } from './group-commit.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
 
 /**
@@ -63,36 +64,34 @@ export async function receiveStory(
 	};
 	// Today in UTC: the only time a submission records.
 	const createdDay = isoDay(new Date());
-	database.transaction(
-		(transaction) => {
-			const duplicate =
-				fields.resubmissionKey === null
-					? undefined
-					: transaction
-							.select({ id: submissions.id })
-							.from(submissions)
-							.where(
-								and(
-									eq(submissions.resubmissionKey, fields.resubmissionKey),
-									eq(submissions.createdDay, createdDay),
-									eq(submissions.status, 'pending'),
-								),
-							)
-							.get();
-			const submissionId = duplicate?.id ?? randomBytes(16).toString('base64url');
-			if (!duplicate) {
-				transaction
-					.insert(submissions)
-					.values({ id: submissionId, ...fields, createdDay })
-					.run();
-			}
+	// Shares its commit (and its wait for the disk) with the stories arriving alongside it.
+	await writeTogether(database, (transaction) => {
+		const duplicate =
+			fields.resubmissionKey === null
+				? undefined
+				: transaction
+						.select({ id: submissions.id })
+						.from(submissions)
+						.where(
+							and(
+								eq(submissions.resubmissionKey, fields.resubmissionKey),
+								eq(submissions.createdDay, createdDay),
+								eq(submissions.status, 'pending'),
+							),
+						)
+						.get();
+		const submissionId = duplicate?.id ?? randomBytes(16).toString('base64url');
+		if (!duplicate) {
 			transaction
-				.insert(submissionReceipts)
-				.values({ receiptHash: hashReceiptCode(normalizeReceiptCode(receiptCode)!), submissionId })
+				.insert(submissions)
+				.values({ id: submissionId, ...fields, createdDay })
 				.run();
-		},
-		{ behavior: 'immediate' },
-	);
+		}
+		transaction
+			.insert(submissionReceipts)
+			.values({ receiptHash: hashReceiptCode(normalizeReceiptCode(receiptCode)!), submissionId })
+			.run();
+	});
 	return { receiptCode };
 }
 
