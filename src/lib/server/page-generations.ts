@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { pageGenerations } from '../../../db/schema.ts';
+import { watchCommits } from './commit-watch.ts';
 
 /**
  * Counters every server process reads before answering from its page cache. A page is
@@ -36,11 +37,16 @@ function isStoryPage(path: string): boolean {
 
 const readers = new WeakMap<Database, (path: string) => number>();
 
+/** Sums remembered between commits; past this many paths they are forgotten all at once. */
+const REMEMBERED_PATHS = 4096;
+
 /**
  * A reader of the generation a page was rendered at: the sum of the counters it depends
  * on. Counters only grow, so the sum changes whenever any of them does. Every cacheable
  * request calls it, so it is two statements prepared once per handle and run on the driver
- * directly: through the query builder the read cost about half a cached answer's CPU.
+ * directly (through the query builder the read cost about half a cached answer's CPU), and
+ * a sum is remembered until the file sees its next commit from any process (commit-watch.ts):
+ * even a bare read transaction cost as much as the rest of a cached answer.
  */
 export function pageGenerationReader(database: Database = getDatabase()) {
 	let reader = readers.get(database);
@@ -53,10 +59,21 @@ export function pageGenerationReader(database: Database = getDatabase()) {
 				.pluck();
 		const storyPage = sumOf(2);
 		const otherPage = sumOf(3);
-		reader = (path: string): number =>
-			isStoryPage(path)
-				? storyPage.get(EVERY_PAGE, path)!
-				: otherPage.get(EVERY_PAGE, LIST_PAGES, path)!;
+		const changedSinceLastLook = watchCommits(database.$client.name) ?? (() => true);
+		const known = new Map<string, number>();
+		reader = (path: string): number => {
+			// Looked at first: a commit landing during the read below shows at the next look.
+			if (changedSinceLastLook()) known.clear();
+			let generation = known.get(path);
+			if (generation === undefined) {
+				generation = isStoryPage(path)
+					? storyPage.get(EVERY_PAGE, path)!
+					: otherPage.get(EVERY_PAGE, LIST_PAGES, path)!;
+				if (known.size >= REMEMBERED_PATHS) known.clear();
+				known.set(path, generation);
+			}
+			return generation;
+		};
 		readers.set(database, reader);
 	}
 	return reader;
