@@ -16,7 +16,7 @@ import { readTrustedProxyHops } from '../src/server/http/client-address.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
 import { createFrontDoor } from '../src/server/http/front-door.ts';
 import { answerClientError, refuseTunnel } from '../src/server/http/socket-answers.ts';
-import { pageGenerationReader } from '../src/lib/server/page-generations.ts';
+import { pageGenerationLooker } from '../src/lib/server/page-generations.ts';
 import { readDeclinedRetentionDays, startDailyPurge } from '../src/lib/server/retention.ts';
 import { SESSION_COOKIE_NAME } from '../src/lib/server/session.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
@@ -51,7 +51,7 @@ const { handler } = (await import(entry)) as {
 };
 
 const frontDoor = createFrontDoor(handler, {
-	readGeneration: pageGenerationReader(database),
+	lookAtGenerations: pageGenerationLooker(database),
 	sessionCookieName: SESSION_COOKIE_NAME,
 	// Pages replace the policy with their own; static files keep the strict one.
 	defaultHeaders: { ...SECURITY_HEADERS, 'Content-Security-Policy': FALLBACK_CSP },

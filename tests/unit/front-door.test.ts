@@ -11,9 +11,9 @@ afterEach(async () => {
 });
 
 /** A front door on a free port around `handler`, standing in for Astro. */
-async function serve(handler: NodeHandler): Promise<string> {
+async function serve(handler: NodeHandler, generation = () => 1): Promise<string> {
 	const frontDoor = createFrontDoor(handler, {
-		readGeneration: () => 1,
+		lookAtGenerations: () => () => generation(),
 		sessionCookieName: 'session',
 		defaultHeaders: { 'X-Content-Type-Options': 'nosniff' },
 	});
@@ -49,6 +49,27 @@ describe('createFrontDoor', () => {
 		expect((await rawRequest(baseUrl, 'GET', '/stories/a-story')).headers['x-page-cache']).toBe(
 			'hit',
 		);
+	});
+
+	it('renders a cached page again once its generation has moved, and keeps the new one', async () => {
+		let generation = 1;
+		let renders = 0;
+		const baseUrl = await serve(
+			(_, response) => {
+				renders += 1;
+				response.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'public' });
+				response.end(`<p>render ${renders}</p>`);
+			},
+			() => generation,
+		);
+		await rawRequest(baseUrl, 'GET', '/stories/a-story');
+		const kept = await rawRequest(baseUrl, 'GET', '/stories/a-story');
+		expect([kept.headers['x-page-cache'], kept.body]).toEqual(['hit', '<p>render 1</p>']);
+		generation = 2;
+		const changed = await rawRequest(baseUrl, 'GET', '/stories/a-story');
+		expect([changed.headers['x-page-cache'], changed.body]).toEqual(['miss', '<p>render 2</p>']);
+		const keptAgain = await rawRequest(baseUrl, 'GET', '/stories/a-story');
+		expect([keptAgain.headers['x-page-cache'], keptAgain.body]).toEqual(['hit', '<p>render 2</p>']);
 	});
 
 	it('answers 500 itself when the handler throws before answering', async () => {

@@ -35,22 +35,29 @@ function isStoryPage(path: string): boolean {
 	return /^\/stories\/[^/]+$/.test(path);
 }
 
-const readers = new WeakMap<Database, (path: string) => number>();
+/** The generation of each page as of one look at the database file. */
+export type GenerationsAsLookedAt = (path: string) => number;
+
+const lookers = new WeakMap<Database, () => GenerationsAsLookedAt>();
 
 /** Sums remembered between commits; past this many paths they are forgotten all at once. */
 const REMEMBERED_PATHS = 4096;
 
 /**
- * A reader of the generation a page was rendered at: the sum of the counters it depends
- * on. Counters only grow, so the sum changes whenever any of them does. Every cacheable
- * request calls it, so it is two statements prepared once per handle and run on the driver
- * directly (through the query builder the read cost about half a cached answer's CPU), and
- * a sum is remembered until the file sees its next commit from any process (commit-watch.ts):
- * even a bare read transaction cost as much as the rest of a cached answer.
+ * Looks at the database file once and returns the generation a page would be rendered at,
+ * as of that look: the sum of the counters it depends on. Counters only grow, so the sum
+ * changes whenever any of them does. Every cacheable request needs one, so the two
+ * statements are prepared once per handle and run on the driver directly (through the
+ * query builder the read cost about half a cached answer's CPU), and a sum is remembered
+ * until the file sees its next commit from any process (commit-watch.ts): even a bare read
+ * transaction cost as much as the rest of a cached answer. The look is what costs (a read
+ * of the shared-memory file); the front door makes one for all the requests read together.
  */
-export function pageGenerationReader(database: Database = getDatabase()) {
-	let reader = readers.get(database);
-	if (!reader) {
+export function pageGenerationLooker(
+	database: Database = getDatabase(),
+): () => GenerationsAsLookedAt {
+	let look = lookers.get(database);
+	if (!look) {
 		const sumOf = (scopes: number) =>
 			database.$client
 				.prepare<string[], number>(
@@ -61,9 +68,7 @@ export function pageGenerationReader(database: Database = getDatabase()) {
 		const otherPage = sumOf(3);
 		const changedSinceLastLook = watchCommits(database.$client.name) ?? (() => true);
 		const known = new Map<string, number>();
-		reader = (path: string): number => {
-			// Looked at first: a commit landing during the read below shows at the next look.
-			if (changedSinceLastLook()) known.clear();
+		const generationOf = (path: string): number => {
 			let generation = known.get(path);
 			if (generation === undefined) {
 				generation = isStoryPage(path)
@@ -74,7 +79,18 @@ export function pageGenerationReader(database: Database = getDatabase()) {
 			}
 			return generation;
 		};
-		readers.set(database, reader);
+		look = () => {
+			// Before any sum is read: a commit landing during a read shows at the next look.
+			if (changedSinceLastLook()) known.clear();
+			return generationOf;
+		};
+		lookers.set(database, look);
 	}
-	return reader;
+	return look;
+}
+
+/** The generation of the page at `path` now: one look, one page. */
+export function pageGenerationReader(database: Database = getDatabase()) {
+	const look = pageGenerationLooker(database);
+	return (path: string): number => look()(path);
 }

@@ -19,8 +19,11 @@ import { ALLOW, HANDLED_METHODS } from './socket-answers.ts';
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 export interface FrontDoorOptions {
-	/** The generation of the public library as it concerns `pathname` (page-generations.ts). */
-	readGeneration(pathname: string): number;
+	/**
+	 * Looks at the database once; the function returned gives the generation of the public
+	 * library as it concerns a path, as of that look (page-generations.ts).
+	 */
+	lookAtGenerations(): (pathname: string) => number;
 	/** Requests carrying this cookie (a signed-in moderator) never touch the cache. */
 	sessionCookieName: string;
 	/** Headers every response carries (security headers); pages may replace some. */
@@ -147,9 +150,19 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 	const searches =
 		options.searches ?? new PageCache({ maxBytes: 16 * 1024 * 1024, maxAgeMs: 5 * 60_000 });
 	const rendering = new Map<string, Promise<CachedPage | null>>();
+	const trustedProxyHops = options.trustedProxyHops ?? 0;
 
 	/** Hands the request to Astro (or its static files), headers for every response first. */
 	function runHandler(request: IncomingMessage, response: ServerResponse) {
+		// Derived here, where the socket is, and nowhere else (a cached answer needs no address);
+		// Astro never sees the client's X-Forwarded-For (with `security.allowedDomains` it would
+		// trust its left-most entry).
+		request.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(
+			request.socket.remoteAddress,
+			request.headers['x-forwarded-for'],
+			trustedProxyHops,
+		);
+		delete request.headers['x-forwarded-for'];
 		const captured = captureResponse(response);
 		for (const [name, value] of Object.entries(options.defaultHeaders)) {
 			response.setHeader(name, value);
@@ -245,7 +258,6 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		});
 	}
 
-	const trustedProxyHops = options.trustedProxyHops ?? 0;
 	announceFrontDoorSetsClientAddress();
 
 	/**
@@ -282,19 +294,68 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		response.end(text);
 	}
 
+	interface CacheableRequest {
+		request: IncomingMessage;
+		response: ServerResponse;
+		pathname: string;
+		key: string;
+		rule: CacheRule;
+	}
+
+	/** Answers from the cache while the page is at `generation`, else renders and keeps it. */
+	function serveCacheable(
+		{ request, response, key, rule }: CacheableRequest,
+		generation: number | null,
+	): void {
+		const cache = rule === 'search' ? searches : pages;
+		const cached = cache.get(key, generation);
+		if (cached) return sendCachedPage(request, response, cached, 'hit');
+		settle(renderAndServe(request, response, key, rule, generation, cache), response);
+	}
+
+	/** Without the database we cannot know what is current: render, keep nothing. */
+	function bypassCache(waiter: CacheableRequest, error: unknown): void {
+		// The driver's message only: drizzle's own would repeat the query and the path read.
+		const cause = (error as { cause?: Error }).cause ?? (error as Error);
+		console.error(`Page cache bypassed: ${cause.message}`);
+		settle(passThrough(waiter.request, waiter.response), waiter.response);
+	}
+
+	/**
+	 * Library pages wait for the end of this turn's reads, then share one look at the
+	 * database (a read of the shared-memory file, the dearest step of a cached answer). Every
+	 * request in the batch was read from its socket before the look, so a change its sender
+	 * could have seen committed, in any process, is seen. Read before rendering: a change
+	 * committed during a render makes the next request render again.
+	 */
+	let waiting: CacheableRequest[] = [];
+	function answerWaiting(): void {
+		const batch = waiting;
+		waiting = [];
+		let generationOf: (pathname: string) => number;
+		try {
+			generationOf = options.lookAtGenerations();
+		} catch (error) {
+			for (const waiter of batch) bypassCache(waiter, error);
+			return;
+		}
+		for (const waiter of batch) {
+			let generation: number;
+			try {
+				generation = generationOf(waiter.pathname.replace(/(.)\/+$/, '$1'));
+			} catch (error) {
+				bypassCache(waiter, error);
+				continue;
+			}
+			serveCacheable(waiter, generation);
+		}
+	}
+
 	return (request, response) => {
 		if (!HANDLED_METHODS.has(request.method ?? '')) {
 			if (request.method === 'OPTIONS') return answer(response, 204, '', { Allow: ALLOW });
 			return answer(response, 405, 'This method is not used on this site.', { Allow: ALLOW });
 		}
-		// Derived here, where the socket is, and nowhere else; Astro never sees the client's
-		// X-Forwarded-For (with `security.allowedDomains` it would trust its left-most entry).
-		request.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(
-			request.socket.remoteAddress,
-			request.headers['x-forwarded-for'],
-			trustedProxyHops,
-		);
-		delete request.headers['x-forwarded-for'];
 		const target = request.url ?? '/';
 		const queryStart = target.indexOf('?');
 		const pathname = queryStart === -1 ? target : target.slice(0, queryStart);
@@ -309,23 +370,8 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		const rule = cacheRuleFor(pathname);
 		const key = cacheKeyOf(request, target, queryStart, rule, options.sessionCookieName);
 		if (!key) return settle(passThrough(request, response), response);
-
-		// Read before rendering: a change committed during a render makes the next request render again.
-		let generation: number | null = null;
-		if (rule !== 'asset') {
-			try {
-				generation = options.readGeneration(pathname.replace(/(.)\/+$/, '$1'));
-			} catch (error) {
-				// Without the database we cannot know what is current: render, keep nothing.
-				// The driver's message only: drizzle's own would repeat the query and the path read.
-				const cause = (error as { cause?: Error }).cause ?? (error as Error);
-				console.error(`Page cache bypassed: ${cause.message}`);
-				return settle(passThrough(request, response), response);
-			}
-		}
-		const cache = rule === 'search' ? searches : pages;
-		const cached = cache.get(key, generation);
-		if (cached) return sendCachedPage(request, response, cached, 'hit');
-		settle(renderAndServe(request, response, key, rule, generation, cache), response);
+		if (rule === 'asset') return serveCacheable({ request, response, pathname, key, rule }, null);
+		if (waiting.length === 0) setImmediate(answerWaiting);
+		waiting.push({ request, response, pathname, key, rule });
 	};
 }
