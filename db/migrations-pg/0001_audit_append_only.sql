@@ -5,17 +5,18 @@
 -- trigger), which is what SQLite's `moderation_events_no_overwrite` refused. TRUNCATE, which
 -- skips row triggers, has a trigger of its own. A plain INSERT with a taken id already fails
 -- on the primary key: PostgreSQL has no REPLACE.
-CREATE FUNCTION refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- `refuse_change(message)` serves every trigger that refuses a kind of write.
+CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+	RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'restrict_violation';
 END;
 $$;
 --> statement-breakpoint
 CREATE TRIGGER moderation_events_no_update BEFORE UPDATE ON moderation_events
-	FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('moderation_events is append-only');
 --> statement-breakpoint
 CREATE TRIGGER moderation_events_no_delete BEFORE DELETE ON moderation_events
-	FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('moderation_events is append-only');
 --> statement-breakpoint
 CREATE TRIGGER moderation_events_no_truncate BEFORE TRUNCATE ON moderation_events
-	FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('moderation_events is append-only');
