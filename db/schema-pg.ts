@@ -133,7 +133,7 @@ export const siteSettings = pgTable('site_settings', {
 });
 
 /**
- * Append-only audit trail: the custom migration db/migrations-pg/0001_audit_append_only.sql
+ * Append-only audit trail: the custom migration db/migrations-pg/0002_audit_append_only.sql
  * refuses UPDATE, DELETE and TRUNCATE. Ids are random 53-bit numbers (row-ids.ts), hence
  * a bigint read as a number; there is no sequence, whose order would date rows.
  */
@@ -189,7 +189,7 @@ export const pageGenerations = pgTable('page_generations', {
 	generation: integer('generation').notNull(),
 });
 
-/** Kept in step with its topics and counts by triggers (db/migrations-pg/0002_community_listings.sql). */
+/** Kept in step with its topics and counts by triggers (db/migrations-pg/0003_community_listings.sql). */
 export const communityListings = pgTable(
 	'community_listings',
 	{
@@ -239,17 +239,22 @@ export const communityListingCounts = pgTable(
 );
 
 /**
+ * The text search configuration every search_index document and query uses (migration
+ * 0000_search_configuration): English with Porter stemming, as FTS5's `porter` tokenizer,
+ * after the unaccent dictionary, as FTS5's `remove_diacritics 2` ("cafe" finds "café").
+ */
+export const SEARCH_CONFIGURATION = 'library_search';
+
+/**
  * The text search weights of src/lib/server/search.ts: FTS5 ranks with
  * bm25(…, title 10.0, summary 4.0, body 1.0); PostgreSQL's default rank weights for
- * A, B and D are 1.0, 0.4 and 0.1, the same ratios. The `english` configuration stems
- * with Porter, as FTS5's `porter` tokenizer does; unlike FTS5's `remove_diacritics 2` it
- * keeps accents ("café" does not find "cafe"): the unaccent dictionary is still to come.
+ * A, B and D are 1.0, 0.4 and 0.1, the same ratios.
  */
 const WEIGHTED_DOCUMENT = sql.raw(
 	[
-		`setweight(to_tsvector('english'::regconfig, coalesce("title", '')), 'A')`,
-		`setweight(to_tsvector('english'::regconfig, coalesce("summary", '')), 'B')`,
-		`setweight(to_tsvector('english'::regconfig, coalesce("body", '')), 'D')`,
+		`setweight(to_tsvector('${SEARCH_CONFIGURATION}'::regconfig, coalesce("title", '')), 'A')`,
+		`setweight(to_tsvector('${SEARCH_CONFIGURATION}'::regconfig, coalesce("summary", '')), 'B')`,
+		`setweight(to_tsvector('${SEARCH_CONFIGURATION}'::regconfig, coalesce("body", '')), 'D')`,
 	].join(' || '),
 );
 

@@ -219,6 +219,7 @@ describe('search_index on PostgreSQL', () => {
 			['/stories/apart', 'Surf and turf', '', 'Every urge passed; I went surfing in June.'],
 			['/stories/gambling', 'Odds', '', 'Gambling took my savings; the cravings stayed.'],
 			['/stories/alcohol', 'Dry January', '', 'Alcohol cravings at every party.'],
+			['/stories/cafe', 'Sundays', '', 'We met at the café; my naïve hope held.'],
 		];
 		for (const [path, title, summary, body] of pieces) {
 			await pool.query(
@@ -232,9 +233,9 @@ describe('search_index on PostgreSQL', () => {
 	/** The paths a reader's query finds, best ranked first (ts_rank, then path). */
 	async function search(query: string): Promise<string[]> {
 		const { rows } = await pool.query<{ path: string }>(
-			`SELECT path FROM search_index, websearch_to_tsquery('english', $1) AS query
+			`SELECT path FROM search_index, websearch_to_tsquery($1, $2) AS query
 			WHERE document @@ query ORDER BY ts_rank(document, query) DESC, path`,
-			[query],
+			[pgSchema.SEARCH_CONFIGURATION, query],
 		);
 		return rows.map((row) => row.path);
 	}
@@ -252,6 +253,11 @@ describe('search_index on PostgreSQL', () => {
 		expect(await search('"unbalanced ( quote & | !')).toEqual([]);
 	});
 
+	it('folds accents as SQLite\'s remove_diacritics does: "cafe" finds "café", "naive" "naïve"', async () => {
+		expect(await search('cafe')).toEqual(['/stories/cafe']);
+		expect(await search('Café naive')).toEqual(['/stories/cafe']);
+	});
+
 	it('answers a match from the GIN index, not by reading every row', async () => {
 		const client = await pool.connect();
 		try {
@@ -259,7 +265,8 @@ describe('search_index on PostgreSQL', () => {
 			await client.query('SET LOCAL enable_seqscan = off');
 			const { rows } = await client.query<{ 'QUERY PLAN': string }>(
 				`EXPLAIN SELECT path FROM search_index
-				WHERE document @@ websearch_to_tsquery('english', 'relapse')`,
+				WHERE document @@ websearch_to_tsquery($1, 'relapse')`,
+				[pgSchema.SEARCH_CONFIGURATION],
 			);
 			const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
 			expect(plan).toContain('search_index_document_idx');

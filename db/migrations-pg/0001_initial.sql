@@ -87,7 +87,7 @@ CREATE TABLE "search_index" (
 	"body" text NOT NULL,
 	"published_at" bigint NOT NULL,
 	"fingerprint" text,
-	"document" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, coalesce("title", '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce("summary", '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce("body", '')), 'D')) STORED NOT NULL
+	"document" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('library_search'::regconfig, coalesce("title", '')), 'A') || setweight(to_tsvector('library_search'::regconfig, coalesce("summary", '')), 'B') || setweight(to_tsvector('library_search'::regconfig, coalesce("body", '')), 'D')) STORED NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "sessions" (
