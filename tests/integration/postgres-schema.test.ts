@@ -59,7 +59,7 @@ interface TableConfig {
 		primary: boolean;
 		isUnique: boolean;
 	}[];
-	indexes: { config: { name: string; unique: boolean; columns: unknown[] } }[];
+	indexes: { config: { name?: string | undefined; unique: boolean; columns: unknown[] } }[];
 	foreignKeys: {
 		onDelete?: string | undefined;
 		reference(): { columns: { name: string }[]; foreignColumns: { name: string; table: Table }[] };
@@ -105,7 +105,7 @@ function rulesOf(config: TableConfig): string[] {
 		),
 		...config.indexes.map(
 			({ config: index }) =>
-				`${index.unique ? 'unique ' : ''}index ${index.name} (${names(index.columns as { name: string }[])})`,
+				`${index.unique ? 'unique ' : ''}index ${index.name ?? 'unnamed'} (${names(index.columns as { name: string }[])})`,
 		),
 		...config.foreignKeys.map((key) => {
 			const { columns, foreignColumns } = key.reference();
