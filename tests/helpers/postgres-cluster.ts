@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface PostgresCluster {
+	/** A connection string for the superuser `postgres` over the cluster's Unix socket. */
+	url: string;
+	/** Stops the server (fast shutdown) and deletes its folder. */
+	stop(): Promise<void>;
+}
+
+const DEBIAN_BINARIES = '/usr/lib/postgresql';
+
+/** The newest PostgreSQL server binaries Debian's packages installed, or a clear failure. */
+function serverBinaries(): string {
+	const versions = existsSync(DEBIAN_BINARIES)
+		? readdirSync(DEBIAN_BINARIES)
+				.filter((version) => existsSync(join(DEBIAN_BINARIES, version, 'bin', 'initdb')))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
+	const [newest] = versions;
+	if (newest === undefined) {
+		throw new Error(
+			`PostgreSQL is not installed (no ${DEBIAN_BINARIES}/*/bin/initdb): the PostgreSQL tests ` +
+				'run a real server. Install it with `apt-get install postgresql` (.ci/run does).',
+		);
+	}
+	return join(DEBIAN_BINARIES, newest, 'bin');
+}
+
+/** A TCP port nobody listens on now: only the socket file's name here, as there is no TCP. */
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const address = server.address();
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	if (address === null || typeof address === 'string') throw new Error('no free port found');
+	return address.port;
+}
+
+/** The uid and gid of the `postgres` account the Debian package created. */
+async function postgresAccount(): Promise<{ uid: number; gid: number }> {
+	const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+		run('id', ['-u', 'postgres']),
+		run('id', ['-g', 'postgres']),
+	]);
+	return { uid: Number(uid), gid: Number(gid) };
+}
+
+/**
+ * Starts a throw-away PostgreSQL cluster for one test file: `initdb` in a fresh folder
+ * under /tmp (a short path: a Unix socket's path may not pass 107 bytes), reachable only
+ * through its Unix socket (no TCP at all) with trust authentication, fsync on as in
+ * production, and `pg_ctl -w start`. PostgreSQL refuses to run as root, so as root the
+ * folder goes to the `postgres` account and every command runs as it (`runuser`).
+ */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+	const binaries = serverBinaries();
+	const folder = mkdtempSync('/tmp/pg-');
+	const data = join(folder, 'data');
+	const asRoot = process.getuid?.() === 0;
+	if (asRoot) {
+		const { uid, gid } = await postgresAccount();
+		chownSync(folder, uid, gid);
+	}
+	const pgRun = (program: string, args: string[]) =>
+		asRoot
+			? run('runuser', ['-u', 'postgres', '--', join(binaries, program), ...args], { cwd: folder })
+			: run(join(binaries, program), args, { cwd: folder });
+
+	const port = await freePort();
+	// --no-sync skips flushing initdb's own files (a throw-away cluster); the server syncs.
+	await pgRun('initdb', [
+		'--pgdata',
+		data,
+		'--username',
+		'postgres',
+		'--auth-local',
+		'trust',
+		'--auth-host',
+		'reject',
+		'--encoding',
+		'UTF8',
+		'--locale',
+		'C.UTF-8',
+		'--no-sync',
+	]);
+	appendFileSync(
+		join(data, 'postgresql.conf'),
+		[
+			`listen_addresses = ''`,
+			`unix_socket_directories = '${folder}'`,
+			`port = ${port}`,
+			'fsync = on',
+			'',
+		].join('\n'),
+	);
+	const log = join(folder, 'server.log');
+	await pgRun('pg_ctl', ['--pgdata', data, '--log', log, '--wait', 'start']);
+	return {
+		url: `postgresql://postgres@${encodeURIComponent(folder)}:${port}/postgres`,
+		async stop() {
+			await pgRun('pg_ctl', ['--pgdata', data, '--mode', 'fast', '--wait', 'stop']);
+			rmSync(folder, { recursive: true, force: true });
+		},
+	};
+}
