@@ -109,9 +109,27 @@ describe('search results', () => {
 	});
 });
 
+/** The home page lists the four newest stories (newest first, then by slug). */
+const HOME_LATEST = 4;
+
+/**
+ * Whether the home page lists `story`: one published in a busy second can be outranked by
+ * four others published in that second (as the tests before it publish, fast).
+ */
+function onTheHomePage(story: { publishedAt: Date | null; slug: string | null }): boolean {
+	const second = Math.floor(story.publishedAt!.getTime() / 1000);
+	const { ahead } = database.$client
+		.prepare(
+			`SELECT count(*) AS ahead FROM community_listings
+			WHERE published_at > ? OR (published_at = ? AND slug > ?)`,
+		)
+		.get(second, second, story.slug) as { ahead: number };
+	return ahead < HOME_LATEST;
+}
+
 /** Every public page a published story shows up on. */
-const listingPages = (topic: string) => [
-	'/',
+const listingPages = (topic: string, story: Parameters<typeof onTheHomePage>[0]) => [
+	...(onTheHomePage(story) ? ['/'] : []),
 	'/stories',
 	'/stories?kind=community',
 	`/topics/${topic}`,
@@ -140,7 +158,7 @@ describe('a withdrawn story', () => {
 		const story = `/stories/${older.row.slug}`;
 		const receiptCode = older.receiptCode;
 		// The newer story offers the older one as related reading.
-		const showingIt = [...listingPages('gambling'), `/stories/${newer.row.slug}`];
+		const showingIt = [...listingPages('gambling', older.row), `/stories/${newer.row.slug}`];
 		for (const path of [...showingIt, story]) {
 			await get(path);
 			const cached = await get(path);
@@ -186,7 +204,7 @@ describe('two server processes on one database', () => {
 		const { older, newer } = await publishTwoOnOneTopic('gambling');
 		const story = `/stories/${older.row.slug}`;
 		const receiptCode = older.receiptCode;
-		const showingIt = [...listingPages('gambling'), `/stories/${newer.row.slug}`];
+		const showingIt = [...listingPages('gambling', older.row), `/stories/${newer.row.slug}`];
 		for (const path of [...showingIt, story]) {
 			await getFrom(second.baseUrl, path);
 			expect(await (await getFrom(second.baseUrl, path)).text(), path).toContain(story);
