@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFrontDoor, type NodeHandler } from '../../src/server/http/front-door.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 
@@ -70,6 +70,24 @@ describe('createFrontDoor', () => {
 		expect([changed.headers['x-page-cache'], changed.body]).toEqual(['miss', '<p>render 2</p>']);
 		const keptAgain = await rawRequest(baseUrl, 'GET', '/stories/a-story');
 		expect([keptAgain.headers['x-page-cache'], keptAgain.body]).toEqual(['hit', '<p>render 2</p>']);
+	});
+
+	it('answers a client that takes no compression without waiting for any; others get theirs once made', async () => {
+		const page = `<!doctype html><p>${'a story '.repeat(400)}</p>`;
+		const baseUrl = await serve((_, response) => {
+			response.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'public' });
+			response.end(page);
+		});
+		const first = await rawRequest(baseUrl, 'GET', '/stories/long');
+		expect(first.headers['content-encoding']).toBeUndefined();
+		expect(first.headers['vary']).toBe('Accept-Encoding');
+		expect(first.body).toBe(page);
+		await vi.waitFor(async () => {
+			const gzipped = await rawRequest(baseUrl, 'GET', '/stories/long', {
+				'Accept-Encoding': 'gzip',
+			});
+			expect(gzipped.headers['content-encoding']).toBe('gzip');
+		});
 	});
 
 	it('answers 500 itself when the handler throws before answering', async () => {

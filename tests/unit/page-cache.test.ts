@@ -21,6 +21,23 @@ describe('buildCachedPage', () => {
 		expect((await page('hello!')).etag).not.toBe(cached.etag);
 	});
 
+	it('makes only the compressed forms asked for, and says the page varies by encoding', async () => {
+		const cached = await buildCachedPage(
+			{ 'content-type': 'text/html' },
+			html('only brotli for now'),
+			1,
+			0,
+			'once',
+			['br'],
+		);
+		expect(brotliDecompressSync(cached.br!).equals(cached.body)).toBe(true);
+		expect(cached.gzip).toBeNull();
+		expect(cached.headerLists.gzip).toEqual([]);
+		expect(cached.headerLists.identity).toEqual(
+			expect.arrayContaining(['Vary', 'Accept-Encoding']),
+		);
+	});
+
 	it('does not compress what would not shrink', async () => {
 		const image = await buildCachedPage({ 'content-type': 'image/png' }, Buffer.alloc(5000), null);
 		expect(image.gzip).toBeNull();

@@ -56,8 +56,10 @@ function sendCachedPage(
 		response.writeHead(304, label(page.headerLists.notModified)).end();
 		return;
 	}
-	const encoding = page.gzip ? encodingFor(request.headers['accept-encoding']) : 'identity';
-	const body = encoding === 'br' ? page.br! : encoding === 'gzip' ? page.gzip! : page.body;
+	const wanted = page.compressible ? encodingFor(request.headers['accept-encoding']) : 'identity';
+	// A form not made yet (compressLater) leaves uncompressed, which every client reads.
+	const encoding = wanted !== 'identity' && page[wanted] ? wanted : 'identity';
+	const body = encoding === 'identity' ? page.body : page[encoding]!;
 	response.writeHead(200, label(page.headerLists[encoding]));
 	response.end(request.method === 'HEAD' ? undefined : body);
 }
@@ -208,14 +210,23 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		}
 		const cacheControl = cacheControlFor(rule);
 		if (cacheControl) result.headers['cache-control'] = cacheControl;
-		// Someone is waiting: compress fast now; reading pages get the best compression later.
-		return buildCachedPage(result.headers, result.body, generation, Date.now(), 'once');
+		// Someone is waiting: compress fast. A search (mostly never asked again) gets only the
+		// form its client takes; a reading page every form, since browsers come next.
+		const wanted = encodingFor(request.headers['accept-encoding']);
+		const madeNow = rule !== 'search' ? undefined : wanted === 'identity' ? [] : [wanted];
+		return buildCachedPage(result.headers, result.body, generation, Date.now(), 'once', madeNow);
 	}
 
-	/** Swaps a reading page's fast compression for the best, off the request's path. */
-	function compressBetterLater(key: string, page: CachedPage, cache: PageCache): void {
-		buildCachedPage(page.headers, page.body, page.generation, page.storedAt, 'stored')
-			.then((better) => cache.replace(key, page, better))
+	/**
+	 * Makes every compressed form of a page just kept, off the request's path: the best
+	 * compression for reading pages, sent many times; the forms a search's first client did
+	 * not take, fast (until then another client gets it uncompressed).
+	 */
+	function compressLater(key: string, page: CachedPage, cache: PageCache, rule: CacheRule): void {
+		if (!page.compressible) return;
+		const effort = rule === 'search' ? 'once' : 'stored';
+		buildCachedPage(page.headers, page.body, page.generation, page.storedAt, effort)
+			.then((whole) => cache.replace(key, page, whole))
 			.catch((error: unknown) => console.error(`Compression failed: ${(error as Error).message}`));
 	}
 
@@ -243,7 +254,7 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 			cache.set(key, page);
 			request.headers['if-none-match'] = ifNoneMatch;
 			sendCachedPage(request, response, page, 'miss');
-			if (rule !== 'search') compressBetterLater(key, page, cache);
+			compressLater(key, page, cache, rule);
 		} finally {
 			rendering.delete(key);
 		}

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { compress, isCompressible } from './http-encoding.ts';
+import { compress, isCompressible, type ContentEncoding } from './http-encoding.ts';
+
+type Compression = Exclude<ContentEncoding, 'identity'>;
+const EVERY_COMPRESSION: readonly Compression[] = ['gzip', 'br'];
 
 /** A response kept by the page cache, with its compressed forms made once. */
 export interface CachedPage {
 	headers: OutgoingHttpHeaders;
 	body: Buffer;
+	/** Whether compressed forms are worth making; each is `null` until made. */
+	compressible: boolean;
 	gzip: Buffer | null;
 	br: Buffer | null;
 	etag: string;
@@ -34,7 +39,9 @@ const TRANSFER_HEADERS = [
 
 /**
  * A page ready to keep. `effort: 'once'` compresses fast, for the answer someone is waiting
- * for; `'stored'` compresses best, for a copy that will be sent many times.
+ * for; `'stored'` compresses best, for a copy that will be sent many times. `compressions`
+ * are the forms made now (the one a waiting client asked for, say); the others stay `null`
+ * and are sent uncompressed until a later build makes them.
  */
 export async function buildCachedPage(
 	headers: OutgoingHttpHeaders,
@@ -42,16 +49,17 @@ export async function buildCachedPage(
 	generation: number | null,
 	now = Date.now(),
 	effort: 'once' | 'stored' = 'stored',
+	compressions: readonly Compression[] = EVERY_COMPRESSION,
 ): Promise<CachedPage> {
 	const kept: OutgoingHttpHeaders = { ...headers };
 	for (const name of TRANSFER_HEADERS) delete kept[name];
 	const compressible = isCompressible(String(kept['content-type'] ?? ''), body.byteLength);
-	const [gzip, br] = compressible
-		? await Promise.all([compress(body, 'gzip', effort), compress(body, 'br', effort)])
-		: [null, null];
+	const made = (encoding: Compression) =>
+		compressible && compressions.includes(encoding) ? compress(body, encoding, effort) : null;
+	const [gzip, br] = await Promise.all([made('gzip'), made('br')]);
 	const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 	const common = ['ETag', etag, 'X-Page-Cache', 'hit'];
-	if (gzip) common.push('Vary', 'Accept-Encoding');
+	if (compressible) common.push('Vary', 'Accept-Encoding');
 	const flat = Object.entries(kept).flatMap(([name, value]) =>
 		[value ?? []].flat().flatMap((item) => [name, String(item)]),
 	);
@@ -68,7 +76,17 @@ export async function buildCachedPage(
 		br: br ? full('br', br) : [],
 		notModified: [...common, 'Cache-Control', String(kept['cache-control'] ?? 'no-cache')],
 	};
-	return { headers: kept, body, gzip, br, etag, headerLists, generation, storedAt: now };
+	return {
+		headers: kept,
+		body,
+		compressible,
+		gzip,
+		br,
+		etag,
+		headerLists,
+		generation,
+		storedAt: now,
+	};
 }
 
 function sizeOf(page: CachedPage): number {
