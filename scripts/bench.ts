@@ -28,6 +28,7 @@ import { PROJECT_ROOT, buildIfStale } from './build.ts';
 import { SERVER_BUNDLE } from './server-bundle.ts';
 import {
 	buildCases,
+	isPageCase,
 	DISTINCT_QUERIES,
 	runCase,
 	toRow,
@@ -168,8 +169,12 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	const runsAt = (benchCase: BenchCase, connections: number) =>
 		options.connections.includes(connections) ||
 		(isSearchCase(benchCase.id) && options.searchConnections.includes(connections));
+	// Page cases at the main connection counts also run the baseline just before them.
 	const runs = allConnections.reduce(
-		(sum, connections) => sum + cases.filter((item) => runsAt(item, connections)).length,
+		(sum, connections) =>
+			sum +
+			cases.filter((item) => runsAt(item, connections)).length +
+			(options.connections.includes(connections) ? cases.filter(isPageCase).length : 0),
 		0,
 	);
 	console.log(
@@ -185,10 +190,33 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	);
 	let distinctResponses = 0;
 	let distinctPageCacheHits = 0;
+	const baselineCase = cases.find((benchCase) => benchCase.id === 'baseline')!;
+	/**
+	 * The baseline again, just before a page case: on a shared machine the throughput of
+	 * either can drift by half between runs minutes apart, so each page's ratio is to the
+	 * baseline measured next to it.
+	 */
+	async function pairedBaseline(connections: number, label: string): Promise<number> {
+		process.stdout.write(`    baseline, just before ${label}… `);
+		const { result } = await runCase(
+			loadGenerator,
+			baselineCase,
+			baseline,
+			connections,
+			options.durationSeconds,
+			numbers.get('baseline')!,
+		);
+		process.stdout.write(`${Math.round(result.requestsPerSecond)} req/s\n`);
+		return result.requestsPerSecond;
+	}
 	for (const connections of allConnections) {
 		let baselineRequestsPerSecond: number | undefined;
 		for (const benchCase of cases) {
 			if (!runsAt(benchCase, connections)) continue;
+			const paired =
+				isPageCase(benchCase) && baselineRequestsPerSecond !== undefined
+					? await pairedBaseline(connections, benchCase.label)
+					: undefined;
 			const server = benchCase.target === 'baseline' ? baseline : site;
 			if (!server.isRunning()) {
 				throw new Error(
@@ -223,7 +251,7 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 				benchCase,
 				connections,
 				result,
-				baselineRequestsPerSecond,
+				paired ?? baselineRequestsPerSecond,
 				tally,
 				distinctSent,
 			);

@@ -23,6 +23,11 @@ export interface BenchCase {
 	plan?: Pick<LoadPlan, 'headers' | 'variants' | 'countPageCache' | 'bodyMustContain'>;
 }
 
+/** A page a reader opens (not search, not a submission): measured next to a baseline run of its own. */
+export function isPageCase(benchCase: BenchCase): boolean {
+	return benchCase.target === 'site' && benchCase.method === 'GET' && !isSearchCase(benchCase.id);
+}
+
 /** The distinct-queries case: one shuffled list walked through over the whole run. */
 export const DISTINCT_QUERIES = createSearchQueryPool(DISTINCT_QUERIES_SEED);
 

@@ -45,7 +45,7 @@ export interface BenchRow {
 	latencyAverageMs: number;
 	/** Connection errors (timeouts included) + non-2xx answers + bodies that failed the check. */
 	errors: number;
-	/** `requestsPerSecond` ÷ the baseline's at the same connection count. */
+	/** `requestsPerSecond` ÷ the baseline's at the same connection count (a page's: the run just before it). */
 	ratioToBaseline: number | null;
 	detail: {
 		connectionErrors: number;

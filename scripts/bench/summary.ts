@@ -104,7 +104,8 @@ export function printSummary(summary: BenchSummary): void {
 	console.log(
 		'requests/s: mean per second; p50/p99: latency in ms; errors: connection errors and ' +
 			'timeouts, non-2xx answers, submissions without a receipt code; vs baseline: ' +
-			'requests/s ÷ the baseline’s at the same connection count.',
+			'requests/s ÷ the baseline’s at the same connection count (for a page, the ' +
+			'baseline run just before it; the baseline row is its first run).',
 	);
 	console.log(
 		`Search: p99 per request at ${latencyConnections} connection${latencyConnections === 1 ? '' : 's'}; ` +
