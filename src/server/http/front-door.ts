@@ -142,8 +142,9 @@ function cacheKeyOf(
 /**
  * The server's front door: answers public pages (and repeated searches) from memory while
  * the library is unchanged, and hands everything else to Astro. Astro's request pipeline
- * is what costs time; a cached page costs one indexed read (the generation) and one write
- * to the socket. Every response leaves compressed when the client accepts it.
+ * is what costs time; a cached page costs a share of one look at the database file (the
+ * requests read together share it; page-generations.ts) and one write to the socket. Every
+ * response leaves compressed when the client accepts it.
  */
 export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions): NodeHandler {
 	const pages =
