@@ -36,6 +36,31 @@ function switchToWal(client: Sqlite.Database): void {
 	}
 }
 
+/** More distinct statements than the site's queries make: past it the cache starts again. */
+const MAX_REUSED_STATEMENTS = 500;
+
+/**
+ * drizzle prepares a statement again on every call (a tenth of a story submission's CPU
+ * went there); with this the same SQL text reuses its statement. A statement keeps its
+ * result mode (raw, pluck, expand) from its last use, so a reused one starts from the
+ * default, as a new one would.
+ */
+function reusePreparedStatements(client: Sqlite.Database): void {
+	const prepare = client.prepare.bind(client);
+	const statements = new Map<string, Sqlite.Statement>();
+	client.prepare = ((source: string) => {
+		let statement = statements.get(source);
+		if (statement === undefined) {
+			statement = prepare(source);
+			if (statements.size >= MAX_REUSED_STATEMENTS) statements.clear();
+			statements.set(source, statement);
+		} else if (statement.reader) {
+			statement.raw(false).pluck(false).expand(false);
+		}
+		return statement;
+	}) as typeof client.prepare;
+}
+
 /**
  * Opens (creating the file and its folder if needed) and tunes a SQLite database.
  * It does not migrate: the server's start-up and `npm run db:migrate` do that once,
@@ -53,6 +78,7 @@ export function openDatabase(file: string): Database {
 	client.pragma('synchronous = FULL');
 	// Erased stories (withdrawals, redactions) must not linger in free pages of the file.
 	client.pragma('secure_delete = ON');
+	reusePreparedStatements(client);
 	return drizzle({ client, schema });
 }
 

@@ -39,7 +39,13 @@ import { startChildServer } from './bench/child-server.ts';
 import { lookUpSiteFixtures, seedDatabase, startBaseline } from './bench/fixtures.ts';
 import { measureSearchInProcess } from './bench/in-process-search.ts';
 import { chooseLoadGenerator } from './bench/load.ts';
-import { evaluateTargets, isSearchCase, type BenchRow } from './bench/report.ts';
+import {
+	CASE_IDS,
+	evaluateTargets,
+	isSearchCase,
+	type BenchRow,
+	type CaseId,
+} from './bench/report.ts';
 import {
 	codeVersion,
 	machineDescription,
@@ -48,7 +54,7 @@ import {
 	type BenchSummary,
 } from './bench/summary.ts';
 
-const USAGE = `Usage: npm run bench -- [--stories N] [--connections 10,50] [--search-connections 1] [--duration S]
+const USAGE = `Usage: npm run bench -- [--stories N] [--connections 10,50] [--search-connections 1] [--duration S] [--cases LIST]
 
   --stories N                synthetic published community stories to seed (default 10000)
   --connections LIST         concurrent connections, comma-separated; each case runs at each
@@ -56,7 +62,10 @@ const USAGE = `Usage: npm run bench -- [--stories N] [--connections 10,50] [--se
   --search-connections LIST  further connection counts for the search cases only (default 1:
                              the search latency target is per request, judged at the lowest)
   --duration S               measured seconds per case and connection count (default 10; a
-                             short warm-up runs before each)`;
+                             short warm-up runs before each)
+  --cases LIST               only these cases, comma-separated (default all: ${CASE_IDS.join(', ')});
+                             the baseline always runs, and targets of cases left out read
+                             "not measured"`;
 
 const EXIT_USAGE = 64;
 
@@ -73,6 +82,7 @@ interface BenchOptions {
 	connections: number[];
 	searchConnections: number[];
 	durationSeconds: number;
+	cases: CaseId[];
 }
 
 class UsageError extends Error {}
@@ -80,6 +90,18 @@ class UsageError extends Error {}
 function wholeNumber(name: string, raw: string): number {
 	if (!/^[1-9]\d*$/.test(raw)) throw new UsageError(`${name} must be a whole number above 0.`);
 	return Number(raw);
+}
+
+function caseList(raw: string): CaseId[] {
+	const named = raw.split(',').map((item) => item.trim());
+	const unknown = named.filter((item) => !(CASE_IDS as readonly string[]).includes(item));
+	if (unknown.length > 0) {
+		throw new UsageError(
+			`--cases: no case called ${unknown.map((item) => `“${item}”`).join(', ')}; ` +
+				`the cases are ${CASE_IDS.join(', ')}.`,
+		);
+	}
+	return CASE_IDS.filter((id) => id === 'baseline' || named.includes(id));
 }
 
 function readOptions(args: string[]): BenchOptions | 'help' {
@@ -92,6 +114,7 @@ function readOptions(args: string[]): BenchOptions | 'help' {
 				connections: { type: 'string', default: '10,50' },
 				'search-connections': { type: 'string', default: '1' },
 				duration: { type: 'string', default: '10' },
+				cases: { type: 'string', default: CASE_IDS.join(',') },
 				help: { type: 'boolean', short: 'h', default: false },
 			},
 		});
@@ -107,6 +130,7 @@ function readOptions(args: string[]): BenchOptions | 'help' {
 		connections: list('--connections', values.connections),
 		searchConnections: list('--search-connections', values['search-connections']),
 		durationSeconds: wholeNumber('--duration', values.duration),
+		cases: caseList(values.cases),
 	};
 }
 
@@ -160,7 +184,7 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	const baseline = await startBaseline(folder, fixtures.communityPage);
 	cleanups.unshift(() => baseline.stop());
 
-	const cases = buildCases(fixtures);
+	const cases = buildCases(fixtures).filter((item) => options.cases.includes(item.id));
 	const warmup = warmupSeconds(options.durationSeconds);
 	// Search cases also run at the search connection counts (1 by default).
 	const allConnections = [...new Set([...options.searchConnections, ...options.connections])].sort(

@@ -4,19 +4,21 @@
  */
 import { alignedTable } from './aligned-table.ts';
 
-/** The cases the benchmark measures. */
-export type CaseId =
-	| 'baseline'
-	| 'home'
-	| 'stories'
-	| 'stories-page'
-	| 'community-story'
-	| 'curated-story'
-	| 'search-common'
-	| 'search-two-words'
-	| 'search-rare'
-	| 'search-distinct'
-	| 'submission';
+/** The cases the benchmark measures, in the order it runs them. */
+export const CASE_IDS = [
+	'baseline',
+	'home',
+	'stories',
+	'stories-page',
+	'community-story',
+	'curated-story',
+	'search-common',
+	'search-two-words',
+	'search-rare',
+	'search-distinct',
+	'submission',
+] as const;
+export type CaseId = (typeof CASE_IDS)[number];
 
 /** The search cases: they also run at the search connection counts (1 by default). */
 const SEARCH_CASE_IDS = [

@@ -27,6 +27,7 @@ export interface BenchSummary {
 		connections: number[];
 		searchConnections: number[];
 		durationSeconds: number;
+		cases: string[];
 		warmupSeconds: number;
 	};
 	seedingSeconds: number;

@@ -105,6 +105,16 @@ describe('openDatabase', () => {
 			rmSync(folder, { recursive: true, force: true });
 		}
 	});
+
+	it('gives the same query the same answer however the statement was last used', () => {
+		temp = createTempDatabase();
+		const { $client: client } = temp.database;
+		const query = "SELECT 'pending' AS status, 2 AS version";
+		expect(client.prepare(query).pluck().get()).toBe('pending');
+		expect(client.prepare(query).raw().get()).toEqual(['pending', 2]);
+		expect(client.prepare(query).get()).toEqual({ status: 'pending', version: 2 });
+		expect(temp.database.all(sql.raw(query))).toEqual([{ status: 'pending', version: 2 }]);
+	});
 });
 
 describe('moderation_events', () => {
