@@ -3,12 +3,18 @@ import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { migratePostgres } from '../../db/migrate-postgres.ts';
 
 const run = promisify(execFile);
 
 export interface PostgresCluster {
 	/** A connection string for the superuser `postgres` over the cluster's Unix socket. */
 	url: string;
+	/** A new, empty database in the cluster: its connection string. */
+	createDatabase(): Promise<string>;
+	/** A new database with every migration in db/migrations-pg applied: its connection string. */
+	createMigratedDatabase(): Promise<string>;
 	/** Stops the server (fast shutdown) and deletes its folder. */
 	stop(): Promise<void>;
 }
@@ -101,8 +107,29 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 	);
 	const log = join(folder, 'server.log');
 	await pgRun('pg_ctl', ['--pgdata', data, '--log', log, '--wait', 'start']);
+	const url = `postgresql://postgres@${encodeURIComponent(folder)}:${port}/postgres`;
+	let databases = 0;
+	async function createDatabase(): Promise<string> {
+		const name = `test_${++databases}`;
+		const admin = new pg.Client({ connectionString: url });
+		await admin.connect();
+		try {
+			await admin.query(`CREATE DATABASE ${name}`);
+		} finally {
+			await admin.end();
+		}
+		const databaseUrl = new URL(url);
+		databaseUrl.pathname = `/${name}`;
+		return databaseUrl.href;
+	}
 	return {
-		url: `postgresql://postgres@${encodeURIComponent(folder)}:${port}/postgres`,
+		url,
+		createDatabase,
+		async createMigratedDatabase() {
+			const databaseUrl = await createDatabase();
+			await migratePostgres(databaseUrl);
+			return databaseUrl;
+		},
 		async stop() {
 			await pgRun('pg_ctl', ['--pgdata', data, '--mode', 'fast', '--wait', 'stop']);
 			rmSync(folder, { recursive: true, force: true });

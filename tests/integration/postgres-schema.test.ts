@@ -1,18 +1,19 @@
-import { fileURLToPath } from 'node:url';
 import { getTableName, type Table } from 'drizzle-orm';
 import { getTableConfig as getPgTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as getSqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sqliteSchema from '../../db/schema.ts';
 import * as pgSchema from '../../db/schema-pg.ts';
+import { migratePostgres, POSTGRES_MIGRATIONS_FOLDER } from '../../db/migrate-postgres.ts';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.ts';
 import { createTempDatabase } from '../helpers/temp-database.ts';
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../db/migrations-pg', import.meta.url));
+const migrationCount = readMigrationFiles({
+	migrationsFolder: POSTGRES_MIGRATIONS_FOLDER,
+}).length;
 
 let cluster: PostgresCluster;
 const pools: pg.Pool[] = [];
@@ -26,28 +27,14 @@ afterAll(async () => {
 	await cluster?.stop();
 }, 60_000);
 
-let databases = 0;
-
-/** A new, empty database in the cluster, with a pool of connections to it. */
-async function createEmptyDatabase(): Promise<pg.Pool> {
-	const name = `test_${++databases}`;
-	const admin = new pg.Client({ connectionString: cluster.url });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
-	const url = new URL(cluster.url);
-	url.pathname = `/${name}`;
-	const pool = new pg.Pool({ connectionString: url.href, max: 2 });
+/** A pool of connections to the database at `url`, ended after the file's tests. */
+function poolFor(url: string): pg.Pool {
+	const pool = new pg.Pool({ connectionString: url, max: 2 });
 	pools.push(pool);
 	return pool;
 }
 
-/** A new database with every migration in db/migrations-pg applied. */
-async function createMigratedDatabase(): Promise<pg.Pool> {
-	const pool = await createEmptyDatabase();
-	await migrate(drizzle({ client: pool }), { migrationsFolder: MIGRATIONS_FOLDER });
-	return pool;
-}
+const createMigratedDatabase = async () => poolFor(await cluster.createMigratedDatabase());
 
 /** What both dialects' getTableConfig tell of a table, as far as this test reads it. */
 interface TableConfig {
@@ -135,19 +122,28 @@ describe('the PostgreSQL migrations', () => {
 	});
 
 	it('apply nothing a second time and keep the rows written in between', async () => {
-		const pool = await createMigratedDatabase();
+		const url = await cluster.createMigratedDatabase();
+		const pool = poolFor(url);
 		await pool.query(
 			`INSERT INTO site_settings (name, value) VALUES ('require-two-factor', 'yes')`,
 		);
-		await migrate(drizzle({ client: pool }), { migrationsFolder: MIGRATIONS_FOLDER });
+		expect(await migratePostgres(url)).toBe(0);
 		const applied = await pool.query<{ count: number }>(
 			'SELECT count(*)::int AS count FROM drizzle.__drizzle_migrations',
 		);
-		expect(applied.rows).toEqual([
-			{ count: readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length },
-		]);
+		expect(applied.rows).toEqual([{ count: migrationCount }]);
 		const settings = await pool.query('SELECT name, value FROM site_settings');
 		expect(settings.rows).toEqual([{ name: 'require-two-factor', value: 'yes' }]);
+	});
+
+	it('apply each step once when two servers start on the same empty database at once', async () => {
+		const url = await cluster.createDatabase();
+		const counts = await Promise.all([migratePostgres(url), migratePostgres(url)]);
+		expect(counts.sort()).toEqual([0, migrationCount]);
+		const applied = await poolFor(url).query<{ count: number }>(
+			'SELECT count(*)::int AS count FROM drizzle.__drizzle_migrations',
+		);
+		expect(applied.rows).toEqual([{ count: migrationCount }]);
 	});
 });
 

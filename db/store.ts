@@ -1,0 +1,205 @@
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { openDatabase, resolveDatabasePath, type Database } from './client.ts';
+import type * as sqliteSchema from './schema.ts';
+import * as postgresSchema from './schema-pg.ts';
+import { POSTGRES_TABLES, SQLITE_TABLES, type Tables } from './tables.ts';
+
+/**
+ * The one way the domain reaches the database, on either engine, always async (DESIGN.md,
+ * Beyond one machine): `read` for queries, `transact` for writes that must happen together.
+ * Queries are written once with drizzle's query builder and awaited (never `.run()`,
+ * `.get()`, `.all()`, which only SQLite has), on the tables the scope hands over.
+ */
+type Engine = 'sqlite' | 'postgres';
+
+/** drizzle's SQLite types on both engines; see db/tables.ts for why that holds. */
+type Query = BetterSQLite3Database<typeof sqliteSchema>;
+
+export interface Scope {
+	engine: Engine;
+	query: Query;
+	tables: Tables;
+}
+
+export interface Store {
+	readonly engine: Engine;
+	/**
+	 * Runs queries outside any transaction. On SQLite it waits while this process has a
+	 * transaction open: on the one connection, it would see that transaction's rows before
+	 * they are committed (or after they are rolled back).
+	 */
+	read<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
+	/**
+	 * Runs `work` in one transaction: all of it or none, settled once committed (on disk).
+	 * `work` awaits only its queries (anything slower holds the transaction open), may be run
+	 * again on PostgreSQL (a serialization failure), and reaches the database only through
+	 * its scope: calling the store from inside would wait for itself.
+	 */
+	transact<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
+	close(): Promise<void>;
+}
+
+/** `postgres://` or `postgresql://`: the only URLs the store takes. */
+function isPostgresUrl(url: string | undefined): url is string {
+	return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** The store this process runs on: PostgreSQL at `DATABASE_URL`, else SQLite at `DATABASE_PATH`. */
+export function openStore(env: NodeJS.ProcessEnv = process.env): Store {
+	const url = env.DATABASE_URL;
+	if (url) {
+		if (!isPostgresUrl(url)) {
+			throw new Error(
+				'DATABASE_URL must be a PostgreSQL URL (postgres://user@host:port/database); ' +
+					'for SQLite leave it unset and set DATABASE_PATH.',
+			);
+		}
+		return openPostgresStore(url);
+	}
+	return sqliteStore(openDatabase(resolveDatabasePath(env)));
+}
+
+/**
+ * One process, one connection: every read and transaction takes turns. The queries
+ * themselves are synchronous underneath, so a turn is over within the microtasks it awaits.
+ */
+function takingTurns() {
+	let busy = false;
+	const waiting: (() => void)[] = [];
+	return async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+		if (busy) await new Promise<void>((resolve) => waiting.push(resolve));
+		busy = true;
+		try {
+			return await work();
+		} finally {
+			const next = waiting.shift();
+			if (next) next();
+			else busy = false;
+		}
+	};
+}
+
+interface QueuedWork {
+	work: (scope: Scope) => Promise<unknown>;
+	resolve: (value: unknown) => void;
+	reject: (error: unknown) => void;
+}
+
+type Outcome = { done: true; value: unknown } | { done: false; error: unknown };
+
+/**
+ * SQLite with group commit. Every commit waits for the disk (`synchronous = FULL`: a writer
+ * told "received" never loses the story), and that wait, not the work, bounds how many
+ * writes a second one process can take. Transactions asked for in the same turn of the
+ * event loop share one BEGIN IMMEDIATE … COMMIT and one sync, each in a savepoint of its
+ * own, so one that throws is undone alone; none settles before the commit is on disk.
+ */
+export function sqliteStore(database: Database): Store {
+	const scope: Scope = { engine: 'sqlite', query: database, tables: SQLITE_TABLES };
+	const client = database.$client;
+	const inTurn = takingTurns();
+	let queue: QueuedWork[] = [];
+
+	async function runQueued(batch: QueuedWork[]): Promise<void> {
+		const outcomes: Outcome[] = [];
+		try {
+			client.exec('BEGIN IMMEDIATE');
+			for (const item of batch) {
+				client.exec('SAVEPOINT batch_item');
+				try {
+					const value = await item.work(scope);
+					client.exec('RELEASE batch_item');
+					outcomes.push({ done: true, value });
+				} catch (error) {
+					// SQLite ends the whole transaction on some errors (a full disk, an I/O error):
+					// then the work before this one is gone too, and all must hear it.
+					if (!client.inTransaction) throw error;
+					client.exec('ROLLBACK TO batch_item');
+					client.exec('RELEASE batch_item');
+					outcomes.push({ done: false, error });
+				}
+			}
+			client.exec('COMMIT');
+		} catch (error) {
+			if (client.inTransaction) client.exec('ROLLBACK');
+			for (const item of batch) item.reject(error);
+			return;
+		}
+		batch.forEach((item, index) => {
+			const outcome = outcomes[index]!;
+			if (outcome.done) item.resolve(outcome.value);
+			else item.reject(outcome.error);
+		});
+	}
+
+	return {
+		engine: 'sqlite',
+		read: (work) => inTurn(() => work(scope)),
+		transact<T>(work: (scope: Scope) => Promise<T>): Promise<T> {
+			return new Promise<T>((resolve, reject) => {
+				if (queue.length === 0) {
+					// After this turn's I/O callbacks: every request already read joins this commit.
+					setImmediate(() => {
+						const batch = queue;
+						queue = [];
+						void inTurn(() => runQueued(batch));
+					});
+				}
+				queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+			});
+		},
+		async close() {
+			await inTurn(async () => client.close());
+		},
+	};
+}
+
+/** SQLSTATEs after which PostgreSQL asks for the transaction to be tried again. */
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+const MAX_ATTEMPTS = 10;
+
+function sqlStateOf(error: unknown): string | undefined {
+	// drizzle wraps the driver's error; the SQLSTATE is on it or on its cause.
+	for (let current = error; current instanceof Error; current = current.cause) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string') return code;
+	}
+	return undefined;
+}
+
+/**
+ * PostgreSQL through a pool of connections. Transactions are SERIALIZABLE, as SQLite's are
+ * (one writer at a time): a check and the write that depends on it cannot interleave with
+ * another server's; PostgreSQL refuses one of two that would, and it is run again after a
+ * short random pause.
+ */
+export function openPostgresStore(url: string, options: { maxConnections?: number } = {}): Store {
+	const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+	// An idle connection that breaks (the server restarted) must not crash the process.
+	pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+	const database = drizzlePostgres({ client: pool, schema: postgresSchema });
+	const scopeOf = (query: unknown): Scope => ({
+		engine: 'postgres',
+		query: query as Query,
+		tables: POSTGRES_TABLES,
+	});
+	return {
+		engine: 'postgres',
+		read: (work) => work(scopeOf(database)),
+		async transact<T>(work: (scope: Scope) => Promise<T>): Promise<T> {
+			for (let attempt = 1; ; attempt++) {
+				try {
+					return await database.transaction((transaction) => work(scopeOf(transaction)), {
+						isolationLevel: 'serializable',
+					});
+				} catch (error) {
+					if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlStateOf(error) ?? '')) throw error;
+					await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+				}
+			}
+		},
+		close: () => pool.end(),
+	};
+}
