@@ -40,6 +40,70 @@ function removeQuietly(path: string): void {
 }
 
 /**
+ * Refuses a destination the operator did not mean to replace (unless `overwrite`) or cannot
+ * write to; says whether it exists. Shared by both engines' backups.
+ */
+export function checkDestination(destination: string, overwrite: boolean): boolean {
+	const existed = existsSync(destination);
+	if (existed && !overwrite) {
+		throw new BackupError(
+			'destination-exists',
+			`${destination} already exists; choose another name, or add --force to replace it.`,
+		);
+	}
+	const folder = dirname(destination);
+	if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+		throw new BackupError(
+			'destination-unwritable',
+			`Cannot write ${destination}: ${folder} ${existsSync(folder) ? 'is not a folder' : 'does not exist'}.`,
+		);
+	}
+
+	return existed;
+}
+
+/** Where a copy is written before it is checked and moved to `destination`. */
+export function partialPathFor(destination: string): string {
+	return join(
+		dirname(destination),
+		`.${basename(destination)}.${randomBytes(6).toString('hex')}.partial`,
+	);
+}
+
+/**
+ * Moves a finished, checked copy (`partial`, written next to it) to `destination`, so a
+ * failed backup never leaves a half-written file under the destination's name; says what
+ * the operator is told of it.
+ */
+export function moveIntoPlace(
+	partial: string,
+	destination: string,
+	made: { overwrite?: boolean | undefined; existed: boolean; startedAt: number },
+): { destination: string; bytes: number; milliseconds: number; replaced: boolean } {
+	if (made.overwrite) {
+		renameSync(partial, destination);
+	} else {
+		try {
+			// A hard link, unlike a rename, refuses to replace a file that appeared meanwhile.
+			linkSync(partial, destination);
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code === 'EEXIST' || existsSync(destination)) {
+				throw new BackupError('destination-exists', `${destination} appeared meanwhile; kept it.`);
+			}
+			// A file system without hard links: a rename, after that last look.
+			renameSync(partial, destination);
+		}
+	}
+	return {
+		destination,
+		bytes: statSync(destination).size,
+		milliseconds: performance.now() - made.startedAt,
+		replaced: made.existed,
+	};
+}
+
+/**
  * Copies the live database at `source` to the new file `destination` with SQLite's online
  * backup API, while servers keep reading and writing it (WAL mode lets them).
  *
@@ -69,25 +133,8 @@ export async function backupDatabase(
 			`${destination} is the live database itself; choose another file.`,
 		);
 	}
-	const existed = existsSync(destination);
-	if (existed && !options.overwrite) {
-		throw new BackupError(
-			'destination-exists',
-			`${destination} already exists; choose another name, or add --force to replace it.`,
-		);
-	}
-	const folder = dirname(destination);
-	if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-		throw new BackupError(
-			'destination-unwritable',
-			`Cannot write ${destination}: ${folder} ${existsSync(folder) ? 'is not a folder' : 'does not exist'}.`,
-		);
-	}
-
-	const partial = join(
-		folder,
-		`.${basename(destination)}.${randomBytes(6).toString('hex')}.partial`,
-	);
+	const existed = checkDestination(destination, options.overwrite ?? false);
+	const partial = partialPathFor(destination);
 	// Read and write like the server (SQLite falls back to reading on a read-only disk), so that
 	// when no server runs, closing folds the write-ahead log back and leaves no side files.
 	const live = new Sqlite(source, { fileMustExist: true });
@@ -113,31 +160,10 @@ export async function backupDatabase(
 		} finally {
 			copy.close();
 		}
-		if (options.overwrite) {
-			renameSync(partial, destination);
-		} else {
-			try {
-				// A hard link, unlike a rename, refuses to replace a file that appeared meanwhile.
-				linkSync(partial, destination);
-			} catch (error) {
-				const code = (error as NodeJS.ErrnoException).code;
-				if (code === 'EEXIST' || existsSync(destination)) {
-					throw new BackupError(
-						'destination-exists',
-						`${destination} appeared meanwhile; kept it.`,
-					);
-				}
-				// A file system without hard links: a rename, after that last look.
-				renameSync(partial, destination);
-			}
-		}
 		return {
 			source,
-			destination,
 			pages,
-			bytes: statSync(destination).size,
-			milliseconds: performance.now() - startedAt,
-			replaced: existed,
+			...moveIntoPlace(partial, destination, { overwrite: options.overwrite, existed, startedAt }),
 		};
 	} finally {
 		live.close();

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { openDatabase, resolveDatabasePath, type Database } from './client.ts';
 import type * as sqliteSchema from './schema.ts';
 import * as postgresSchema from './schema-pg.ts';
+import { isPostgresUrl } from './postgres-url.ts';
 import { POSTGRES_TABLES, SQLITE_TABLES, type Tables } from './tables.ts';
 
 /**
@@ -39,11 +40,6 @@ export interface Store {
 	 */
 	transact<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
 	close(): Promise<void>;
-}
-
-/** `postgres://` or `postgresql://`: the only URLs the store takes. */
-function isPostgresUrl(url: string | undefined): url is string {
-	return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
 }
 
 /** The store this process runs on: PostgreSQL at `DATABASE_URL`, else SQLite at `DATABASE_PATH`. */

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { migratePostgres } from '../../db/migrate-postgres.ts';
+import { postgresProgram } from '../../db/postgres-programs.ts';
 
 const run = promisify(execFile);
 
@@ -17,25 +18,6 @@ export interface PostgresCluster {
 	createMigratedDatabase(): Promise<string>;
 	/** Stops the server (fast shutdown) and deletes its folder. */
 	stop(): Promise<void>;
-}
-
-const DEBIAN_BINARIES = '/usr/lib/postgresql';
-
-/** The newest PostgreSQL server binaries Debian's packages installed, or a clear failure. */
-function serverBinaries(): string {
-	const versions = existsSync(DEBIAN_BINARIES)
-		? readdirSync(DEBIAN_BINARIES)
-				.filter((version) => existsSync(join(DEBIAN_BINARIES, version, 'bin', 'initdb')))
-				.sort((a, b) => Number(b) - Number(a))
-		: [];
-	const [newest] = versions;
-	if (newest === undefined) {
-		throw new Error(
-			`PostgreSQL is not installed (no ${DEBIAN_BINARIES}/*/bin/initdb): the PostgreSQL tests ` +
-				'run a real server. Install it with `apt-get install postgresql` (.ci/run does).',
-		);
-	}
-	return join(DEBIAN_BINARIES, newest, 'bin');
 }
 
 /** A TCP port nobody listens on now: only the socket file's name here, as there is no TCP. */
@@ -65,7 +47,6 @@ async function postgresAccount(): Promise<{ uid: number; gid: number }> {
  * folder goes to the `postgres` account and every command runs as it (`runuser`).
  */
 export async function startPostgresCluster(): Promise<PostgresCluster> {
-	const binaries = serverBinaries();
 	const folder = mkdtempSync('/tmp/pg-');
 	const data = join(folder, 'data');
 	const asRoot = process.getuid?.() === 0;
@@ -75,8 +56,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 	}
 	const pgRun = (program: string, args: string[]) =>
 		asRoot
-			? run('runuser', ['-u', 'postgres', '--', join(binaries, program), ...args], { cwd: folder })
-			: run(join(binaries, program), args, { cwd: folder });
+			? run('runuser', ['-u', 'postgres', '--', postgresProgram(program), ...args], { cwd: folder })
+			: run(postgresProgram(program), args, { cwd: folder });
 
 	const port = await freePort();
 	// --no-sync skips flushing initdb's own files (a throw-away cluster); the server syncs.
