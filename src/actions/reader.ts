@@ -21,7 +21,7 @@ export const readerActions = {
 			reaction: z.enum(REACTION_KINDS, { error: 'Please choose a reaction.' }),
 		}),
 		handler: async ({ slug, reaction }, context) => {
-			if (!allowReaction(context.locals.clientAddress).allowed) {
+			if (!(await allowReaction(context.locals.clientAddress)).allowed) {
 				throw new ActionError({
 					code: 'TOO_MANY_REQUESTS',
 					message: 'Too many reactions from here; please try again later.',
@@ -57,7 +57,7 @@ export const readerActions = {
 			}),
 		handler: async ({ slug, reason, note }, context) => {
 			// Shares the per-address budget of receipt look-ups: enough for a reader, not for a flood.
-			const decision = allowReceiptLookup(context.locals.clientAddress);
+			const decision = await allowReceiptLookup(context.locals.clientAddress);
 			if (!decision.allowed) {
 				throw new ActionError({
 					code: 'TOO_MANY_REQUESTS',

@@ -24,15 +24,19 @@ function timeUntil(retryAt: Date): string {
  * counts toward the guessing limits in two-factor.ts; when they end the session, its cookie
  * goes too and the message says to sign in again.
  */
-function requireRightCode(
+async function requireRightCode(
 	context: ActionAPIContext,
 	code: string,
 	wrong: { code: 'UNAUTHORIZED' | 'BAD_REQUEST'; message: string },
-): void {
+): Promise<void> {
 	const { moderator, moderatorSession } = context.locals;
 	const check =
 		moderator && moderatorSession
-			? checkSecondFactorCode({ moderatorId: moderator.id, sessionId: moderatorSession.id, code })
+			? await checkSecondFactorCode({
+					moderatorId: moderator.id,
+					sessionId: moderatorSession.id,
+					code,
+				})
 			: ({ outcome: 'session-ended' } as const);
 	if (check.outcome === 'accepted') return;
 	if (check.outcome === 'session-ended') {
@@ -101,7 +105,7 @@ export const signInActions = {
 		accept: 'form',
 		input: z.object({ code: z.string({ error: 'Please enter the code from your app.' }).max(40) }),
 		handler: async ({ code }, context) => {
-			requireRightCode(context, code, {
+			await requireRightCode(context, code, {
 				code: 'UNAUTHORIZED',
 				message: 'That code is not right. Check your app and try again.',
 			});
@@ -150,7 +154,7 @@ export const signInActions = {
 							'To replace your second factor, also enter a code from your current app or one of your recovery codes.',
 					});
 				}
-				requireRightCode(context, currentCode, {
+				await requireRightCode(context, currentCode, {
 					code: 'BAD_REQUEST',
 					message:
 						'That is not a code from your current app or an unused recovery code; your second factor was not changed.',
@@ -167,7 +171,7 @@ export const signInActions = {
 		}),
 		handler: async ({ code }, context) => {
 			const moderator = await requireModerator(context.locals);
-			requireRightCode(context, code, {
+			await requireRightCode(context, code, {
 				code: 'BAD_REQUEST',
 				message: 'That code is not right; the second factor stays on.',
 			});

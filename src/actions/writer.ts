@@ -62,14 +62,14 @@ export const writerActions = {
 			const draft = draftOf(input);
 			if (input.intent === 'preview') {
 				refuseWhenLimited(
-					allowPreview(context.locals.clientAddress),
+					await allowPreview(context.locals.clientAddress),
 					'You have asked for a lot of previews in a short time.',
 				);
 				return { stage: 'preview' as const, preview: previewStory(draft) };
 			}
 
 			// Bots are told their story arrived, so they learn nothing; nothing is stored.
-			const token = checkFormToken(input.formToken, SUBMISSION_LIMITS.minimumFillSeconds);
+			const token = await checkFormToken(input.formToken, SUBMISSION_LIMITS.minimumFillSeconds);
 			if (input.website || token === 'too-fast') {
 				return { stage: 'received' as const, receiptCode: generateReceiptCode() };
 			}
@@ -80,7 +80,7 @@ export const writerActions = {
 				});
 			}
 			refuseWhenLimited(
-				allowSubmission(context.locals.clientAddress),
+				await allowSubmission(context.locals.clientAddress),
 				'We are receiving a lot of stories right now.',
 			);
 			// The form token folds a repeated post of this same form (a double click, a resend)
@@ -99,7 +99,7 @@ export const writerActions = {
 		input: z.object({ code: receiptCodeField }),
 		handler: async ({ code }, context) => {
 			refuseWhenLimited(
-				allowReceiptLookup(context.locals.clientAddress),
+				await allowReceiptLookup(context.locals.clientAddress),
 				'Too many look-ups from here.',
 			);
 			const story = await findStoryByReceipt(code);
@@ -118,7 +118,7 @@ export const writerActions = {
 		}),
 		handler: async (input, context) => {
 			refuseWhenLimited(
-				allowReceiptLookup(context.locals.clientAddress),
+				await allowReceiptLookup(context.locals.clientAddress),
 				'Too many look-ups from here.',
 			);
 			const story = await findStoryByReceipt(input.code);
@@ -133,7 +133,7 @@ export const writerActions = {
 			if (input.intent === 'edit') return { stage: 'form' as const, code: input.code, story };
 			if (input.intent === 'preview') {
 				refuseWhenLimited(
-					allowPreview(context.locals.clientAddress),
+					await allowPreview(context.locals.clientAddress),
 					'You have asked for a lot of previews in a short time.',
 				);
 				return { stage: 'preview' as const, code: input.code, story, preview: previewStory(draft) };
@@ -162,7 +162,7 @@ export const writerActions = {
 		}),
 		handler: async ({ code, intent }, context) => {
 			refuseWhenLimited(
-				allowReceiptLookup(context.locals.clientAddress),
+				await allowReceiptLookup(context.locals.clientAddress),
 				'Too many look-ups from here.',
 			);
 			const story = await findStoryByReceipt(code);

@@ -29,19 +29,19 @@ function mergeSorted<T extends Listed>(first: readonly T[], second: readonly T[]
  * the community stories, sorted the same way). It reads one window of at most
  * `limit + curated.length + 1` items, whatever `offset` is.
  */
-export function mergedWindow<T extends Listed>(
+export async function mergedWindow<T extends Listed>(
 	curated: readonly T[],
-	readWindow: (offset: number, limit: number) => T[],
+	readWindow: (offset: number, limit: number) => T[] | Promise<T[]>,
 	offset: number,
 	limit: number,
-): T[] {
+): Promise<T[]> {
 	if (offset <= curated.length) {
-		return mergeSorted(curated, readWindow(0, offset + limit)).slice(offset, offset + limit);
+		return mergeSorted(curated, await readWindow(0, offset + limit)).slice(offset, offset + limit);
 	}
 	// At least one curated piece fewer than `offset` precedes the window's first item (the
 	// item before the first wanted community one, read so its position is known exactly).
 	const start = offset - curated.length - 1;
-	const window = readWindow(start, limit + curated.length + 1);
+	const window = await readWindow(start, limit + curated.length + 1);
 	const first = window[0];
 	if (!first) return [];
 	const curatedBefore = curated.filter((piece) => compareListed(piece, first) < 0).length;

@@ -151,9 +151,9 @@ describe('decideSubmission: the state machine', () => {
 		expect(after.slug).toMatch(/^shared-[a-z0-9]+$/);
 		expect(after.slug).not.toContain('story');
 		expect(after.publishedAt).toBeInstanceOf(Date);
-		expect(listingsPage(ALL_STORIES, 0, 100, temp.database).map((listing) => listing.slug)).toEqual(
-			[after.slug],
-		);
+		expect(
+			(await listingsPage(ALL_STORIES, 0, 100, temp.database)).map((listing) => listing.slug),
+		).toEqual([after.slug]);
 	});
 
 	it('publishing with content warnings replaces the warnings, audited as such', async () => {
@@ -202,7 +202,7 @@ describe('decideSubmission: the state machine', () => {
 			.where(eq(submissions.id, story.id))
 			.get()!;
 		await decideSubmission(story.id, alice, published.version, DECISIONS.unpublish!, temp.database);
-		expect(listingsPage(ALL_STORIES, 0, 100, temp.database)).toEqual([]);
+		expect(await listingsPage(ALL_STORIES, 0, 100, temp.database)).toEqual([]);
 		expect(await findCommunityStory(published.slug!, temp.database)).toEqual({ state: 'gone' });
 	});
 });

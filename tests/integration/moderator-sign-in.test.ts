@@ -9,6 +9,7 @@ import {
 	checkSecondFactorCode,
 	enableSecondFactor,
 	totpStepOfCode,
+	type SecondFactorCheck,
 } from '../../src/lib/server/two-factor.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
@@ -83,29 +84,29 @@ describe('checkSecondFactorCode', () => {
 	it('accepts the current code once and marks the session past the second factor', async () => {
 		const guarded = await moderatorWithSecondFactor();
 		const session = await guarded.newSession();
-		expect(guarded.check(session, codeFor(stepAt(START)))).toEqual({ outcome: 'accepted' });
+		expect(await guarded.check(session, codeFor(stepAt(START)))).toEqual({ outcome: 'accepted' });
 		expect(sessionRow(session)!.secondFactorVerified).toBe(true);
 		expect(moderatorRow(guarded.id).totpLastUsedStep).toBe(stepAt(START));
 	});
 
 	it('refuses a used code in the same 30 seconds, and an older code that was never used', async () => {
 		const guarded = await moderatorWithSecondFactor();
-		expect(guarded.check(await guarded.newSession(), codeFor(stepAt(START)))).toEqual({
+		expect(await guarded.check(await guarded.newSession(), codeFor(stepAt(START)))).toEqual({
 			outcome: 'accepted',
 		});
 		const replay = await guarded.newSession();
-		expect(guarded.check(replay, codeFor(stepAt(START)), later(5))).toMatchObject({
+		expect(await guarded.check(replay, codeFor(stepAt(START)), later(5))).toMatchObject({
 			outcome: 'refused',
 			alreadyUsed: true,
 		});
 		// The code of the step used to turn the factor on, and anything older, is spent too.
-		expect(guarded.check(replay, codeFor(stepAt(START) - 1), later(5))).toMatchObject({
+		expect(await guarded.check(replay, codeFor(stepAt(START) - 1), later(5))).toMatchObject({
 			outcome: 'refused',
 			alreadyUsed: true,
 		});
 		expect(sessionRow(replay)!.secondFactorVerified).toBe(false);
 		// The next step's code is new, and works.
-		expect(guarded.check(replay, codeFor(stepAt(START) + 1), later(30))).toEqual({
+		expect(await guarded.check(replay, codeFor(stepAt(START) + 1), later(30))).toEqual({
 			outcome: 'accepted',
 		});
 	});
@@ -113,12 +114,15 @@ describe('checkSecondFactorCode', () => {
 	it('ends a session at its fifth wrong code; the right code then finds no session', async () => {
 		const guarded = await moderatorWithSecondFactor();
 		const session = await guarded.newSession();
-		const outcomes = Array.from({ length: 5 }, () => guarded.check(session, '000001'));
+		const outcomes: SecondFactorCheck[] = [];
+		for (let i = 0; i < 5; i++) outcomes.push(await guarded.check(session, '000001'));
 		expect(
 			outcomes.map((outcome) => outcome.outcome === 'refused' && outcome.sessionEnded),
 		).toEqual([false, false, false, false, true]);
 		expect(sessionRow(session)).toBeUndefined();
-		expect(guarded.check(session, codeFor(stepAt(START)))).toEqual({ outcome: 'session-ended' });
+		expect(await guarded.check(session, codeFor(stepAt(START)))).toEqual({
+			outcome: 'session-ended',
+		});
 		expect(moderatorRow(guarded.id).totpLastUsedStep).toBe(stepAt(START) - 1);
 	});
 
@@ -126,17 +130,17 @@ describe('checkSecondFactorCode', () => {
 		const guarded = await moderatorWithSecondFactor();
 		for (let attempt = 0; attempt < 2; attempt++) {
 			const session = await guarded.newSession();
-			for (let i = 0; i < 5; i++) guarded.check(session, '000001');
+			for (let i = 0; i < 5; i++) await guarded.check(session, '000001');
 		}
 		const session = await guarded.newSession();
-		const paused = guarded.check(session, codeFor(stepAt(START)));
+		const paused = await guarded.check(session, codeFor(stepAt(START)));
 		expect(paused).toEqual({ outcome: 'paused', retryAt: later(30) });
-		expect(guarded.check(session, '000001', later(30))).toMatchObject({ outcome: 'refused' });
-		expect(guarded.check(session, codeFor(stepAt(later(60))), later(60))).toEqual({
+		expect(await guarded.check(session, '000001', later(30))).toMatchObject({ outcome: 'refused' });
+		expect(await guarded.check(session, codeFor(stepAt(later(60))), later(60))).toEqual({
 			outcome: 'paused',
 			retryAt: later(90),
 		});
-		expect(guarded.check(session, codeFor(stepAt(later(90))), later(90))).toEqual({
+		expect(await guarded.check(session, codeFor(stepAt(later(90))), later(90))).toEqual({
 			outcome: 'accepted',
 		});
 		expect(moderatorRow(guarded.id)).toMatchObject({
@@ -149,7 +153,7 @@ describe('checkSecondFactorCode', () => {
 		const guarded = await moderatorWithSecondFactor();
 		let at = START;
 		for (let i = 0; i < 30; i++) {
-			const result = guarded.check(await guarded.newSession(), '000001', at);
+			const result = await guarded.check(await guarded.newSession(), '000001', at);
 			if (result.outcome === 'paused') at = result.retryAt;
 			else at = new Date(at.getTime() + 1000);
 		}
@@ -162,13 +166,17 @@ describe('checkSecondFactorCode', () => {
 		const guarded = await moderatorWithSecondFactor();
 		const session = await guarded.newSession();
 		for (let i = 0; i < 4; i++) {
-			expect(guarded.check(session, `WRNG-CODE-000${i}`)).toMatchObject({ outcome: 'refused' });
+			expect(await guarded.check(session, `WRNG-CODE-000${i}`)).toMatchObject({
+				outcome: 'refused',
+			});
 		}
 		expect(sessionRow(session)!.secondFactorFailures).toBe(4);
-		expect(guarded.check(session, guarded.recoveryCodes[0]!)).toEqual({ outcome: 'accepted' });
+		expect(await guarded.check(session, guarded.recoveryCodes[0]!)).toEqual({
+			outcome: 'accepted',
+		});
 		expect(moderatorRow(guarded.id).recoveryCodeHashes).toHaveLength(7);
 		const next = await guarded.newSession();
-		expect(guarded.check(next, guarded.recoveryCodes[0]!)).toMatchObject({
+		expect(await guarded.check(next, guarded.recoveryCodes[0]!)).toMatchObject({
 			outcome: 'refused',
 			alreadyUsed: false,
 		});

@@ -19,64 +19,64 @@ const react = (slug: string, reaction: 'helped' | 'strength', reader: string, no
 	addReaction(slug, reaction, reader, temp.database, now);
 
 describe('addReaction', () => {
-	it('counts each reader once per story, reaction and day, however often they press', () => {
+	it('counts each reader once per story, reaction and day, however often they press', async () => {
 		const slug = uniqueSlug();
-		expect(react(slug, 'helped', 'reader-a')).toEqual({
+		expect(await react(slug, 'helped', 'reader-a')).toEqual({
 			counted: true,
 			counts: { helped: 1, strength: 0 },
 		});
-		expect(react(slug, 'helped', 'reader-a')).toEqual({
+		expect(await react(slug, 'helped', 'reader-a')).toEqual({
 			counted: false,
 			counts: { helped: 1, strength: 0 },
 		});
-		react(slug, 'strength', 'reader-a');
-		react(slug, 'helped', 'reader-b');
-		for (let press = 0; press < 20; press++) react(slug, 'helped', 'reader-c');
-		expect(readReactionCounts(slug, temp.database)).toEqual({ helped: 3, strength: 1 });
+		await react(slug, 'strength', 'reader-a');
+		await react(slug, 'helped', 'reader-b');
+		for (let press = 0; press < 20; press++) await react(slug, 'helped', 'reader-c');
+		expect(await readReactionCounts(slug, temp.database)).toEqual({ helped: 3, strength: 1 });
 	});
 
-	it('counts the same reader again the next day', () => {
+	it('counts the same reader again the next day', async () => {
 		const slug = uniqueSlug();
-		react(slug, 'helped', 'reader-a', new Date('2031-03-01T23:59:00Z'));
-		react(slug, 'helped', 'reader-a', new Date('2031-03-02T00:01:00Z'));
-		expect(readReactionCounts(slug, temp.database).helped).toBe(2);
+		await react(slug, 'helped', 'reader-a', new Date('2031-03-01T23:59:00Z'));
+		await react(slug, 'helped', 'reader-a', new Date('2031-03-02T00:01:00Z'));
+		expect((await readReactionCounts(slug, temp.database)).helped).toBe(2);
 	});
 
-	it('keeps one story’s counts apart from another’s', () => {
+	it('keeps one story’s counts apart from another’s', async () => {
 		const [first, second] = [uniqueSlug(), uniqueSlug()];
-		react(first, 'helped', 'reader-a');
-		react(second, 'strength', 'reader-a');
-		expect(readReactionCounts(first, temp.database)).toEqual({ helped: 1, strength: 0 });
-		expect(readReactionCounts(second, temp.database)).toEqual({ helped: 0, strength: 1 });
+		await react(first, 'helped', 'reader-a');
+		await react(second, 'strength', 'reader-a');
+		expect(await readReactionCounts(first, temp.database)).toEqual({ helped: 1, strength: 0 });
+		expect(await readReactionCounts(second, temp.database)).toEqual({ helped: 0, strength: 1 });
 	});
 
-	it('stores only totals: no reader, no time', () => {
+	it('stores only totals: no reader, no time', async () => {
 		const slug = uniqueSlug();
-		react(slug, 'helped', 'reader-a');
-		react(slug, 'helped', 'reader-b');
+		await react(slug, 'helped', 'reader-a');
+		await react(slug, 'helped', 'reader-b');
 		expect(temp.database.select().from(reactionCounts).all()).toEqual([
 			{ storySlug: slug, reaction: 'helped', count: 2 },
 		]);
 	});
 
-	it('lets a reader send again a reaction the database refused', () => {
+	it('lets a reader send again a reaction the database refused', async () => {
 		const slug = uniqueSlug();
 		const readOnly = drizzle({ client: new Sqlite(temp.path, { readonly: true }), schema });
-		expect(() => addReaction(slug, 'helped', 'reader-a', readOnly)).toThrow();
+		await expect(addReaction(slug, 'helped', 'reader-a', readOnly)).rejects.toThrow();
 		readOnly.$client.close();
-		expect(react(slug, 'helped', 'reader-a').counted).toBe(true);
-		expect(readReactionCounts(slug, temp.database).helped).toBe(1);
+		expect((await react(slug, 'helped', 'reader-a')).counted).toBe(true);
+		expect((await readReactionCounts(slug, temp.database)).helped).toBe(1);
 	});
 
-	it("moves that story page's generation only, so other cached pages stay", () => {
+	it("moves that story page's generation only, so other cached pages stay", async () => {
 		const slug = uniqueSlug();
 		const generationOf = pageGenerationReader(temp.database);
 		const [story, list] = [generationOf(`/stories/${slug}`), generationOf('/stories')];
-		react(slug, 'helped', 'reader-a');
+		await react(slug, 'helped', 'reader-a');
 		expect(generationOf(`/stories/${slug}`)).toBeGreaterThan(story);
 		expect(generationOf('/stories')).toBe(list);
 		const afterFirst = generationOf(`/stories/${slug}`);
-		react(slug, 'helped', 'reader-a');
+		await react(slug, 'helped', 'reader-a');
 		expect(generationOf(`/stories/${slug}`)).toBe(afterFirst);
 	});
 });

@@ -66,7 +66,7 @@ describe('receiveStory', () => {
 	});
 
 	it('keeps one row when the same form is posted twice the same day, and both codes work', async () => {
-		const formToken = issueFormToken(Date.now(), randomBytes(32));
+		const formToken = await issueFormToken(Date.now(), randomBytes(32));
 		const first = await receiveStory(draft, temp.database, formToken);
 		const second = await receiveStory({ ...draft }, temp.database, formToken);
 		expect(rows()).toHaveLength(1);
@@ -77,15 +77,23 @@ describe('receiveStory', () => {
 
 	it('keeps the same text from two forms apart: neither code opens the other story', async () => {
 		const secret = randomBytes(32);
-		const first = await receiveStory(draft, temp.database, issueFormToken(Date.now(), secret));
-		const second = await receiveStory(draft, temp.database, issueFormToken(Date.now(), secret));
+		const first = await receiveStory(
+			draft,
+			temp.database,
+			await issueFormToken(Date.now(), secret),
+		);
+		const second = await receiveStory(
+			draft,
+			temp.database,
+			await issueFormToken(Date.now(), secret),
+		);
 		expect(rows()).toHaveLength(2);
 		expect(await withdrawStory(second.receiptCode, temp.database)).toBe('done');
 		expect((await findStoryByReceipt(first.receiptCode, temp.database))?.status).toBe('pending');
 	});
 
 	it('stores nothing that confirms a guessed text without the form token', async () => {
-		await receiveStory(draft, temp.database, issueFormToken(Date.now(), randomBytes(32)));
+		await receiveStory(draft, temp.database, await issueFormToken(Date.now(), randomBytes(32)));
 		const [row] = rows();
 		const guessed = `${draft.title}\u0000${draft.body}`;
 		const secrets = temp.database.select().from(appSecrets).all();

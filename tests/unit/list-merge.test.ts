@@ -24,17 +24,17 @@ const items = (prefix: string) =>
 		);
 
 describe('mergedWindow', () => {
-	it('returns exactly the slice of the fully merged list, at every offset', () => {
-		fc.assert(
-			fc.property(
+	it('returns exactly the slice of the fully merged list, at every offset', async () => {
+		await fc.assert(
+			fc.asyncProperty(
 				items('c-'),
 				items('s-'),
 				fc.integer({ min: 0, max: 130 }),
 				fc.integer({ min: 1, max: 15 }),
-				(curated, community, offset, limit) => {
+				async (curated, community, offset, limit) => {
 					const whole = [...curated, ...community].sort(compareListed);
 					const read = (start: number, count: number) => community.slice(start, start + count);
-					expect(mergedWindow(curated, read, offset, limit)).toEqual(
+					expect(await mergedWindow(curated, read, offset, limit)).toEqual(
 						whole.slice(offset, offset + limit),
 					);
 				},
@@ -43,7 +43,7 @@ describe('mergedWindow', () => {
 		);
 	});
 
-	it('reads one window of at most limit + curated + 1 items, however deep the page', () => {
+	it('reads one window of at most limit + curated + 1 items, however deep the page', async () => {
 		const curated = Array.from({ length: 5 }, (_, index) => ({
 			published: new Date(index * DAY * 1000),
 			slug: `c${index}`,
@@ -56,7 +56,7 @@ describe('mergedWindow', () => {
 				slug: `s${start + index}`,
 			}));
 		};
-		mergedWindow(curated, read, 60_000, 12);
+		await mergedWindow(curated, read, 60_000, 12);
 		expect(reads).toEqual([[60_000 - 5 - 1, 12 + 5 + 1]]);
 	});
 });

@@ -10,7 +10,10 @@ const cache = new Map<string, Buffer>();
  * database (so a form issued by one server process verifies on another). Created on
  * first use; the first writer wins a race.
  */
-export function getAppSecret(name: string, database: Database = getDatabase()): Buffer {
+export async function getAppSecret(
+	name: string,
+	database: Database = getDatabase(),
+): Promise<Buffer> {
 	const cached = cache.get(`${database.$client.name}:${name}`);
 	if (cached) return cached;
 	database

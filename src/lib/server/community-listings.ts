@@ -131,14 +131,17 @@ export function unlistStory(transaction: Queryable, slug: string): CommunityList
 }
 
 /** The listing of one story, or `null` when it is not listed. */
-export function findListing(slug: string, database: Database = getDatabase()) {
+export async function findListing(slug: string, database: Database = getDatabase()) {
 	return (
 		database.select().from(communityListings).where(eq(communityListings.slug, slug)).get() ?? null
 	);
 }
 
 /** Listed community stories matching `filters`, from the counters the triggers keep. */
-export function countListings(filters: CommunityFilters, database: Database = getDatabase()) {
+export async function countListings(
+	filters: CommunityFilters,
+	database: Database = getDatabase(),
+): Promise<number> {
 	const row = database
 		.select({ count: communityListingCounts.count })
 		.from(communityListingCounts)
@@ -153,7 +156,9 @@ export function countListings(filters: CommunityFilters, database: Database = ge
 }
 
 /** Listed community stories per topic (topics without any are left out). */
-export function countListingsByTopic(database: Database = getDatabase()): Map<TopicSlug, number> {
+export async function countListingsByTopic(
+	database: Database = getDatabase(),
+): Promise<Map<TopicSlug, number>> {
 	const rows = database
 		.select({ topic: communityListingCounts.topic, count: communityListingCounts.count })
 		.from(communityListingCounts)
@@ -207,12 +212,12 @@ function listingsOf(database: Database, slugs: readonly string[]): CommunityList
 }
 
 /** `limit` listings from position `offset` of the newest-first list narrowed by `filters`. */
-export function listingsPage(
+export async function listingsPage(
 	filters: CommunityFilters,
 	offset: number,
 	limit: number,
 	database: Database = getDatabase(),
-): CommunityListing[] {
+): Promise<CommunityListing[]> {
 	return listingsOf(database, slugWindow(database, filters, undefined, 'newest', offset, limit));
 }
 
@@ -230,12 +235,12 @@ function listedBeside(
 }
 
 /** Up to `limit` stories on `topic` listed right after `at` (older), nearest first. */
-export function listingsOlderThan(
+export async function listingsOlderThan(
 	topic: TopicSlug,
 	at: ListPosition,
 	limit: number,
 	database: Database = getDatabase(),
-): CommunityListing[] {
+): Promise<CommunityListing[]> {
 	const where = listedBeside(communityListingTopics, at, 'older');
 	const filters = { topic, milestone: null };
 	return listingsOf(database, slugWindow(database, filters, where, 'newest', 0, limit));
@@ -264,11 +269,11 @@ export function slugsNewerThan(
 }
 
 /** One slice of every listed story, oldest first (a sitemap page: new stories go last). */
-export function listedSlugsOldestFirst(
+export async function listedSlugsOldestFirst(
 	offset: number,
 	limit: number,
 	database: Database = getDatabase(),
-): { slug: string; publishedAt: Date }[] {
+): Promise<{ slug: string; publishedAt: Date }[]> {
 	// Both columns are in the index: the rows come straight from it, in its order.
 	return database
 		.select({ slug: communityListings.slug, publishedAt: communityListings.publishedAt })

@@ -15,7 +15,11 @@ const FORM_TOKEN = /^(\d{1,12})\.([\w-]{22})\.([\w-]{43})$/;
  * shown (in two browsers, even in the same second) carry the same token. Only the browser
  * the form was shown in holds it; the server never stores it.
  */
-export function issueFormToken(now = Date.now(), secret = getAppSecret('form-token')): string {
+export async function issueFormToken(now = Date.now(), secret?: Buffer): Promise<string> {
+	return issueWith(now, secret ?? (await getAppSecret('form-token')));
+}
+
+function issueWith(now: number, secret: Buffer): string {
 	const issuedAt = Math.floor(now / 1000);
 	const nonce = randomBytes(16).toString('base64url');
 	return `${issuedAt}.${nonce}.${sign(issuedAt, nonce, secret)}`;
@@ -25,11 +29,20 @@ export function issueFormToken(now = Date.now(), secret = getAppSecret('form-tok
  * `too-fast` when the form came back sooner than a person could have written it,
  * `invalid` when the token is missing, forged or from the future.
  */
-export function checkFormToken(
+export async function checkFormToken(
 	token: string | null | undefined,
 	minimumSeconds: number,
 	now = Date.now(),
-	secret = getAppSecret('form-token'),
+	secret?: Buffer,
+): Promise<FormTokenCheck> {
+	return checkWith(token, minimumSeconds, now, secret ?? (await getAppSecret('form-token')));
+}
+
+function checkWith(
+	token: string | null | undefined,
+	minimumSeconds: number,
+	now: number,
+	secret: Buffer,
 ): FormTokenCheck {
 	const match = FORM_TOKEN.exec(token ?? '');
 	if (!match) return 'invalid';
@@ -47,12 +60,11 @@ export function checkFormToken(
  * post repeated from the same form is recognised as a repeat), a fresh one otherwise — a form
  * posted with an expired or forged token could never be sent again.
  */
-export function formTokenFor(
+export async function formTokenFor(
 	posted: string | null | undefined,
 	now = Date.now(),
-	secret = getAppSecret('form-token'),
-): string {
-	return posted && checkFormToken(posted, 0, now, secret) !== 'invalid'
-		? posted
-		: issueFormToken(now, secret);
+	secret?: Buffer,
+): Promise<string> {
+	const key = secret ?? (await getAppSecret('form-token'));
+	return posted && checkWith(posted, 0, now, key) !== 'invalid' ? posted : issueWith(now, key);
 }

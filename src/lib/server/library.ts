@@ -44,13 +44,13 @@ async function pageOfStories(
 	const curated =
 		query.kind === 'community' ? [] : curatedMatching(await getCuratedStories(), query);
 	const withCommunity = query.kind !== 'composite';
-	const totalItems = curated.length + (withCommunity ? countListings(query) : 0);
+	const totalItems = curated.length + (withCommunity ? await countListings(query) : 0);
 	const bounds = pageBounds(totalItems, page, STORIES_PER_PAGE);
 	if (!bounds) return null;
-	const readWindow = (offset: number, limit: number) =>
-		withCommunity ? listingsPage(query, offset, limit).map(listingToPiece) : [];
+	const readWindow = async (offset: number, limit: number) =>
+		withCommunity ? (await listingsPage(query, offset, limit)).map(listingToPiece) : [];
 	return {
-		items: mergedWindow(curated, readWindow, bounds.offset, STORIES_PER_PAGE),
+		items: await mergedWindow(curated, readWindow, bounds.offset, STORIES_PER_PAGE),
 		page,
 		totalPages: bounds.totalPages,
 		totalItems,
@@ -93,7 +93,7 @@ export async function findTopicPieces(topic: TopicSlug, page: number) {
 
 /** How many published pieces carry each topic. */
 export async function countPiecesByTopic(): Promise<Map<TopicSlug, number>> {
-	const counts = countListingsByTopic();
+	const counts = await countListingsByTopic();
 	for (const piece of [...(await getCuratedStories()), ...(await getStrategies())]) {
 		for (const topic of piece.topics) counts.set(topic, (counts.get(topic) ?? 0) + 1);
 	}
@@ -107,8 +107,8 @@ export async function findNewestPieces(count: number, topic: TopicSlug | null = 
 		[...(await getCuratedStories()), ...(await getStrategies())].sort(compareListed),
 		query,
 	);
-	const readWindow = (offset: number, limit: number) =>
-		listingsPage(query, offset, limit).map(listingToPiece);
+	const readWindow = async (offset: number, limit: number) =>
+		(await listingsPage(query, offset, limit)).map(listingToPiece);
 	return mergedWindow(curated, readWindow, 0, count);
 }
 
@@ -119,11 +119,11 @@ export async function getHomeSelection() {
 	// Community stories are never featured: the featured ones are all curated.
 	const featured = [...curatedStories, ...strategies].filter((piece) => piece.featured).slice(0, 4);
 	const isFeatured = (piece: LibraryPiece) => featured.includes(piece);
-	const readWindow = (offset: number, limit: number) =>
-		listingsPage({ topic: null, milestone: null }, offset, limit).map(listingToPiece);
+	const readWindow = async (offset: number, limit: number) =>
+		(await listingsPage({ topic: null, milestone: null }, offset, limit)).map(listingToPiece);
 	return {
 		featured,
-		latestStories: mergedWindow(
+		latestStories: await mergedWindow(
 			curatedStories.filter((piece) => !isFeatured(piece)),
 			readWindow,
 			0,

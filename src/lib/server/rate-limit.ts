@@ -32,24 +32,24 @@ const reactionsByAddress = new FixedWindowRateLimiter({
 });
 
 /** Whether one more reaction may be sent from `clientAddress` (counted if so). */
-export function allowReaction(clientAddress: string): RateLimitDecision {
+export async function allowReaction(clientAddress: string): Promise<RateLimitDecision> {
 	return reactionsByAddress.take(addressKey(clientAddress));
 }
 
 /** Whether one more preview may be made for `clientAddress` (counted if so). */
-export function allowPreview(clientAddress: string): RateLimitDecision {
+export async function allowPreview(clientAddress: string): Promise<RateLimitDecision> {
 	return previewsByAddress.take(addressKey(clientAddress));
 }
 
 /** Whether one more story may be received from `clientAddress` (counted if so). */
-export function allowSubmission(clientAddress: string): RateLimitDecision {
+export async function allowSubmission(clientAddress: string): Promise<RateLimitDecision> {
 	const mine = submissionsByAddress.take(addressKey(clientAddress));
 	if (!mine.allowed) return mine;
 	return submissionsOverall.take('site');
 }
 
 /** Whether one more receipt-code request may be made from `clientAddress` (counted if so). */
-export function allowReceiptLookup(clientAddress: string): RateLimitDecision {
+export async function allowReceiptLookup(clientAddress: string): Promise<RateLimitDecision> {
 	return lookupsByAddress.take(addressKey(clientAddress));
 }
 

@@ -32,10 +32,10 @@ function alreadyCountedToday(key: string, today: string): boolean {
 	return reactedToday.has(key) || reactedToday.size >= MAX_REMEMBERED_REACTIONS;
 }
 
-export function readReactionCounts(
+export async function readReactionCounts(
 	slug: string,
 	database: Database = getDatabase(),
-): ReactionCounts {
+): Promise<ReactionCounts> {
 	const counts: ReactionCounts = { helped: 0, strength: 0 };
 	const rows = database
 		.select({ reaction: reactionCounts.reaction, count: reactionCounts.count })
@@ -53,13 +53,13 @@ export function readReactionCounts(
  * once per reaction, story and reader a day. Only the total is stored; the story's cached
  * pages are marked stale in the same transaction, in every server process.
  */
-export function addReaction(
+export async function addReaction(
 	slug: string,
 	reaction: Reaction,
 	readerKey: string,
 	database: Database = getDatabase(),
 	now = new Date(),
-): { counted: boolean; counts: ReactionCounts } {
+): Promise<{ counted: boolean; counts: ReactionCounts }> {
 	const key = `${readerKey} ${slug} ${reaction}`;
 	const counted = !alreadyCountedToday(key, isoDay(now));
 	if (counted) {
@@ -80,5 +80,5 @@ export function addReaction(
 		// Remembered only once stored: a reaction the disk refused may be sent again.
 		reactedToday.add(key);
 	}
-	return { counted, counts: readReactionCounts(slug, database) };
+	return { counted, counts: await readReactionCounts(slug, database) };
 }

@@ -18,14 +18,19 @@ export async function findRelatedReading(
 	{ withCommunity }: { withCommunity: boolean },
 ): Promise<LibraryPiece[]> {
 	const curated = [...(await getCuratedStories()), ...(await getStrategies())];
+	// One read per topic, all sent at once: one wait, whatever the number of topics.
 	const community = withCommunity
-		? piece.topics.flatMap((topic) =>
-				listingsOlderThan(
-					topic,
-					{ publishedAt: piece.published, slug: piece.slug },
-					RELATED_CANDIDATES_PER_TOPIC,
-				).map(listingToPiece),
-			)
+		? (
+				await Promise.all(
+					piece.topics.map((topic) =>
+						listingsOlderThan(
+							topic,
+							{ publishedAt: piece.published, slug: piece.slug },
+							RELATED_CANDIDATES_PER_TOPIC,
+						),
+					),
+				)
+			).flatMap((listings) => listings.map(listingToPiece))
 		: [];
 	const unique = new Map(
 		[...curated, ...community].map((candidate) => [candidate.href, candidate]),

@@ -16,7 +16,7 @@ async function fixedEntries(): Promise<SitemapEntry[]> {
 }
 
 async function countEntries(): Promise<number> {
-	return (await fixedEntries()).length + countListings({ topic: null, milestone: null });
+	return (await fixedEntries()).length + (await countListings({ topic: null, milestone: null }));
 }
 
 /** How many sitemap files the library needs (at least one). */
@@ -37,7 +37,7 @@ export async function findSitemapPage(page: number): Promise<SitemapEntry[] | nu
 	const fromFixed = fixed.slice(start, end);
 	const communityStart = Math.max(0, start - fixed.length);
 	const communityCount = SITEMAP_PAGE_SIZE - fromFixed.length;
-	const community = listedSlugsOldestFirst(communityStart, communityCount).map((story) => ({
+	const community = (await listedSlugsOldestFirst(communityStart, communityCount)).map((story) => ({
 		path: `/stories/${story.slug}`,
 		modified: story.publishedAt,
 	}));

@@ -78,10 +78,10 @@ function byMonth(rows: MonthCount[]): Map<string, MonthCount> {
  * indexes on the day and time columns; the medians read one day difference per story
  * decided in the window.
  */
-export function getTransparencyReport(
+export async function getTransparencyReport(
 	database: Database = getDatabase(),
 	now = new Date(),
-): TransparencyMonth[] {
+): Promise<TransparencyMonth[]> {
 	const windowStart = firstDayOfMonth(now, TRANSPARENCY_MONTHS - 1);
 	const startSeconds = Math.floor(windowStart.getTime() / 1000);
 	const startDay = isoDay(windowStart);

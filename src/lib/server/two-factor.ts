@@ -159,11 +159,11 @@ export type SecondFactorCheck =
  * factor. Every refusal counts against the session and the account (see the limits above).
  * One immediate transaction, so simultaneous tries from any process are counted one by one.
  */
-export function checkSecondFactorCode(
+export async function checkSecondFactorCode(
 	attempt: { moderatorId: string; sessionId: string; code: string },
 	database: Database = getDatabase(),
 	now = new Date(),
-): SecondFactorCheck {
+): Promise<SecondFactorCheck> {
 	const { moderatorId, sessionId, code } = attempt;
 	return database.transaction(
 		(transaction): SecondFactorCheck => {
