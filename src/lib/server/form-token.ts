@@ -1,10 +1,29 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+	createHmac,
+	createSecretKey,
+	randomBytes,
+	timingSafeEqual,
+	type KeyObject,
+} from 'node:crypto';
 import { getAppSecret } from './app-secrets.ts';
 
 export type FormTokenCheck = 'ok' | 'too-fast' | 'invalid';
 
+/**
+ * The secret as a KeyObject, made once: an HMAC keyed with a Buffer prepares the key again
+ * at every call, which costs several times the hashing itself (every share form and post).
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObjectOf(secret: Buffer): KeyObject {
+	let key = keyObjects.get(secret);
+	if (!key) keyObjects.set(secret, (key = createSecretKey(secret)));
+	return key;
+}
+
 function sign(issuedAt: number, nonce: string, secret: Buffer): string {
-	return createHmac('sha256', secret).update(`share-form:${issuedAt}:${nonce}`).digest('base64url');
+	return createHmac('sha256', keyObjectOf(secret))
+		.update(`share-form:${issuedAt}:${nonce}`)
+		.digest('base64url');
 }
 
 const FORM_TOKEN = /^(\d{1,12})\.([\w-]{22})\.([\w-]{43})$/;
