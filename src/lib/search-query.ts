@@ -12,6 +12,27 @@ const STOP_WORDS = new Set(
 	).split(' '),
 );
 
+/** What a reader typed, reduced to the words a search looks for. */
+export interface SearchTerms {
+	/** Lower case, letters and digits only: no character of any engine's query syntax. */
+	words: string[];
+	/** The last word also matches as a prefix ("relap" finds "relapse"). */
+	lastIsPrefix: boolean;
+}
+
+/**
+ * The words of what a reader typed, the same for every engine: at most 12, stop words
+ * dropped when other words remain, the last a prefix when it has 3 letters or more.
+ * `null` when nothing searchable is left.
+ */
+export function toSearchTerms(input: string): SearchTerms | null {
+	const typed = (input.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+	if (typed.length === 0) return null;
+	const meaningful = typed.filter((word) => !STOP_WORDS.has(word));
+	const words = meaningful.length > 0 ? meaningful : typed;
+	return { words, lastIsPrefix: words.at(-1)!.length >= 3 };
+}
+
 /**
  * Turns what a reader typed into a safe FTS5 query: the words only, each quoted, so no
  * FTS syntax (quotes, AND/OR/NEAR, *, ^, parentheses, column filters) ever reaches SQLite.
@@ -19,12 +40,11 @@ const STOP_WORDS = new Set(
  * also matches as a prefix ("relap" finds "relapse"). `null` when nothing searchable is left.
  */
 export function toFtsQuery(input: string): string | null {
-	const typed = (input.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
-	if (typed.length === 0) return null;
-	const meaningful = typed.filter((word) => !STOP_WORDS.has(word));
-	const words = meaningful.length > 0 ? meaningful : typed;
+	const terms = toSearchTerms(input);
+	if (!terms) return null;
+	const { words, lastIsPrefix } = terms;
 	return words
-		.map((word, index) => `"${word}"${index === words.length - 1 && word.length >= 3 ? '*' : ''}`)
+		.map((word, index) => `"${word}"${index === words.length - 1 && lastIsPrefix ? '*' : ''}`)
 		.join(' ');
 }
 

@@ -322,6 +322,14 @@ describe('search_index on PostgreSQL', () => {
 		expect(await search('Café naive')).toEqual(['/stories/cafe']);
 	});
 
+	it('keeps the document in its row (migration 0004), where every check of a search reads it', async () => {
+		const { rows } = await pool.query<{ attstorage: string }>(
+			`SELECT attstorage FROM pg_attribute
+			WHERE attrelid = 'search_index'::regclass AND attname = 'document'`,
+		);
+		expect(rows).toEqual([{ attstorage: 'm' }]);
+	});
+
 	it('answers a match from the GIN index, not by reading every row', async () => {
 		const client = await pool.connect();
 		try {

@@ -3,8 +3,25 @@ import {
 	snippetToHtml,
 	SNIPPET_MARKERS,
 	toFtsQuery,
+	toSearchTerms,
 	withoutPrefix,
 } from '../../src/lib/search-query.ts';
+
+describe('toSearchTerms', () => {
+	it.each([
+		['craving', { words: ['craving'], lastIsPrefix: true }],
+		['help from the counselor', { words: ['help', 'counselor'], lastIsPrefix: true }],
+		['what was it', { words: ['what', 'was', 'it'], lastIsPrefix: false }],
+		["'relapse' & !urge:*", { words: ['relapse', 'urge'], lastIsPrefix: true }],
+		['café\\ (re)', { words: ['café', 're'], lastIsPrefix: false }],
+	])('reads %j as %j', (input, expected) => {
+		expect(toSearchTerms(input)).toEqual(expected);
+	});
+
+	it.each(['', '"', "'&|!:*()<->\\", '\u0000'])('finds no words in %j', (input) => {
+		expect(toSearchTerms(input)).toBeNull();
+	});
+});
 
 describe('toFtsQuery', () => {
 	it.each([
