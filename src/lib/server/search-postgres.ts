@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
@@ -13,6 +12,7 @@ import {
 import {
 	SEARCH_PAGE_SIZE,
 	SEARCH_RESULT_CAP,
+	fingerprintOf,
 	type SearchDocument,
 	type SearchKind,
 	type SearchResults,
@@ -72,13 +72,6 @@ export async function indexForSearchPostgres(
 	document: SearchDocument,
 ): Promise<void> {
 	await upsertDocument(queryable, document, null);
-}
-
-/** What a curated piece was indexed from: the same hash as SQLite's, so it reads the same. */
-function fingerprintOf(document: SearchDocument): string {
-	return createHash('sha256')
-		.update(JSON.stringify({ ...document, publishedAt: document.publishedAt.getTime() }))
-		.digest('hex');
 }
 
 /**

@@ -84,8 +84,11 @@ export function communitySearchDocument(row: {
 	};
 }
 
-/** What a curated piece was indexed from (editorial text, not a writer's). */
-function fingerprintOf(document: SearchDocument): string {
+/**
+ * What a curated piece was indexed from (editorial text, not a writer's): the same on both
+ * engines (search-postgres.ts).
+ */
+export function fingerprintOf(document: SearchDocument): string {
 	return createHash('sha256')
 		.update(JSON.stringify({ ...document, publishedAt: document.publishedAt.getTime() }))
 		.digest('hex');
