@@ -154,7 +154,13 @@ export function sqliteStore(database: Database): Store {
 
 /** SQLSTATEs after which PostgreSQL asks for the transaction to be tried again. */
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
-const MAX_ATTEMPTS = 10;
+/**
+ * How long a transaction is tried again, as SQLite's busy_timeout waits for the write lock:
+ * many transactions on one hot row conflict round after round (a fixed number of attempts
+ * gave up under a test's 30 at once on two busy cores).
+ */
+const RETRY_FOR_MS = 5000;
+const LONGEST_PAUSE_MS = 100;
 
 function sqlStateOf(error: unknown): string | undefined {
 	// drizzle wraps the driver's error; the SQLSTATE is on it or on its cause.
@@ -169,7 +175,7 @@ function sqlStateOf(error: unknown): string | undefined {
  * PostgreSQL through a pool of connections. Transactions are SERIALIZABLE, as SQLite's are
  * (one writer at a time): a check and the write that depends on it cannot interleave with
  * another server's; PostgreSQL refuses one of two that would, and it is run again after a
- * short random pause.
+ * short random pause, for up to RETRY_FOR_MS.
  */
 export function openPostgresStore(url: string, options: { maxConnections?: number } = {}): Store {
 	const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
@@ -185,14 +191,17 @@ export function openPostgresStore(url: string, options: { maxConnections?: numbe
 		engine: 'postgres',
 		read: (work) => work(scopeOf(database)),
 		async transact<T>(work: (scope: Scope) => Promise<T>): Promise<T> {
+			const deadline = Date.now() + RETRY_FOR_MS;
 			for (let attempt = 1; ; attempt++) {
 				try {
 					return await database.transaction((transaction) => work(scopeOf(transaction)), {
 						isolationLevel: 'serializable',
 					});
 				} catch (error) {
-					if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlStateOf(error) ?? '')) throw error;
-					await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+					if (!RETRYABLE.has(sqlStateOf(error) ?? '') || Date.now() > deadline) throw error;
+					// A random pause, growing with each attempt: the conflicting ones spread out.
+					const longest = Math.min(LONGEST_PAUSE_MS, 2 ** attempt);
+					await new Promise((resolve) => setTimeout(resolve, Math.random() * longest));
 				}
 			}
 		},
