@@ -6,7 +6,7 @@
  */
 import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
 import { eq, sql } from 'drizzle-orm';
-import { Lucia, TimeSpan } from 'lucia';
+import { Lucia, TimeSpan, type Adapter } from 'lucia';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderators, sessions } from '../../../db/schema.ts';
 
@@ -16,8 +16,9 @@ const SESSION_IDLE_HOURS = 12;
 /** …and 7 days after sign-in, however busy. */
 const SESSION_ABSOLUTE_DAYS = 7;
 
-function createLucia(database: Database) {
-	return new Lucia(new DrizzleSQLiteAdapter(database, sessions, moderators), {
+/** lucia as the site configures it, over any session storage (the store's comes next, issue 14). */
+export function createLucia(adapter: Adapter) {
+	return new Lucia(adapter, {
 		sessionExpiresIn: new TimeSpan(SESSION_IDLE_HOURS, 'h'),
 		sessionCookie: { name: SESSION_COOKIE_NAME },
 		getUserAttributes: (attributes) => ({
@@ -49,7 +50,10 @@ declare module 'lucia' {
 const instances = new WeakMap<Database, ReturnType<typeof createLucia>>();
 function luciaFor(database: Database) {
 	let lucia = instances.get(database);
-	if (!lucia) instances.set(database, (lucia = createLucia(database)));
+	if (!lucia) {
+		lucia = createLucia(new DrizzleSQLiteAdapter(database, sessions, moderators));
+		instances.set(database, lucia);
+	}
 	return lucia;
 }
 
