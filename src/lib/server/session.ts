@@ -1,6 +1,7 @@
 /**
- * Moderator sessions. Everything that knows about lucia lives in this file, so replacing
- * it (lucia's maintainers now recommend a single-file session recipe) changes nothing else.
+ * Moderator sessions. Everything that knows about lucia lives in this file and its storage,
+ * session-adapter.ts, so replacing it (lucia's maintainers now recommend a single-file
+ * session recipe) changes nothing else.
  *
  * Readers and writers never get a session or a cookie; only a signed-in moderator does.
  */
