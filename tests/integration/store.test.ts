@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	openPostgresStore,
 	openStore,
@@ -8,37 +8,10 @@ import {
 	type Store,
 } from '../../db/store.ts';
 import { isStorageFailure } from '../../src/lib/server/storage-failure.ts';
-import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.ts';
-import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+import { useTestStores } from '../helpers/stores.ts';
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-	cluster = await startPostgresCluster();
-}, 120_000);
-afterAll(async () => {
-	await cluster?.stop();
-}, 60_000);
-
-const stores: Store[] = [];
-let temp: TempDatabase | undefined;
-afterEach(async () => {
-	await Promise.all(stores.splice(0).map((store) => store.close()));
-	temp?.remove();
-	temp = undefined;
-});
-
-/** A store on a fresh, migrated database of the engine. */
-async function freshStore(engine: 'sqlite' | 'postgres'): Promise<Store> {
-	let store: Store;
-	if (engine === 'sqlite') {
-		temp = createTempDatabase();
-		store = sqliteStore(temp.database);
-	} else {
-		store = openPostgresStore(await cluster.createMigratedDatabase());
-	}
-	stores.push(store);
-	return store;
-}
+const testStores = useTestStores();
+const { freshStore } = testStores;
 
 /** Inserts a site setting: a small row of a table both engines have. */
 const setSetting =
@@ -147,9 +120,10 @@ describe.each(['sqlite', 'postgres'] as const)('a store on %s', (engine) => {
 
 describe('a store on sqlite', () => {
 	it('tells every transaction of a commit that the disk refused, and keeps none of them', async () => {
-		const store = await freshStore('sqlite');
+		const temp = testStores.tempDatabase();
+		const store = testStores.closeAfterTest(sqliteStore(temp.database));
 		// A file that may not grow stands in for a full disk: SQLite answers SQLITE_FULL.
-		const client = temp!.database.$client;
+		const client = temp.database.$client;
 		client.pragma(`max_page_count = ${client.pragma('page_count', { simple: true }) as number}`);
 		const big = 'x'.repeat(2 * 1024 * 1024);
 		const outcomes = await Promise.allSettled([
@@ -169,9 +143,9 @@ describe('a store on sqlite', () => {
 
 describe('two stores on one PostgreSQL database (two app servers)', () => {
 	it('count every read-then-write transaction of both on the same row', async () => {
-		const url = await cluster.createMigratedDatabase();
-		const [one, two] = [openPostgresStore(url), openPostgresStore(url)];
-		stores.push(one, two);
+		const url = await testStores.cluster.createMigratedDatabase();
+		const one = testStores.closeAfterTest(openPostgresStore(url));
+		const two = testStores.closeAfterTest(openPostgresStore(url));
 		await one.transact(setSetting('visits', '0'));
 		await Promise.all(
 			Array.from({ length: 30 }, (_, index) =>
@@ -190,8 +164,9 @@ describe('openStore', () => {
 	});
 
 	it('runs on PostgreSQL when DATABASE_URL is set', async () => {
-		const store = openStore({ DATABASE_URL: await cluster.createMigratedDatabase() });
-		stores.push(store);
+		const store = testStores.closeAfterTest(
+			openStore({ DATABASE_URL: await testStores.cluster.createMigratedDatabase() }),
+		);
 		expect(store.engine).toBe('postgres');
 		await store.transact(setSetting('from the url'));
 		expect(await settingNames(store)).toEqual(['from the url']);

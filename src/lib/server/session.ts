@@ -1,12 +1,13 @@
 /**
- * Moderator sessions. Everything that knows about lucia lives in this file, so replacing
- * it (lucia's maintainers now recommend a single-file session recipe) changes nothing else.
+ * Moderator sessions. Everything that knows about lucia lives in this file and its storage,
+ * session-adapter.ts, so replacing it (lucia's maintainers now recommend a single-file
+ * session recipe) changes nothing else.
  *
  * Readers and writers never get a session or a cookie; only a signed-in moderator does.
  */
 import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
 import { eq, sql } from 'drizzle-orm';
-import { Lucia, TimeSpan } from 'lucia';
+import { Lucia, TimeSpan, type Adapter } from 'lucia';
 import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
 import { moderators, sessions } from '../../../db/schema.ts';
 
@@ -16,8 +17,9 @@ const SESSION_IDLE_HOURS = 12;
 /** …and 7 days after sign-in, however busy. */
 const SESSION_ABSOLUTE_DAYS = 7;
 
-function createLucia(database: Database) {
-	return new Lucia(new DrizzleSQLiteAdapter(database, sessions, moderators), {
+/** lucia as the site configures it, over any session storage (the store's comes next, issue 14). */
+export function createLucia(adapter: Adapter) {
+	return new Lucia(adapter, {
 		sessionExpiresIn: new TimeSpan(SESSION_IDLE_HOURS, 'h'),
 		sessionCookie: { name: SESSION_COOKIE_NAME },
 		getUserAttributes: (attributes) => ({
@@ -49,7 +51,10 @@ declare module 'lucia' {
 const instances = new WeakMap<Database, ReturnType<typeof createLucia>>();
 function luciaFor(database: Database) {
 	let lucia = instances.get(database);
-	if (!lucia) instances.set(database, (lucia = createLucia(database)));
+	if (!lucia) {
+		lucia = createLucia(new DrizzleSQLiteAdapter(database, sessions, moderators));
+		instances.set(database, lucia);
+	}
 	return lucia;
 }
 
