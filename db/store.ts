@@ -89,7 +89,7 @@ function collectingCallbacks(scope: Omit<Scope, 'afterCommit'>) {
 	const callbacks: (() => void)[] = [];
 	return {
 		scope: { ...scope, afterCommit: (callback: () => void) => void callbacks.push(callback) },
-		runCallbacks() {
+		runCallbacks: () => {
 			for (const callback of callbacks) {
 				// The change is committed whatever a callback does: its caller must hear success.
 				try {
