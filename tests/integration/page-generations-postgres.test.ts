@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type Store } from '../../db/store.ts';
 import { LIST_PAGES } from '../../src/lib/server/page-generations.ts';
 import {
@@ -8,15 +8,9 @@ import {
 	type FollowOptions,
 	type PageGenerationFollower,
 } from '../../src/lib/server/page-generations-postgres.ts';
-import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.ts';
+import { usePostgresCluster } from '../helpers/postgres-cluster.ts';
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-	cluster = await startPostgresCluster();
-}, 120_000);
-afterAll(async () => {
-	await cluster?.stop();
-}, 60_000);
+const postgres = usePostgresCluster();
 
 interface AppServer {
 	store: Store;
@@ -45,7 +39,7 @@ function appServer(url: string, name: string, options?: FollowOptions): AppServe
 
 /** Two app servers on one fresh database. */
 async function twoServers(options?: FollowOptions): Promise<[AppServer, AppServer]> {
-	const url = await cluster.createMigratedDatabase();
+	const url = await postgres.cluster.createMigratedDatabase();
 	return [appServer(url, 'server-a'), appServer(url, 'server-b', options)];
 }
 
@@ -133,7 +127,7 @@ describe('followPageGenerations', () => {
 		const before = await known(b, LIST, STORY);
 		await known(a, LIST, STORY);
 
-		const admin = new pg.Client({ connectionString: new URL(cluster.url).href });
+		const admin = new pg.Client({ connectionString: postgres.cluster.url });
 		await admin.connect();
 		try {
 			const { rows } = await admin.query<{ ended: boolean }>(

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
 	openPostgresStore,
 	openStore,
@@ -8,16 +8,10 @@ import {
 	type Store,
 } from '../../db/store.ts';
 import { isStorageFailure } from '../../src/lib/server/storage-failure.ts';
-import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.ts';
+import { usePostgresCluster } from '../helpers/postgres-cluster.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-	cluster = await startPostgresCluster();
-}, 120_000);
-afterAll(async () => {
-	await cluster?.stop();
-}, 60_000);
+const postgres = usePostgresCluster();
 
 const stores: Store[] = [];
 let temp: TempDatabase | undefined;
@@ -34,7 +28,7 @@ async function freshStore(engine: 'sqlite' | 'postgres'): Promise<Store> {
 		temp = createTempDatabase();
 		store = sqliteStore(temp.database);
 	} else {
-		store = openPostgresStore(await cluster.createMigratedDatabase());
+		store = openPostgresStore(await postgres.cluster.createMigratedDatabase());
 	}
 	stores.push(store);
 	return store;
@@ -217,7 +211,7 @@ describe('a store on sqlite', () => {
 
 describe('two stores on one PostgreSQL database (two app servers)', () => {
 	it('count every read-then-write transaction of both on the same row', async () => {
-		const url = await cluster.createMigratedDatabase();
+		const url = await postgres.cluster.createMigratedDatabase();
 		const [one, two] = [openPostgresStore(url), openPostgresStore(url)];
 		stores.push(one, two);
 		await one.transact(setSetting('visits', '0'));
@@ -238,7 +232,7 @@ describe('openStore', () => {
 	});
 
 	it('runs on PostgreSQL when DATABASE_URL is set', async () => {
-		const store = openStore({ DATABASE_URL: await cluster.createMigratedDatabase() });
+		const store = openStore({ DATABASE_URL: await postgres.cluster.createMigratedDatabase() });
 		stores.push(store);
 		expect(store.engine).toBe('postgres');
 		await store.transact(setSetting('from the url'));
