@@ -149,7 +149,8 @@ export function followPageGenerations(
 	}
 
 	function want(scope: string) {
-		if (wanted.has(scope) || loading.has(scope)) return;
+		// Bounded during a long outage too: a scope left out is asked for by a later look.
+		if (wanted.has(scope) || loading.has(scope) || wanted.size >= REMEMBERED_PATHS) return;
 		if (wanted.size === 0) queueMicrotask(() => void load());
 		wanted.add(scope);
 	}
