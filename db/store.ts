@@ -22,6 +22,13 @@ export interface Scope {
 	engine: Engine;
 	query: Query;
 	tables: Tables;
+	/**
+	 * Runs `callback` once the transaction has committed, before its `transact` settles (so
+	 * before its caller resumes), in the order registered; never when it is undone or its
+	 * commit fails. In `read` there is nothing to wait for: it runs at once. For in-memory
+	 * state that must follow a change exactly when others can see it (page-generations-postgres.ts).
+	 */
+	afterCommit(callback: () => void): void;
 }
 
 export interface Store {
@@ -77,13 +84,35 @@ function takingTurns() {
 	};
 }
 
+/** A transaction's `afterCommit` callbacks, and the scope that collects them. */
+function collectingCallbacks(scope: Omit<Scope, 'afterCommit'>) {
+	const callbacks: (() => void)[] = [];
+	return {
+		scope: { ...scope, afterCommit: (callback: () => void) => void callbacks.push(callback) },
+		runCallbacks: () => {
+			for (const callback of callbacks) {
+				// The change is committed whatever a callback does: its caller must hear success.
+				try {
+					callback();
+				} catch (error) {
+					console.error(`An after-commit callback failed: ${(error as Error).message}`);
+				}
+			}
+		},
+	};
+}
+
+/** `read` has no transaction to wait for: a callback runs as soon as it is registered. */
+const runAtOnce = (callback: () => void) => callback();
+
 interface QueuedWork {
 	work: (scope: Scope) => Promise<unknown>;
 	resolve: (value: unknown) => void;
 	reject: (error: unknown) => void;
 }
 
-type Outcome = { done: true; value: unknown } | { done: false; error: unknown };
+type Outcome =
+	{ done: true; value: unknown; runCallbacks: () => void } | { done: false; error: unknown };
 
 /**
  * SQLite with group commit. Every commit waits for the disk (`synchronous = FULL`: a writer
@@ -93,7 +122,8 @@ type Outcome = { done: true; value: unknown } | { done: false; error: unknown };
  * own, so one that throws is undone alone; none settles before the commit is on disk.
  */
 export function sqliteStore(database: Database): Store {
-	const scope: Scope = { engine: 'sqlite', query: database, tables: SQLITE_TABLES };
+	const bareScope = { engine: 'sqlite', query: database, tables: SQLITE_TABLES } as const;
+	const readScope: Scope = { ...bareScope, afterCommit: runAtOnce };
 	const client = database.$client;
 	const inTurn = takingTurns();
 	let queue: QueuedWork[] = [];
@@ -104,10 +134,12 @@ export function sqliteStore(database: Database): Store {
 			client.exec('BEGIN IMMEDIATE');
 			for (const item of batch) {
 				client.exec('SAVEPOINT batch_item');
+				// Callbacks per item: one undone alone runs none of its own.
+				const { scope, runCallbacks } = collectingCallbacks(bareScope);
 				try {
 					const value = await item.work(scope);
 					client.exec('RELEASE batch_item');
-					outcomes.push({ done: true, value });
+					outcomes.push({ done: true, value, runCallbacks });
 				} catch (error) {
 					// SQLite ends the whole transaction on some errors (a full disk, an I/O error):
 					// then the work before this one is gone too, and all must hear it.
@@ -125,14 +157,16 @@ export function sqliteStore(database: Database): Store {
 		}
 		batch.forEach((item, index) => {
 			const outcome = outcomes[index]!;
-			if (outcome.done) item.resolve(outcome.value);
-			else item.reject(outcome.error);
+			if (outcome.done) {
+				outcome.runCallbacks();
+				item.resolve(outcome.value);
+			} else item.reject(outcome.error);
 		});
 	}
 
 	return {
 		engine: 'sqlite',
-		read: (work) => inTurn(() => work(scope)),
+		read: (work) => inTurn(() => work(readScope)),
 		transact<T>(work: (scope: Scope) => Promise<T>): Promise<T> {
 			return new Promise<T>((resolve, reject) => {
 				if (queue.length === 0) {
@@ -182,21 +216,27 @@ export function openPostgresStore(url: string, options: { maxConnections?: numbe
 	// An idle connection that breaks (the server restarted) must not crash the process.
 	pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
 	const database = drizzlePostgres({ client: pool, schema: postgresSchema });
-	const scopeOf = (query: unknown): Scope => ({
-		engine: 'postgres',
-		query: query as Query,
-		tables: POSTGRES_TABLES,
-	});
+	const bareScopeOf = (query: unknown) =>
+		({ engine: 'postgres', query: query as Query, tables: POSTGRES_TABLES }) as const;
 	return {
 		engine: 'postgres',
-		read: (work) => work(scopeOf(database)),
+		read: (work) => work({ ...bareScopeOf(database), afterCommit: runAtOnce }),
 		async transact<T>(work: (scope: Scope) => Promise<T>): Promise<T> {
 			const deadline = Date.now() + RETRY_FOR_MS;
 			for (let attempt = 1; ; attempt++) {
+				// Callbacks per attempt: those of an attempt that failed to commit never run.
+				let runCallbacks = () => {};
 				try {
-					return await database.transaction((transaction) => work(scopeOf(transaction)), {
-						isolationLevel: 'serializable',
-					});
+					const value = await database.transaction(
+						(transaction) => {
+							const collecting = collectingCallbacks(bareScopeOf(transaction));
+							runCallbacks = collecting.runCallbacks;
+							return work(collecting.scope);
+						},
+						{ isolationLevel: 'serializable' },
+					);
+					runCallbacks();
+					return value;
 				} catch (error) {
 					if (!RETRYABLE.has(sqlStateOf(error) ?? '') || Date.now() > deadline) throw error;
 					// A random pause, growing with each attempt: the conflicting ones spread out.

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { migratePostgres } from '../../db/migrate-postgres.ts';
 import { postgresProgram } from '../../db/postgres-programs.ts';
 
@@ -114,6 +115,23 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 		async stop() {
 			await pgRun('pg_ctl', ['--pgdata', data, '--mode', 'fast', '--wait', 'stop']);
 			rmSync(folder, { recursive: true, force: true });
+		},
+	};
+}
+
+/** A cluster for the test file: started before its first test, stopped after its last. */
+export function usePostgresCluster(): { readonly cluster: PostgresCluster } {
+	let cluster: PostgresCluster | undefined;
+	beforeAll(async () => {
+		cluster = await startPostgresCluster();
+	}, 120_000);
+	afterAll(async () => {
+		await cluster?.stop();
+	}, 60_000);
+	return {
+		get cluster() {
+			if (!cluster) throw new Error('The PostgreSQL cluster starts in beforeAll.');
+			return cluster;
 		},
 	};
 }

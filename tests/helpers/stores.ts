@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterEach } from 'vitest';
 import { openPostgresStore, sqliteStore, type Store } from '../../db/store.ts';
-import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
+import { usePostgresCluster } from './postgres-cluster.ts';
 import { createTempDatabase, type TempDatabase } from './temp-database.ts';
 
 /**
@@ -9,24 +9,14 @@ import { createTempDatabase, type TempDatabase } from './temp-database.ts';
  * and after each test closes the stores it handed out and deletes their SQLite files.
  */
 export function useTestStores() {
-	let cluster: PostgresCluster | undefined;
+	const postgres = usePostgresCluster();
 	const stores: Store[] = [];
 	const temps: TempDatabase[] = [];
-	beforeAll(async () => {
-		cluster = await startPostgresCluster();
-	}, 120_000);
-	afterAll(async () => {
-		await cluster?.stop();
-	}, 60_000);
 	afterEach(async () => {
 		await Promise.all(stores.splice(0).map((store) => store.close()));
 		for (const temp of temps.splice(0)) temp.remove();
 	});
 
-	const clusterStarted = (): PostgresCluster => {
-		if (!cluster) throw new Error('The PostgreSQL cluster starts in beforeAll.');
-		return cluster;
-	};
 	const closeAfterTest = <S extends Store>(store: S): S => {
 		stores.push(store);
 		return store;
@@ -39,7 +29,7 @@ export function useTestStores() {
 	return {
 		/** The file's PostgreSQL cluster (started once its beforeAll has run). */
 		get cluster() {
-			return clusterStarted();
+			return postgres.cluster;
 		},
 		/** `store`, closed after the test. */
 		closeAfterTest,
@@ -50,7 +40,7 @@ export function useTestStores() {
 			closeAfterTest(
 				engine === 'sqlite'
 					? sqliteStore(tempDatabase().database)
-					: openPostgresStore(await clusterStarted().createMigratedDatabase()),
+					: openPostgresStore(await postgres.cluster.createMigratedDatabase()),
 			),
 	};
 }

@@ -110,6 +110,47 @@ describe.each(['sqlite', 'postgres'] as const)('a store on %s', (engine) => {
 		expect(await seen).toEqual([]);
 	});
 
+	it('runs after-commit callbacks in order once committed, before its caller resumes', async () => {
+		const store = await freshStore(engine);
+		const ran: string[] = [];
+		const transacted = store.transact(async (scope) => {
+			scope.afterCommit(() => ran.push('first'));
+			await setSetting('committed')(scope);
+			scope.afterCommit(() => ran.push('second'));
+			expect(ran).toEqual([]);
+		});
+		await transacted;
+		expect(ran).toEqual(['first', 'second']);
+	});
+
+	it('never runs the after-commit callbacks of a transaction that throws', async () => {
+		const store = await freshStore(engine);
+		const ran: string[] = [];
+		const outcomes = await Promise.allSettled([
+			store.transact(async (scope) => {
+				scope.afterCommit(() => ran.push('undone'));
+				await setSetting('half written')(scope);
+				throw new Error('refused');
+			}),
+			store.transact(async (scope) => {
+				await setSetting('kept')(scope);
+				scope.afterCommit(() => ran.push('kept'));
+			}),
+		]);
+		expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
+		expect(ran).toEqual(['kept']);
+	});
+
+	it('runs an after-commit callback of a read at once: there is nothing to wait for', async () => {
+		const store = await freshStore(engine);
+		const ran: string[] = [];
+		await store.read(async (scope) => {
+			scope.afterCommit(() => ran.push('read'));
+			expect(ran).toEqual(['read']);
+			await scope.query.select().from(scope.tables.siteSettings);
+		});
+	});
+
 	it('counts every one of many read-then-write transactions on the same row', async () => {
 		const store = await freshStore(engine);
 		await store.transact(setSetting('visits', '0'));
@@ -126,10 +167,15 @@ describe('a store on sqlite', () => {
 		const client = temp.database.$client;
 		client.pragma(`max_page_count = ${client.pragma('page_count', { simple: true }) as number}`);
 		const big = 'x'.repeat(2 * 1024 * 1024);
+		const ran: string[] = [];
+		const noting = (name: string, value?: string) => async (scope: Scope) => {
+			scope.afterCommit(() => ran.push(name));
+			return setSetting(name, value)(scope);
+		};
 		const outcomes = await Promise.allSettled([
-			store.transact(setSetting('small')),
-			store.transact(setSetting('too big', big)),
-			store.transact(setSetting('another small')),
+			store.transact(noting('small')),
+			store.transact(noting('too big', big)),
+			store.transact(noting('another small')),
 		]);
 		const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
 		expect(refused.length).toBeGreaterThan(0);
@@ -137,6 +183,8 @@ describe('a store on sqlite', () => {
 		const stored = ['small', 'too big', 'another small'].filter(
 			(_, index) => outcomes[index]!.status === 'fulfilled',
 		);
+		// Only what is on disk ran its callbacks.
+		expect(ran).toEqual(stored);
 		expect(await settingNames(store)).toEqual(stored.sort());
 	});
 });

@@ -12,7 +12,7 @@ import { watchCommits } from './commit-watch.ts';
  * - a path (`/stories/<slug>`): that page alone (its story, its reactions, its related reading).
  * A story page does not depend on `lists`: a publish elsewhere leaves it cached.
  */
-const EVERY_PAGE = '*';
+export const EVERY_PAGE = '*';
 export const LIST_PAGES = 'lists';
 
 /**
@@ -30,9 +30,13 @@ export function markPagesChanged(queryable: Queryable, scope: string = EVERY_PAG
 		.run();
 }
 
-/** Whether `path` is one story's page, which depends on its own counter and not on `lists`. */
-function isStoryPage(path: string): boolean {
-	return /^\/stories\/[^/]+$/.test(path);
+/**
+ * The counters the page at `path` depends on: a story's page (`/stories/<slug>`) on `*` and
+ * its own path, not on `lists`; every other page on `*`, `lists` and its own path. Its
+ * generation is their sum.
+ */
+export function scopesOfPage(path: string): [string, string] | [string, string, string] {
+	return /^\/stories\/[^/]+$/.test(path) ? [EVERY_PAGE, path] : [EVERY_PAGE, LIST_PAGES, path];
 }
 
 /** The generation of each page as of one look at the database file. */
@@ -41,7 +45,7 @@ export type GenerationsAsLookedAt = (path: string) => number;
 const lookers = new WeakMap<Database, () => GenerationsAsLookedAt>();
 
 /** Sums remembered between commits; past this many paths they are forgotten all at once. */
-const REMEMBERED_PATHS = 4096;
+export const REMEMBERED_PATHS = 4096;
 
 /**
  * Looks at the database file once and returns the generation a page would be rendered at,
@@ -71,9 +75,8 @@ export function pageGenerationLooker(
 		const generationOf = (path: string): number => {
 			let generation = known.get(path);
 			if (generation === undefined) {
-				generation = isStoryPage(path)
-					? storyPage.get(EVERY_PAGE, path)!
-					: otherPage.get(EVERY_PAGE, LIST_PAGES, path)!;
+				const scopes = scopesOfPage(path);
+				generation = (scopes.length === 2 ? storyPage : otherPage).get(...scopes)!;
 				if (known.size >= REMEMBERED_PATHS) known.clear();
 				known.set(path, generation);
 			}
