@@ -1,7 +1,10 @@
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
 import pg from 'pg';
-import { openDatabase, resolveDatabasePath, type Database } from './client.ts';
+import { getDatabase, openDatabase, resolveDatabasePath, type Database } from './client.ts';
 import type * as sqliteSchema from './schema.ts';
 import * as postgresSchema from './schema-pg.ts';
 import { isPostgresUrl } from './postgres-url.ts';
@@ -47,6 +50,45 @@ export interface Store {
 	 */
 	transact<T>(work: (scope: Scope) => Promise<T>): Promise<T>;
 	close(): Promise<void>;
+}
+
+/** drizzle's node-postgres database or one of its transactions. */
+export type PostgresQueryable = PgDatabase<NodePgQueryResultHKT, typeof postgresSchema>;
+
+/** The SQLite handle under a scope, for what only SQLite has (FTS5, pragmas, its files). */
+export function sqliteOf(scope: Pick<Scope, 'engine' | 'query'>): Database {
+	if (scope.engine !== 'sqlite') throw new Error('This needs the SQLite engine.');
+	return scope.query as Database;
+}
+
+/** The PostgreSQL handle under a scope, with its own types (tsvector search, NOTIFY). */
+export function postgresOf(scope: Pick<Scope, 'engine' | 'query'>): PostgresQueryable {
+	if (scope.engine !== 'postgres') throw new Error('This needs the PostgreSQL engine.');
+	return scope.query as unknown as PostgresQueryable;
+}
+
+/** Rows of a statement written in SQL, on either engine (each driver calls this differently). */
+export async function selectRows<Row>(scope: Scope, statement: SQL): Promise<Row[]> {
+	if (scope.engine === 'sqlite') return sqliteOf(scope).all<Row>(statement);
+	const result = await postgresOf(scope).execute(statement);
+	return result.rows as Row[];
+}
+
+/** Runs a statement written in SQL that returns no rows, on either engine. */
+export async function runStatement(scope: Scope, statement: SQL): Promise<void> {
+	if (scope.engine === 'sqlite') sqliteOf(scope).run(statement);
+	else await postgresOf(scope).execute(statement);
+}
+
+let sharedStore: Store | undefined;
+
+/**
+ * The process-wide store, opened on first use. On SQLite it runs on the process-wide handle
+ * (db/client.ts), which the front door also reads page generations from.
+ */
+export function getStore(): Store {
+	sharedStore ??= process.env.DATABASE_URL ? openStore() : sqliteStore(getDatabase());
+	return sharedStore;
 }
 
 /** The store this process runs on: PostgreSQL at `DATABASE_URL`, else SQLite at `DATABASE_PATH`. */
@@ -122,6 +164,18 @@ type Outcome =
  * own, so one that throws is undone alone; none settles before the commit is on disk.
  */
 export function sqliteStore(database: Database): Store {
+	// One store per handle: two would not take turns with each other on its one connection.
+	let store = sqliteStores.get(database);
+	if (!store) {
+		store = newSqliteStore(database);
+		sqliteStores.set(database, store);
+	}
+	return store;
+}
+
+const sqliteStores = new WeakMap<Database, Store>();
+
+function newSqliteStore(database: Database): Store {
 	const bareScope = { engine: 'sqlite', query: database, tables: SQLITE_TABLES } as const;
 	const readScope: Scope = { ...bareScope, afterCommit: runAtOnce };
 	const client = database.$client;

@@ -31,8 +31,8 @@ import {
 	refreshCuratedSearchPostgres,
 	removeFromSearchPostgres,
 	searchPublishedPostgres,
-	type PostgresQueryable,
 } from '../../src/lib/server/search-postgres.ts';
+import type { PostgresQueryable } from '../../db/store.ts';
 import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.ts';
 import {

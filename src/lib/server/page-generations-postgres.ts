@@ -2,14 +2,13 @@ import { sql } from 'drizzle-orm';
 import { setTimeout as wait } from 'node:timers/promises';
 import pg from 'pg';
 import { pageGenerations } from '../../../db/schema-pg.ts';
-import type { Scope } from '../../../db/store.ts';
+import { postgresOf, type Scope } from '../../../db/store.ts';
 import {
 	EVERY_PAGE,
 	REMEMBERED_PATHS,
 	scopesOfPage,
 	type GenerationsAsLookedAt,
 } from './page-generations.ts';
-import type { PostgresQueryable } from './search-postgres.ts';
 
 /**
  * page-generations.ts's counters on PostgreSQL (issue 14). There is no shared file to look
@@ -47,7 +46,7 @@ export async function markPagesChangedPostgres(
 	pageScope: string = EVERY_PAGE,
 ): Promise<void> {
 	if (scope.engine !== 'postgres') throw new Error('markPagesChangedPostgres needs PostgreSQL.');
-	const { rows } = await (scope.query as unknown as PostgresQueryable).execute<{
+	const { rows } = await postgresOf(scope).execute<{
 		generation: number;
 		server: string;
 	}>(sql`

@@ -1,7 +1,6 @@
 import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
-import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
-import type { PgDatabase } from 'drizzle-orm/pg-core';
 import * as postgresSchema from '../../../db/schema-pg.ts';
+import type { PostgresQueryable } from '../../../db/store.ts';
 import { markdownToPlainText } from '../plain-text.ts';
 import {
 	SNIPPET_MARKERS,
@@ -24,9 +23,6 @@ import {
  * has a GIN index. Read search.ts for what each function promises; comments here say how
  * PostgreSQL keeps it.
  */
-
-/** drizzle's node-postgres database or one of its transactions. */
-export type PostgresQueryable = PgDatabase<NodePgQueryResultHKT, typeof postgresSchema>;
 
 const { searchIndex, SEARCH_CONFIGURATION } = postgresSchema;
 
