@@ -1,6 +1,5 @@
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
-import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import { moderationEvents, moderators } from '../../../db/schema.ts';
+import { getStore, type Scope, type Store } from '../../../db/store.ts';
 import { randomRowId } from './row-ids.ts';
 
 const TEXT_FIELDS = ['title', 'body', 'penName'] as const;
@@ -27,12 +26,12 @@ export interface AuditEventInput {
  * Appends one row to the audit trail, inside whatever transaction `queryable` is. Events
  * caused by writers and readers pass the start of their day as `at`: see row-ids.ts.
  */
-export function appendAuditEvent(
-	queryable: Queryable,
+export async function appendAuditEvent(
+	{ query, tables: { moderationEvents } }: Scope,
 	event: AuditEventInput,
 	at = new Date(),
-): void {
-	queryable
+): Promise<void> {
+	await query
 		.insert(moderationEvents)
 		.values({
 			id: randomRowId(),
@@ -42,8 +41,7 @@ export function appendAuditEvent(
 			reason: event.reason ?? null,
 			detail: event.detail ?? null,
 			createdAt: at,
-		})
-		.run();
+		});
 }
 
 export interface AuditFilters {
@@ -61,17 +59,19 @@ const AUDIT_PAGE_SIZE = 50;
 export async function listAuditEvents(
 	filters: AuditFilters,
 	page: number,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ) {
+	return store.read(async ({ query, tables: { moderationEvents, moderators } }) => {
 	const conditions: SQL[] = [];
 	if (filters.action) conditions.push(eq(moderationEvents.action, filters.action));
 	if (filters.moderatorId) conditions.push(eq(moderationEvents.moderatorId, filters.moderatorId));
 	if (filters.submissionId)
 		conditions.push(eq(moderationEvents.submissionId, filters.submissionId));
 	const where = conditions.length ? and(...conditions) : undefined;
-	const total = database.select({ total: count() }).from(moderationEvents).where(where).get()!
-		.total;
-	const events = database
+	const [{ total }] = (await query.select({ total: count() }).from(moderationEvents).where(where)) as [
+		{ total: number },
+	];
+	const events = await query
 		.select({
 			id: moderationEvents.id,
 			action: moderationEvents.action,
@@ -87,17 +87,18 @@ export async function listAuditEvents(
 		.where(where)
 		.orderBy(desc(moderationEvents.createdAt), desc(moderationEvents.id))
 		.limit(AUDIT_PAGE_SIZE)
-		.offset((page - 1) * AUDIT_PAGE_SIZE)
-		.all();
+		.offset((page - 1) * AUDIT_PAGE_SIZE);
 	return { events, total, totalPages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
+	});
 }
 
 /** The distinct actions recorded so far, for the audit filter. */
-export async function listAuditActions(database: Database = getDatabase()): Promise<string[]> {
-	return database
-		.selectDistinct({ action: moderationEvents.action })
-		.from(moderationEvents)
-		.orderBy(moderationEvents.action)
-		.all()
-		.map(({ action }) => action);
+export async function listAuditActions(store: Store = getStore()): Promise<string[]> {
+	const rows = await store.read(({ query, tables: { moderationEvents } }) =>
+		query
+			.selectDistinct({ action: moderationEvents.action })
+			.from(moderationEvents)
+			.orderBy(moderationEvents.action),
+	);
+	return rows.map(({ action }) => action);
 }

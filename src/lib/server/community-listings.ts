@@ -1,11 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, type SQL } from 'drizzle-orm';
-import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import {
-	communityListingCounts,
-	communityListings,
-	communityListingTopics,
-	submissions,
-} from '../../../db/schema.ts';
+import type { communityListings, communityListingTopics } from '../../../db/schema.ts';
+import { getStore, type Scope, type Store } from '../../../db/store.ts';
 import type { LibraryPiece } from '../library.ts';
 import { plainTextExcerpt } from '../plain-text.ts';
 import { readingMinutes } from '../reading-time.ts';
@@ -60,11 +55,12 @@ export function listingToPiece(listing: CommunityListing): LibraryPiece {
  * shows is derived here, once per publish or edit, never per request. Returns the listing it
  * replaced and the new one (`null` when the story is not published: nothing is listed then).
  */
-export function listStory(
-	transaction: Queryable,
+export async function listStory(
+	scope: Scope,
 	slug: string,
-): { replaced: CommunityListing | null; listing: CommunityListing | null } {
-	const story = transaction
+): Promise<{ replaced: CommunityListing | null; listing: CommunityListing | null }> {
+	const { submissions, communityListings } = scope.tables;
+	const [story] = await scope.query
 		.select({
 			slug: submissions.slug,
 			status: submissions.status,
@@ -78,12 +74,12 @@ export function listStory(
 		})
 		.from(submissions)
 		.where(eq(submissions.slug, slug))
-		.get();
-	const replaced = unlistStory(transaction, slug);
+		.limit(1);
+	const replaced = await unlistStory(scope, slug);
 	if (!story || story.status !== 'approved' || !story.publishedAt)
 		return { replaced, listing: null };
 	const listing = listingOf({ ...story, slug, publishedAt: story.publishedAt });
-	transaction.insert(communityListings).values(listing).run();
+	await scope.query.insert(communityListings).values(listing);
 	return { replaced, listing };
 }
 
@@ -119,51 +115,57 @@ export function listingOf(story: ListableStory): CommunityListing {
 }
 
 /** Deletes the listing of `slug` (its topic rows and counts follow by trigger); returns it. */
-export function unlistStory(transaction: Queryable, slug: string): CommunityListing | null {
-	const listing = transaction
-		.select()
-		.from(communityListings)
+export async function unlistStory(scope: Scope, slug: string): Promise<CommunityListing | null> {
+	const { communityListings } = scope.tables;
+	const [listing] = await scope.query
+		.delete(communityListings)
 		.where(eq(communityListings.slug, slug))
-		.get();
-	if (!listing) return null;
-	transaction.delete(communityListings).where(eq(communityListings.slug, slug)).run();
-	return listing;
+		.returning();
+	return listing ?? null;
 }
 
 /** The listing of one story, or `null` when it is not listed. */
-export async function findListing(slug: string, database: Database = getDatabase()) {
-	return (
-		database.select().from(communityListings).where(eq(communityListings.slug, slug)).get() ?? null
-	);
+export async function findListing(slug: string, store: Store = getStore()) {
+	return store.read(async ({ query, tables: { communityListings } }) => {
+		const [listing] = await query
+			.select()
+			.from(communityListings)
+			.where(eq(communityListings.slug, slug))
+			.limit(1);
+		return listing ?? null;
+	});
 }
 
 /** Listed community stories matching `filters`, from the counters the triggers keep. */
 export async function countListings(
 	filters: CommunityFilters,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<number> {
-	const row = database
-		.select({ count: communityListingCounts.count })
-		.from(communityListingCounts)
-		.where(
-			and(
-				eq(communityListingCounts.topic, filters.topic ?? ''),
-				eq(communityListingCounts.milestone, filters.milestone ?? ''),
-			),
-		)
-		.get();
-	return row?.count ?? 0;
+	return store.read(async ({ query, tables: { communityListingCounts } }) => {
+		const [row] = await query
+			.select({ count: communityListingCounts.count })
+			.from(communityListingCounts)
+			.where(
+				and(
+					eq(communityListingCounts.topic, filters.topic ?? ''),
+					eq(communityListingCounts.milestone, filters.milestone ?? ''),
+				),
+			)
+			.limit(1);
+		return row?.count ?? 0;
+	});
 }
 
 /** Listed community stories per topic (topics without any are left out). */
 export async function countListingsByTopic(
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<Map<TopicSlug, number>> {
-	const rows = database
-		.select({ topic: communityListingCounts.topic, count: communityListingCounts.count })
-		.from(communityListingCounts)
-		.where(and(gt(communityListingCounts.topic, ''), eq(communityListingCounts.milestone, '')))
-		.all();
+	const rows = await store.read(({ query, tables: { communityListingCounts } }) =>
+		query
+			.select({ topic: communityListingCounts.topic, count: communityListingCounts.count })
+			.from(communityListingCounts)
+			.where(and(gt(communityListingCounts.topic, ''), eq(communityListingCounts.milestone, ''))),
+	);
 	return new Map(rows.map((row) => [row.topic as TopicSlug, row.count]));
 }
 
@@ -172,41 +174,43 @@ export async function countListingsByTopic(
  * otherwise the listings; either way an index range, so skipping `offset` rows reads index
  * entries only, never a story.
  */
-function slugWindow(
-	database: Database,
+async function slugWindow(
+	{ query, tables }: Scope,
 	filters: CommunityFilters,
-	where: SQL | undefined,
+	where: (table: ListTable) => SQL | undefined,
 	order: 'newest' | 'oldest',
 	offset: number,
 	limit: number,
-): string[] {
-	const table = filters.topic ? communityListingTopics : communityListings;
+): Promise<string[]> {
+	const { communityListingTopics } = tables;
+	const table = filters.topic ? communityListingTopics : tables.communityListings;
 	const direction = order === 'newest' ? desc : asc;
-	return database
+	const rows = await query
 		.select({ slug: table.slug })
 		.from(table)
 		.where(
 			and(
 				filters.topic ? eq(communityListingTopics.topic, filters.topic) : undefined,
 				filters.milestone ? eq(table.milestone, filters.milestone) : undefined,
-				where,
+				where(table),
 			),
 		)
 		.orderBy(direction(table.publishedAt), direction(table.slug))
 		.limit(limit)
-		.offset(offset)
-		.all()
-		.map((row) => row.slug);
+		.offset(offset);
+	return rows.map((row) => row.slug);
 }
 
 /** The listings of `slugs`, in the order given. */
-function listingsOf(database: Database, slugs: readonly string[]): CommunityListing[] {
+async function listingsOf(
+	{ query, tables: { communityListings } }: Scope,
+	slugs: readonly string[],
+): Promise<CommunityListing[]> {
 	if (slugs.length === 0) return [];
-	const rows = database
+	const rows = await query
 		.select()
 		.from(communityListings)
-		.where(inArray(communityListings.slug, [...slugs]))
-		.all();
+		.where(inArray(communityListings.slug, [...slugs]));
 	const bySlug = new Map(rows.map((row) => [row.slug, row]));
 	return slugs.flatMap((slug) => bySlug.get(slug) ?? []);
 }
@@ -216,14 +220,18 @@ export async function listingsPage(
 	filters: CommunityFilters,
 	offset: number,
 	limit: number,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<CommunityListing[]> {
-	return listingsOf(database, slugWindow(database, filters, undefined, 'newest', offset, limit));
+	return store.read(async (scope) =>
+		listingsOf(scope, await slugWindow(scope, filters, () => undefined, 'newest', offset, limit)),
+	);
 }
+
+type ListTable = typeof communityListings | typeof communityListingTopics;
 
 /** Rows listed after `at` (older) or before it (newer), in the lists' order. */
 function listedBeside(
-	table: typeof communityListings | typeof communityListingTopics,
+	table: ListTable,
 	at: ListPosition,
 	side: 'older' | 'newer',
 ) {
@@ -239,21 +247,23 @@ export async function listingsOlderThan(
 	topic: TopicSlug,
 	at: ListPosition,
 	limit: number,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<CommunityListing[]> {
-	const where = listedBeside(communityListingTopics, at, 'older');
+	const where = (table: ListTable) => listedBeside(table, at, 'older');
 	const filters = { topic, milestone: null };
-	return listingsOf(database, slugWindow(database, filters, where, 'newest', 0, limit));
+	return store.read(async (scope) =>
+		listingsOf(scope, await slugWindow(scope, filters, where, 'newest', 0, limit)),
+	);
 }
 
 /** The slugs of up to `limit` stories on `topic` listed right before `at` (newer), nearest first. */
-export function slugsNewerThan(
+export async function slugsNewerThan(
 	topic: TopicSlug,
 	at: ListPosition,
 	limit: number,
-	queryable: Queryable,
-): string[] {
-	return queryable
+	{ query, tables: { communityListingTopics } }: Scope,
+): Promise<string[]> {
+	const rows = await query
 		.select({ slug: communityListingTopics.slug })
 		.from(communityListingTopics)
 		.where(
@@ -263,34 +273,35 @@ export function slugsNewerThan(
 			),
 		)
 		.orderBy(asc(communityListingTopics.publishedAt), asc(communityListingTopics.slug))
-		.limit(limit)
-		.all()
-		.map((row) => row.slug);
+		.limit(limit);
+	return rows.map((row) => row.slug);
 }
 
 /** One slice of every listed story, oldest first (a sitemap page: new stories go last). */
 export async function listedSlugsOldestFirst(
 	offset: number,
 	limit: number,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<{ slug: string; publishedAt: Date }[]> {
 	// Both columns are in the index: the rows come straight from it, in its order.
-	return database
-		.select({ slug: communityListings.slug, publishedAt: communityListings.publishedAt })
-		.from(communityListings)
-		.orderBy(asc(communityListings.publishedAt), asc(communityListings.slug))
-		.limit(limit)
-		.offset(offset)
-		.all();
+	return store.read(({ query, tables: { communityListings } }) =>
+		query
+			.select({ slug: communityListings.slug, publishedAt: communityListings.publishedAt })
+			.from(communityListings)
+			.orderBy(asc(communityListings.publishedAt), asc(communityListings.slug))
+			.limit(limit)
+			.offset(offset),
+	);
 }
 
 /** Lists every published story that has no listing yet, `batchSize` at a time (a data step). */
-export function listUnlistedStories(
-	transaction: Queryable,
+export async function listUnlistedStories(
+	scope: Scope,
 	afterSlug: string | null,
 	batchSize: number,
-): string | null {
-	const slugs = transaction
+): Promise<string | null> {
+	const { submissions } = scope.tables;
+	const slugs = await scope.query
 		.select({ slug: submissions.slug })
 		.from(submissions)
 		.where(
@@ -301,8 +312,7 @@ export function listUnlistedStories(
 			),
 		)
 		.orderBy(asc(submissions.slug))
-		.limit(batchSize)
-		.all();
-	for (const { slug } of slugs) listStory(transaction, slug!);
+		.limit(batchSize);
+	for (const { slug } of slugs) await listStory(scope, slug!);
 	return slugs.length < batchSize ? null : slugs.at(-1)!.slug;
 }

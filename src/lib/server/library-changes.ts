@@ -1,4 +1,4 @@
-import type { Queryable } from '../../../db/client.ts';
+import type { Scope } from '../../../db/store.ts';
 import {
 	listStory,
 	RELATED_CANDIDATES_PER_TOPIC,
@@ -6,8 +6,10 @@ import {
 	unlistStory,
 	type CommunityListing,
 } from './community-listings.ts';
-import { LIST_PAGES, markPagesChanged } from './page-generations.ts';
-import { indexForSearch, removeFromSearch, type SearchDocument } from './search.ts';
+import { indexForSearch, removeFromSearch } from './search-index.ts';
+import { markPagesChanged } from './page-generations.ts';
+import { LIST_PAGES } from './page-scopes.ts';
+import type { SearchDocument } from './search.ts';
 
 /**
  * The two ways the public library changes. Both run inside the caller's transaction, so
@@ -22,22 +24,21 @@ import { indexForSearch, removeFromSearch, type SearchDocument } from './search.
  * next few newer stories on each of its topics (related reading only looks back, see
  * related-reading.ts).
  */
-function markPagesShowing(
-	transaction: Queryable,
+async function markPagesShowing(
+	scope: Scope,
 	path: string,
 	listings: readonly (CommunityListing | null)[],
 ) {
-	markPagesChanged(transaction, LIST_PAGES);
-	markPagesChanged(transaction, path);
-	const neighbours = new Set(
-		listings.flatMap(
-			(listing) =>
-				listing?.topics.flatMap((topic) =>
-					slugsNewerThan(topic, listing, RELATED_CANDIDATES_PER_TOPIC, transaction),
-				) ?? [],
-		),
-	);
-	for (const slug of neighbours) markPagesChanged(transaction, `/stories/${slug}`);
+	await markPagesChanged(scope, LIST_PAGES);
+	await markPagesChanged(scope, path);
+	const neighbours = new Set<string>();
+	for (const listing of listings) {
+		for (const topic of listing?.topics ?? []) {
+			for (const slug of await slugsNewerThan(topic, listing!, RELATED_CANDIDATES_PER_TOPIC, scope))
+				neighbours.add(slug);
+		}
+	}
+	for (const slug of neighbours) await markPagesChanged(scope, `/stories/${slug}`);
 }
 
 function communitySlugOf(path: string): string | null {
@@ -45,19 +46,19 @@ function communitySlugOf(path: string): string | null {
 }
 
 /** A piece is published, or its published text changed. */
-export function putInLibrary(transaction: Queryable, document: SearchDocument): void {
-	indexForSearch(transaction, document);
+export async function putInLibrary(scope: Scope, document: SearchDocument): Promise<void> {
+	await indexForSearch(scope, document);
 	const slug = document.kind === 'community' ? communitySlugOf(document.path) : null;
 	// Where it was (an edit may change its topics) and where it is now.
 	const { replaced, listing } = slug
-		? listStory(transaction, slug)
+		? await listStory(scope, slug)
 		: { replaced: null, listing: null };
-	markPagesShowing(transaction, document.path, [replaced, listing]);
+	await markPagesShowing(scope, document.path, [replaced, listing]);
 }
 
 /** A piece left the library (unpublished, withdrawn, hidden by reports). */
-export function takeOutOfLibrary(transaction: Queryable, path: string): void {
-	removeFromSearch(transaction, path);
+export async function takeOutOfLibrary(scope: Scope, path: string): Promise<void> {
+	await removeFromSearch(scope, path);
 	const slug = communitySlugOf(path);
-	markPagesShowing(transaction, path, [slug ? unlistStory(transaction, slug) : null]);
+	await markPagesShowing(scope, path, [slug ? await unlistStory(scope, slug) : null]);
 }

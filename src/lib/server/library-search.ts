@@ -1,7 +1,8 @@
 import { isPieceKind } from '../library';
 import { isTopicSlug } from '../taxonomy';
 import { getCuratedEntries } from './curated-library';
-import { refreshCuratedSearch, SEARCH_PAGE_SIZE, searchPublished } from './search';
+import { refreshCuratedSearch, searchPublished } from './search-index';
+import { SEARCH_PAGE_SIZE } from './search';
 
 let searchIndexReady: Promise<void> | undefined;
 

@@ -8,7 +8,7 @@ import {
 	REMEMBERED_PATHS,
 	scopesOfPage,
 	type GenerationsAsLookedAt,
-} from './page-generations.ts';
+} from './page-scopes.ts';
 
 /**
  * page-generations.ts's counters on PostgreSQL (issue 14). There is no shared file to look

@@ -1,51 +1,33 @@
 import { sql } from 'drizzle-orm';
-import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import { pageGenerations } from '../../../db/schema.ts';
+import { getDatabase, type Database } from '../../../db/client.ts';
+import type { Scope } from '../../../db/store.ts';
 import { watchCommits } from './commit-watch.ts';
+import { markPagesChangedPostgres } from './page-generations-postgres.ts';
+import {
+	EVERY_PAGE,
+	REMEMBERED_PATHS,
+	scopesOfPage,
+	type GenerationsAsLookedAt,
+} from './page-scopes.ts';
 
 /**
- * Counters every server process reads before answering from its page cache. A page is
- * current while the sum of the counters it depends on is unchanged:
- * - `*`: every page (a change to all stored stories, e.g. re-rendering them);
- * - `lists`: the pages that list the library (home, story lists, topics, feeds, sitemap,
- *   search), moved by every publish, edit, unpublish and withdrawal;
- * - a path (`/stories/<slug>`): that page alone (its story, its reactions, its related reading).
- * A story page does not depend on `lists`: a publish elsewhere leaves it cached.
+ * Tells every server process that cached pages in `pageScope` (page-scopes.ts) are out of
+ * date. Call it in the same transaction as the change, so no process can see the change
+ * without the new count.
  */
-export const EVERY_PAGE = '*';
-export const LIST_PAGES = 'lists';
-
-/**
- * Tells every server process that cached pages in `scope` are out of date. Call it in the
- * same transaction as the change, so no process can see the change without the new count.
- */
-export function markPagesChanged(queryable: Queryable, scope: string = EVERY_PAGE): void {
-	queryable
+export async function markPagesChanged(scope: Scope, pageScope: string = EVERY_PAGE): Promise<void> {
+	if (scope.engine === 'postgres') return markPagesChangedPostgres(scope, pageScope);
+	const { pageGenerations } = scope.tables;
+	await scope.query
 		.insert(pageGenerations)
-		.values({ scope, generation: 1 })
+		.values({ scope: pageScope, generation: 1 })
 		.onConflictDoUpdate({
 			target: pageGenerations.scope,
 			set: { generation: sql`${pageGenerations.generation} + 1` },
-		})
-		.run();
+		});
 }
-
-/**
- * The counters the page at `path` depends on: a story's page (`/stories/<slug>`) on `*` and
- * its own path, not on `lists`; every other page on `*`, `lists` and its own path. Its
- * generation is their sum.
- */
-export function scopesOfPage(path: string): [string, string] | [string, string, string] {
-	return /^\/stories\/[^/]+$/.test(path) ? [EVERY_PAGE, path] : [EVERY_PAGE, LIST_PAGES, path];
-}
-
-/** The generation of each page as of one look at the database file. */
-export type GenerationsAsLookedAt = (path: string) => number;
 
 const lookers = new WeakMap<Database, () => GenerationsAsLookedAt>();
-
-/** Sums remembered between commits; past this many paths they are forgotten all at once. */
-export const REMEMBERED_PATHS = 4096;
 
 /**
  * Looks at the database file once and returns the generation a page would be rendered at,

@@ -1,6 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../db/client.ts';
-import { reactionCounts } from '../../../db/schema.ts';
+import { getStore, type Store } from '../../../db/store.ts';
 import { isoDay } from '../dates.ts';
 import { markPagesChanged } from './page-generations.ts';
 
@@ -34,14 +33,15 @@ function alreadyCountedToday(key: string, today: string): boolean {
 
 export async function readReactionCounts(
 	slug: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<ReactionCounts> {
 	const counts: ReactionCounts = { helped: 0, strength: 0 };
-	const rows = database
-		.select({ reaction: reactionCounts.reaction, count: reactionCounts.count })
-		.from(reactionCounts)
-		.where(eq(reactionCounts.storySlug, slug))
-		.all();
+	const rows = await store.read(({ query, tables: { reactionCounts } }) =>
+		query
+			.select({ reaction: reactionCounts.reaction, count: reactionCounts.count })
+			.from(reactionCounts)
+			.where(eq(reactionCounts.storySlug, slug)),
+	);
 	for (const row of rows) {
 		if (Object.hasOwn(counts, row.reaction)) counts[row.reaction as Reaction] = row.count;
 	}
@@ -57,28 +57,25 @@ export async function addReaction(
 	slug: string,
 	reaction: Reaction,
 	readerKey: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<{ counted: boolean; counts: ReactionCounts }> {
 	const key = `${readerKey} ${slug} ${reaction}`;
 	const counted = !alreadyCountedToday(key, isoDay(now));
 	if (counted) {
-		database.transaction(
-			(transaction) => {
-				transaction
-					.insert(reactionCounts)
-					.values({ storySlug: slug, reaction, count: 1 })
-					.onConflictDoUpdate({
-						target: [reactionCounts.storySlug, reactionCounts.reaction],
-						set: { count: sql`${reactionCounts.count} + 1` },
-					})
-					.run();
-				markPagesChanged(transaction, storyPagePath(slug));
-			},
-			{ behavior: 'immediate' },
-		);
+		await store.transact(async (scope) => {
+			const { reactionCounts } = scope.tables;
+			await scope.query
+				.insert(reactionCounts)
+				.values({ storySlug: slug, reaction, count: 1 })
+				.onConflictDoUpdate({
+					target: [reactionCounts.storySlug, reactionCounts.reaction],
+					set: { count: sql`${reactionCounts.count} + 1` },
+				});
+			await markPagesChanged(scope, storyPagePath(slug));
+		});
 		// Remembered only once stored: a reaction the disk refused may be sent again.
 		reactedToday.add(key);
 	}
-	return { counted, counts: await readReactionCounts(slug, database) };
+	return { counted, counts: await readReactionCounts(slug, store) };
 }

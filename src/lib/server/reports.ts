@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../db/client.ts';
-import { reports, submissions } from '../../../db/schema.ts';
+import { getStore, type Store } from '../../../db/store.ts';
 import { isoDay, startOfUtcDay } from '../dates.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
@@ -46,23 +45,28 @@ export async function reportStory(
 	reason: ReportReason,
 	note: string | null,
 	reporterKey: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	threshold = SUBMISSION_LIMITS.reportsToHideStory,
 	now = new Date(),
 ): Promise<{ outcome: ReportOutcome; hidden: boolean }> {
-	const result = database.transaction(
-		(transaction) => {
-			const story = transaction
+	// The reporter is remembered inside the transaction, so two reports in one group commit
+	// count once; an attempt run again (PostgreSQL) must not then take it for a repeat.
+	let rememberedHere: Set<string> | null = null;
+	try {
+		const result = await store.transact(async (scope) => {
+			const { submissions, reports } = scope.tables;
+			const [story] = await scope.query
 				.select({ id: submissions.id, version: submissions.version })
 				.from(submissions)
 				.where(and(eq(submissions.slug, slug), eq(submissions.status, 'approved')))
-				.get();
+				.limit(1);
 			if (!story) return { outcome: 'not-found' as const, hidden: false };
 			const reporters = reportersOf(story.id, isoDay(now));
-			if (reporters.has(reporterKey))
+			if (reporters.has(reporterKey) && rememberedHere !== reporters)
 				return { outcome: 'already-reported' as const, hidden: false };
 			reporters.add(reporterKey);
-			transaction
+			rememberedHere = reporters;
+			await scope.query
 				.insert(reports)
 				// Privacy: a reader's report is dated by its day and has a random id (row-ids.ts).
 				.values({
@@ -71,19 +75,17 @@ export async function reportStory(
 					reason,
 					note,
 					createdAt: startOfUtcDay(now),
-				})
-				.run();
+				});
 			const hidden =
 				reporters.size >= threshold && canTransition('approved', 'unpublished', 'system');
 			if (hidden) {
-				transaction
+				await scope.query
 					.update(submissions)
 					.set({ status: 'unpublished', version: story.version + 1 })
-					.where(eq(submissions.id, story.id))
-					.run();
-				takeOutOfLibrary(transaction, `/stories/${slug}`);
-				appendAuditEvent(
-					transaction,
+					.where(eq(submissions.id, story.id));
+				await takeOutOfLibrary(scope, `/stories/${slug}`);
+				await appendAuditEvent(
+					scope,
 					{
 						submissionId: story.id,
 						action: 'auto-hidden',
@@ -95,10 +97,13 @@ export async function reportStory(
 				);
 			}
 			return { outcome: 'received' as const, hidden };
-		},
-		{ behavior: 'immediate' },
-	);
-	// A hidden story left the search index: its terms go from the disk too.
-	if (result.hidden) eraseFromDisk(database);
-	return result;
+		});
+		// A hidden story left the search index: its terms go from the disk too.
+		if (result.hidden) await eraseFromDisk(store);
+		return result;
+	} catch (error) {
+		// Not stored: the same report may be sent again.
+		(rememberedHere as Set<string> | null)?.delete(reporterKey);
+		throw error;
+	}
 }

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
-import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
+import type { Database, Queryable } from '../../../db/client.ts';
 import { markdownToPlainText } from '../plain-text.ts';
 import { SNIPPET_MARKERS, snippetToHtml, toFtsQuery, withoutPrefix } from '../search-query.ts';
 
+/**
+ * Search on SQLite, with FTS5 (search-postgres.ts is the same contract on PostgreSQL, and
+ * search-index.ts picks one by engine), and what both engines share.
+ */
 export type SearchKind = 'composite' | 'editorial' | 'community';
 
 /** One published piece as the index holds it. */
@@ -51,7 +55,7 @@ function insertDocument(
 }
 
 /** Takes a piece out of the index (unpublished, withdrawn, hidden): two look-ups by key. */
-export function removeFromSearch(queryable: Queryable, path: string): void {
+export function removeFromSearchSqlite(queryable: Queryable, path: string): void {
 	queryable.run(sql`
 		DELETE FROM search_index
 		WHERE rowid = (SELECT search_rowid FROM search_rows WHERE path = ${path})`);
@@ -59,8 +63,8 @@ export function removeFromSearch(queryable: Queryable, path: string): void {
 }
 
 /** Puts a piece in the index, replacing what was there for the same path. */
-export function indexForSearch(queryable: Queryable, document: SearchDocument): void {
-	removeFromSearch(queryable, document.path);
+export function indexForSearchSqlite(queryable: Queryable, document: SearchDocument): void {
+	removeFromSearchSqlite(queryable, document.path);
 	insertDocument(queryable, document);
 }
 
@@ -96,36 +100,32 @@ export function fingerprintOf(document: SearchDocument): string {
 
 /**
  * Refreshes the curated part of the index (from the content collections, which only the
- * server process can read; a new build may have changed them): the curated rows and what
- * they were made from are found in `search_rows`, and only pieces added, changed or
- * removed are written, so this costs what the curated set does, not the library.
+ * server process can read; a new build may have changed them), in the caller's transaction:
+ * the curated rows and what they were made from are found in `search_rows`, and only pieces
+ * added, changed or removed are written, so this costs what the curated set does, not the library.
  * Community stories are kept in step by every change in its own transaction (and refilled,
  * when the index is made again, by a data step: db/data-steps/reindex-community-search.ts).
  */
-export async function refreshCuratedSearch(
+export function refreshCuratedSearchSqlite(
 	curated: readonly SearchDocument[],
-	database: Database = getDatabase(),
-) {
-	database.transaction(
-		(transaction) => {
-			const indexed = new Map(
-				transaction
-					.all<{ path: string; fingerprint: string | null }>(
-						sql`SELECT path, fingerprint FROM search_rows WHERE kind <> 'community'`,
-					)
-					.map((row) => [row.path, row.fingerprint]),
-			);
-			const wanted = new Map(curated.map((document) => [document.path, document]));
-			for (const path of indexed.keys()) if (!wanted.has(path)) removeFromSearch(transaction, path);
-			for (const document of curated) {
-				const fingerprint = fingerprintOf(document);
-				if (indexed.get(document.path) === fingerprint) continue;
-				removeFromSearch(transaction, document.path);
-				insertDocument(transaction, document, fingerprint);
-			}
-		},
-		{ behavior: 'immediate' },
+	transaction: Queryable,
+): void {
+	const indexed = new Map(
+		transaction
+			.all<{ path: string; fingerprint: string | null }>(
+				sql`SELECT path, fingerprint FROM search_rows WHERE kind <> 'community'`,
+			)
+			.map((row) => [row.path, row.fingerprint]),
 	);
+	const wanted = new Map(curated.map((document) => [document.path, document]));
+	for (const path of indexed.keys())
+		if (!wanted.has(path)) removeFromSearchSqlite(transaction, path);
+	for (const document of curated) {
+		const fingerprint = fingerprintOf(document);
+		if (indexed.get(document.path) === fingerprint) continue;
+		removeFromSearchSqlite(transaction, document.path);
+		insertDocument(transaction, document, fingerprint);
+	}
 }
 
 export const SEARCH_PAGE_SIZE = 10;
@@ -201,10 +201,10 @@ function pageOfMatches(
  * it already gives more than the cap: then it is a word the reader finished, and the
  * prefix, which FTS5 answers by merging every word it starts, would only add cost.
  */
-export async function searchPublished(
+export function searchPublishedSqlite(
 	input: { query: string; kind?: SearchKind | null; topic?: string | null; page: number },
-	database: Database = getDatabase(),
-): Promise<SearchResults> {
+	database: Database,
+): SearchResults {
 	const typed = toFtsQuery(input.query);
 	if (!typed) return { hits: [], total: 0, moreThanCap: false };
 	const filters = filterSql(input.kind, input.topic);

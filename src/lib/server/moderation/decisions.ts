@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { getDatabase, type Database, type Queryable } from '../../../../db/client.ts';
-import { submissions, type SubmissionStatus } from '../../../../db/schema.ts';
+import type { submissions, SubmissionStatus } from '../../../../db/schema.ts';
+import { getStore, type Scope, type Store } from '../../../../db/store.ts';
 import type { DeclineReasonSlug } from '../../guidelines.ts';
 import type { IdentifyingDetail } from '../../identifying-details.ts';
 import type { StoryDraft } from '../../story-draft.ts';
@@ -125,14 +125,14 @@ function auditDetail(
  * confirmed writes nothing. Search and page caches change with what readers can see, and
  * the decision is audited (`bulk` marks one of many declines).
  */
-function decideInTransaction(
-	transaction: Queryable,
+async function decideInTransaction(
+	scope: Scope,
 	stored: SubmissionRow,
 	moderatorId: string,
 	decision: ModerationDecision,
 	now: Date,
 	options: { bulk?: boolean } = {},
-): { result: DecisionOutcome; edited: boolean } {
+): Promise<{ result: DecisionOutcome; edited: boolean }> {
 	const move = moveOf(decision.kind);
 	if (stored.status !== move.from)
 		return { result: { outcome: 'not-allowed', status: stored.status }, edited: false };
@@ -153,7 +153,7 @@ function decideInTransaction(
 			edited: false,
 		};
 	}
-	const submission = edits ? writeEdits(transaction, stored, moderatorId, edits, now) : stored;
+	const submission = edits ? await writeEdits(scope, stored, moderatorId, edits, now) : stored;
 	const changes = {
 		...decisionColumns(decision, submission, now),
 		status: move.to,
@@ -161,14 +161,15 @@ function decideInTransaction(
 		claimedBy: null,
 		claimedUntil: null,
 	};
-	transaction.update(submissions).set(changes).where(eq(submissions.id, submission.id)).run();
+	const { submissions } = scope.tables;
+	await scope.query.update(submissions).set(changes).where(eq(submissions.id, submission.id));
 	const after = { ...submission, ...changes };
-	if (after.status === 'approved') putInLibrary(transaction, communitySearchDocument(after));
+	if (after.status === 'approved') await putInLibrary(scope, communitySearchDocument(after));
 	else if (submission.status === 'approved')
-		takeOutOfLibrary(transaction, `/stories/${submission.slug}`);
+		await takeOutOfLibrary(scope, `/stories/${submission.slug}`);
 	const detail = auditDetail(decision, remainingDetails);
-	appendAuditEvent(
-		transaction,
+	await appendAuditEvent(
+		scope,
 		{
 			moderatorId,
 			submissionId: submission.id,
@@ -207,20 +208,17 @@ export async function decideSubmission(
 	moderatorId: string,
 	expectedVersion: number,
 	decision: ModerationDecision,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<DecisionOutcome> {
-	const { result, edited } = database.transaction(
-		(transaction) => {
-			const { submission, refused } = readForChange(transaction, id, expectedVersion);
-			if (!submission) return { result: refused, edited: false };
-			return decideInTransaction(transaction, submission, moderatorId, decision, now);
-		},
-		{ behavior: 'immediate' },
-	);
+	const { result, edited } = await store.transact(async (scope) => {
+		const { submission, refused } = await readForChange(scope, id, expectedVersion);
+		if (!submission) return { result: refused, edited: false };
+		return decideInTransaction(scope, submission, moderatorId, decision, now);
+	});
 	// Words a redaction removed, or an unpublished story's index entry, must leave the disk too.
 	if (result.outcome === 'done' && (edited || decision.kind === 'unpublish'))
-		eraseFromDisk(database);
+		await eraseFromDisk(store);
 	return result;
 }
 
@@ -232,27 +230,24 @@ export async function bulkDecline(
 	ids: readonly string[],
 	moderatorId: string,
 	reason: DeclineReasonSlug,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<number> {
 	if (ids.length === 0) return 0;
 	const decision: ModerationDecision = { kind: 'decline', reason, note: null };
-	return database.transaction(
-		(transaction) => {
-			let declined = 0;
-			const listed = transaction
-				.select()
-				.from(submissions)
-				.where(inArray(submissions.id, [...ids]))
-				.all();
-			for (const stored of listed) {
-				const { result } = decideInTransaction(transaction, stored, moderatorId, decision, now, {
-					bulk: true,
-				});
-				if (result.outcome === 'done') declined += 1;
-			}
-			return declined;
-		},
-		{ behavior: 'immediate' },
-	);
+	return store.transact(async (scope) => {
+		const { submissions } = scope.tables;
+		let declined = 0;
+		const listed = await scope.query
+			.select()
+			.from(submissions)
+			.where(inArray(submissions.id, [...ids]));
+		for (const stored of listed) {
+			const { result } = await decideInTransaction(scope, stored, moderatorId, decision, now, {
+				bulk: true,
+			});
+			if (result.outcome === 'done') declined += 1;
+		}
+		return declined;
+	});
 }

@@ -1,7 +1,6 @@
 /** A moderator's edits (redaction) of a story's text, pen name, topics and warnings. */
 import { eq } from 'drizzle-orm';
-import { getDatabase, type Database, type Queryable } from '../../../../db/client.ts';
-import { submissions } from '../../../../db/schema.ts';
+import { getStore, type Scope, type Store } from '../../../../db/store.ts';
 import type { StoryDraft } from '../../story-draft.ts';
 import { appendAuditEvent, changedTextFields } from '../audit.ts';
 import { eraseFromDisk } from '../erasure.ts';
@@ -26,19 +25,20 @@ export function changesStory(submission: SubmissionRow, draft: StoryDraft): bool
  * Writes a moderator's edit inside `transaction` and audits the names of the fields it
  * changed, never the text itself; returns the row as it now stands.
  */
-export function writeEdits(
-	transaction: Queryable,
+export async function writeEdits(
+	scope: Scope,
 	submission: SubmissionRow,
 	moderatorId: string,
 	draft: StoryDraft,
 	now: Date,
-): SubmissionRow {
+): Promise<SubmissionRow> {
+	const { submissions } = scope.tables;
 	const columns = { ...draftColumns(draft), version: submission.version + 1 };
-	transaction.update(submissions).set(columns).where(eq(submissions.id, submission.id)).run();
+	await scope.query.update(submissions).set(columns).where(eq(submissions.id, submission.id));
 	const edited = { ...submission, ...columns };
-	if (submission.status === 'approved') putInLibrary(transaction, communitySearchDocument(edited));
-	appendAuditEvent(
-		transaction,
+	if (submission.status === 'approved') await putInLibrary(scope, communitySearchDocument(edited));
+	await appendAuditEvent(
+		scope,
 		{
 			moderatorId,
 			submissionId: submission.id,
@@ -60,22 +60,19 @@ export async function editSubmission(
 	moderatorId: string,
 	expectedVersion: number,
 	draft: StoryDraft,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<ModerationOutcome> {
-	const outcome = database.transaction(
-		(transaction): ModerationOutcome => {
-			const { submission, refused } = readForChange(transaction, id, expectedVersion);
-			if (!submission) return refused;
-			// A tombstone (withdrawn, or declined past retention) never gets text back.
-			if (submission.status === 'withdrawn' || submission.textErased)
-				return { outcome: 'not-allowed', status: submission.status };
-			writeEdits(transaction, submission, moderatorId, draft, now);
-			return { outcome: 'done', status: submission.status, slug: submission.slug };
-		},
-		{ behavior: 'immediate' },
-	);
+	const outcome = await store.transact(async (scope): Promise<ModerationOutcome> => {
+		const { submission, refused } = await readForChange(scope, id, expectedVersion);
+		if (!submission) return refused;
+		// A tombstone (withdrawn, or declined past retention) never gets text back.
+		if (submission.status === 'withdrawn' || submission.textErased)
+			return { outcome: 'not-allowed', status: submission.status };
+		await writeEdits(scope, submission, moderatorId, draft, now);
+		return { outcome: 'done', status: submission.status, slug: submission.slug };
+	});
 	// A redaction: the words removed must not survive in any file.
-	if (outcome.outcome === 'done') eraseFromDisk(database);
+	if (outcome.outcome === 'done') await eraseFromDisk(store);
 	return outcome;
 }
