@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { eraseFromDisk } from '../src/lib/server/erasure.ts';
+import { eraseFromSqliteFiles } from '../src/lib/server/erasure.ts';
 import type { Database } from './client.ts';
 import { DATA_STEPS, runDataSteps, type DataStep } from './data-steps.ts';
 
@@ -49,6 +49,6 @@ export function migrateDatabase(
 	// Some migrations erase (old search terms, audit fingerprints, exact report times):
 	// the write-ahead log would keep the old pages until a checkpoint, so truncate it now.
 	// (Without waiting on another process that starts at the same time: see erasure.ts.)
-	if (applied > 0) eraseFromDisk(database);
+	if (applied > 0) eraseFromSqliteFiles(database);
 	return applied;
 }

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { openDatabase, resolveDatabasePath } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { sqliteStore } from '../db/store.ts';
 import { purgeDeclinedStories, readDeclinedRetentionDays } from '../src/lib/server/retention.ts';
 
 const USAGE = `Usage: npm run db:purge
@@ -38,14 +39,15 @@ const databasePath = resolveDatabasePath();
 if (!existsSync(databasePath)) fail(`No database at ${databasePath}.`, 66);
 try {
 	const database = openDatabase(databasePath);
+	const store = sqliteStore(database);
 	try {
 		migrateDatabase(database);
-		const erased = await purgeDeclinedStories(retentionDays, database);
+		const erased = await purgeDeclinedStories(retentionDays, store);
 		console.log(
 			`${databasePath}: erased the text of ${erased} declined ${erased === 1 ? 'story' : 'stories'} older than ${retentionDays} days.`,
 		);
 	} finally {
-		database.$client.close();
+		await store.close();
 	}
 } catch (error) {
 	fail(`Purge failed: ${(error as Error).message}`, 70);

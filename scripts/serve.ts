@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import { openDatabase, resolveDatabasePath } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { getStore } from '../db/store.ts';
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { readTrustedProxyHops } from '../src/server/http/client-address.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
@@ -35,7 +36,7 @@ const appliedMigrations = migrateDatabase(database);
 const moderatorCount = await countActiveModerators(database);
 console.log(`Database ready at ${databasePath} (${appliedMigrations} migration(s) applied).`);
 // Declined stories lose their text after the retention period (SECURITY.md).
-startDailyPurge(database, declinedRetentionDays);
+startDailyPurge(getStore(), declinedRetentionDays);
 if (moderatorCount === 0) {
 	console.log('No moderator yet: add one with `npm run moderator -- add <username> --admin`.');
 }

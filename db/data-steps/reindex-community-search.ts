@@ -1,7 +1,7 @@
 import { and, eq, gt, isNotNull } from 'drizzle-orm';
 import { submissions } from '../schema.ts';
-import { markPagesChanged } from '../../src/lib/server/page-generations.ts';
-import { communitySearchDocument, indexForSearch } from '../../src/lib/server/search.ts';
+import { markPagesChangedSqlite } from '../../src/lib/server/page-generations.ts';
+import { communitySearchDocument, indexForSearchSqlite } from '../../src/lib/server/search.ts';
 import type { DataStep } from '../data-steps.ts';
 
 /**
@@ -34,9 +34,9 @@ export const reindexCommunitySearch: DataStep = {
 			.orderBy(submissions.id)
 			.limit(batchSize)
 			.all();
-		for (const row of rows) indexForSearch(transaction, communitySearchDocument(row));
+		for (const row of rows) indexForSearchSqlite(transaction, communitySearchDocument(row));
 		// A process already running may have cached a search page without these stories.
-		if (rows.length > 0) markPagesChanged(transaction);
+		if (rows.length > 0) markPagesChangedSqlite(transaction);
 		return rows.length < batchSize ? null : rows.at(-1)!.id;
 	},
 };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { markPagesChanged } from '../../src/lib/server/page-generations.ts';
+import { markPagesChangedSqlite } from '../../src/lib/server/page-generations.ts';
 import { renderUserMarkdown } from '../../src/lib/markdown.ts';
 import type { DataStep } from '../data-steps.ts';
 
@@ -22,7 +22,7 @@ export const rerenderStoryHtml: DataStep = {
 			changed = true;
 		}
 		// Pages cached by a process that is already running hold the old markup.
-		if (changed) markPagesChanged(transaction);
+		if (changed) markPagesChangedSqlite(transaction);
 		return rows.length < batchSize ? null : rows.at(-1)!.id;
 	},
 };

@@ -3,7 +3,8 @@
  * cost of the query itself, without HTTP, Astro or the page cache.
  */
 import { openDatabase } from '../../db/client.ts';
-import { searchPublished } from '../../src/lib/server/search.ts';
+import { sqliteStore } from '../../db/store.ts';
+import { searchPublished } from '../../src/lib/server/search-index.ts';
 import type { InProcessSearch } from './report.ts';
 import { SEARCH_QUERIES, createSearchQueryPool } from './synthetic-stories.ts';
 
@@ -24,12 +25,12 @@ function percentile(sorted: readonly number[], fraction: number): number {
  * same list as the distinct-queries case (another shuffle), then the three fixed ones.
  */
 export async function measureSearchInProcess(databasePath: string): Promise<InProcessSearch> {
-	const database = openDatabase(databasePath);
+	const store = sqliteStore(openDatabase(databasePath));
 	try {
 		const pool = createSearchQueryPool(IN_PROCESS_QUERIES_SEED);
 		const time = async (query: string) => {
 			const started = performance.now();
-			const { total } = await searchPublished({ query, page: 1 }, database);
+			const { total } = await searchPublished({ query, page: 1 }, store);
 			return { query, ms: performance.now() - started, hits: total };
 		};
 		const warmup = pool.slice(IN_PROCESS_QUERIES, IN_PROCESS_QUERIES + IN_PROCESS_WARMUP_QUERIES);
@@ -60,6 +61,6 @@ export async function measureSearchInProcess(databasePath: string): Promise<InPr
 			fixed: fixed.map((item) => ({ ...item, ms: round(item.ms) })),
 		};
 	} finally {
-		database.$client.close();
+		await store.close();
 	}
 }

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { count } from 'drizzle-orm';
 import type { Database, Queryable } from '../../db/client.ts';
 import { communityListings, submissionReceipts, submissions } from '../../db/schema.ts';
-import { communitySearchDocument, indexForSearch } from '../../src/lib/server/search.ts';
+import { communitySearchDocument, indexForSearchSqlite } from '../../src/lib/server/search.ts';
 import type { SeedBatchRequest } from './seed-worker.ts';
 import {
 	syntheticSlugs,
@@ -78,7 +78,7 @@ function writeBatch(transaction: Queryable, batch: readonly SyntheticStoryRows[]
 	// SEARCH INDEX: the call publishing makes (library-changes.ts putInLibrary), one per story,
 	// so the index rows are exactly what the site writes. Swap here if search indexing changes.
 	for (const { submission } of batch)
-		indexForSearch(transaction, communitySearchDocument(submission));
+		indexForSearchSqlite(transaction, communitySearchDocument(submission));
 }
 
 /** Runs `write` with syncs and the write-ahead log off, then puts the file back as it was. */

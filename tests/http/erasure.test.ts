@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { dirname } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { parse } from 'node-html-parser';
@@ -131,7 +132,7 @@ describe('erasure through the running site', () => {
 		});
 		// Eight days later, the daily purge (run here as `npm run db:purge` would).
 		const eightDaysLater = new Date(Date.now() + 8 * 86_400_000);
-		expect(await purgeDeclinedStories(7, database, eightDaysLater)).toBe(1);
+		expect(await purgeDeclinedStories(7, sqliteStore(database), eightDaysLater)).toBe(1);
 
 		const response = await post('/my-story?_action=lookUpMyStory', { code: receiptCode });
 		const page = parse(await response.text());

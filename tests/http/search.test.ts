@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-	indexForSearch,
-	removeFromSearch,
+	indexForSearchSqlite,
+	removeFromSearchSqlite,
 	SEARCH_RESULT_CAP,
 } from '../../src/lib/server/search.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
@@ -160,7 +160,7 @@ describe('GET /search with more matches than it ranks', () => {
 		const database = openServerDatabase();
 		database.transaction((transaction) => {
 			paths.forEach((path, index) =>
-				indexForSearch(transaction, {
+				indexForSearchSqlite(transaction, {
 					path,
 					kind: 'community',
 					topics: ['family'],
@@ -176,7 +176,7 @@ describe('GET /search with more matches than it ranks', () => {
 	afterAll(() => {
 		const database = openServerDatabase();
 		database.transaction((transaction) => {
-			for (const path of paths) removeFromSearch(transaction, path);
+			for (const path of paths) removeFromSearchSqlite(transaction, path);
 		});
 		database.$client.close();
 	});

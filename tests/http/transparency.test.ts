@@ -3,7 +3,8 @@ import type { HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submissions } from '../../db/schema.ts';
 import { appendAuditEvent } from '../../src/lib/server/audit.ts';
-import { markPagesChanged } from '../../src/lib/server/page-generations.ts';
+import { markPagesChangedSqlite } from '../../src/lib/server/page-generations.ts';
+import { sqliteStore } from '../../db/store.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { openServerDatabase } from '../helpers/share.ts';
 
@@ -21,7 +22,7 @@ const oldestHeading = new Intl.DateTimeFormat('en-US', {
 const dayOfOldest = (day: number) => new Date(oldest.getTime() + (day - 1) * 86_400_000);
 const titles: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
 	// Five stories arrived on the 1st and were declined for medical instructions after
 	// 2, 2, 3, 4 and 4 days: a median of 3 days.
 	for (const wait of [2, 2, 3, 4, 4]) {
@@ -41,13 +42,15 @@ beforeAll(() => {
 			.run();
 		const decided = dayOfOldest(1 + wait);
 		decided.setUTCHours(10);
-		appendAuditEvent(
-			database,
-			{ submissionId: id, action: 'decline', reason: 'medical-claims' },
-			decided,
+		await sqliteStore(database).transact((scope) =>
+			appendAuditEvent(
+				scope,
+				{ submissionId: id, action: 'decline', reason: 'medical-claims' },
+				decided,
+			),
 		);
 	}
-	markPagesChanged(database);
+	markPagesChangedSqlite(database);
 });
 
 /** Each row of a month's table, label to figure. */

@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -90,7 +91,7 @@ beforeAll(async () => {
 			'writer',
 			async () => {
 				const story = draft(index);
-				const { receiptCode } = await receiveStory(story, temp.database);
+				const { receiptCode } = await receiveStory(story, sqliteStore(temp.database));
 				const row = temp.database
 					.select()
 					.from(submissions)
@@ -101,9 +102,11 @@ beforeAll(async () => {
 		);
 	}
 	const story = (index: number) => stories[index - 1]!;
-	await act('09:02:13', 'moderator', () => claimForReview(story(1).id, moderatorId, temp.database));
+	await act('09:02:13', 'moderator', () =>
+		claimForReview(story(1).id, moderatorId, sqliteStore(temp.database)),
+	);
 	await act('09:17:29', 'writer', () =>
-		reviseStory(story(2).receiptCode, draft(2, 'Revised once.'), temp.database),
+		reviseStory(story(2).receiptCode, draft(2, 'Revised once.'), sqliteStore(temp.database)),
 	);
 	for (let index = 1; index <= 8; index += 1) {
 		await act(`09:3${index}:0${index}`, 'moderator', async () => {
@@ -114,7 +117,7 @@ beforeAll(async () => {
 				{
 					kind: 'publish',
 				},
-				temp.database,
+				sqliteStore(temp.database),
 			);
 			story(index).slug = temp.database
 				.select()
@@ -126,15 +129,29 @@ beforeAll(async () => {
 	for (let index = 1; index <= 8; index += 1) {
 		for (const [offset, reaction] of (['helped', 'strength'] as const).entries()) {
 			await act(`10:1${index}:${offset}${index}`, 'reader', () =>
-				addReaction(story(index).slug!, reaction, `reader-${index}-${offset}`, temp.database),
+				addReaction(
+					story(index).slug!,
+					reaction,
+					`reader-${index}-${offset}`,
+					sqliteStore(temp.database),
+				),
 			);
 		}
 	}
-	await act('10:47:55', 'writer', () => withdrawStory(story(3).receiptCode, temp.database));
+	await act('10:47:55', 'writer', () =>
+		withdrawStory(story(3).receiptCode, sqliteStore(temp.database)),
+	);
 	const reported = [4, 4, 4, 5, 5, 6, 6, 7, 8, 1];
 	for (const [number, index] of reported.entries()) {
 		await act(`11:0${number}:4${number}`, 'reader', () =>
-			reportStory(story(index).slug!, 'other', null, `reporter-${number}`, temp.database, 3),
+			reportStory(
+				story(index).slug!,
+				'other',
+				null,
+				`reporter-${number}`,
+				sqliteStore(temp.database),
+				3,
+			),
 		);
 	}
 	await act('12:00:07', 'moderator', () =>
@@ -147,26 +164,28 @@ beforeAll(async () => {
 				reason: 'identifying-details',
 				note: 'Please leave out the street.',
 			},
-			temp.database,
+			sqliteStore(temp.database),
 		),
 	);
 	await act('12:40:41', 'writer', () =>
-		reviseStory(story(9).receiptCode, draft(9, 'Street left out.'), temp.database),
+		reviseStory(story(9).receiptCode, draft(9, 'Street left out.'), sqliteStore(temp.database)),
 	);
 	await act('13:13:13', 'moderator', () =>
-		resolveReports(story(5).id, moderatorId, 'Fine.', temp.database),
+		resolveReports(story(5).id, moderatorId, 'Fine.', sqliteStore(temp.database)),
 	);
 	await act('14:14:19', 'writer', () =>
-		reviseStory(story(10).receiptCode, draft(10, 'A longer ending.'), temp.database),
+		reviseStory(story(10).receiptCode, draft(10, 'A longer ending.'), sqliteStore(temp.database)),
 	);
-	await act('15:15:17', 'writer', () => withdrawStory(story(11).receiptCode, temp.database));
+	await act('15:15:17', 'writer', () =>
+		withdrawStory(story(11).receiptCode, sqliteStore(temp.database)),
+	);
 	await act('16:16:16', 'moderator', () =>
 		editSubmission(
 			story(2).id,
 			moderatorId,
 			version(story(2).id),
 			draft(2, 'Trimmed.'),
-			temp.database,
+			sqliteStore(temp.database),
 		),
 	);
 	vi.useRealTimers();

@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submissions } from '../../db/schema.ts';
@@ -44,7 +45,7 @@ async function publishStory(
 ) {
 	const { receiptCode } = await receiveStory(
 		{ title, body, penName: null, topics, contentWarnings: [], milestone },
-		temp.database,
+		sqliteStore(temp.database),
 	);
 	const row = temp.database.select().from(submissions).where(eq(submissions.title, title)).get()!;
 	await decideSubmission(
@@ -52,7 +53,7 @@ async function publishStory(
 		moderator,
 		row.version,
 		{ kind: 'publish', identifyingDetailsConfirmed: true },
-		temp.database,
+		sqliteStore(temp.database),
 	);
 	const published = temp.database
 		.select()
@@ -64,7 +65,9 @@ async function publishStory(
 
 /** Every listed story, counted by hand from the listings themselves. */
 async function countedByHand(topic: TopicSlug | null, milestone: MilestoneSlug | null) {
-	return (await listingsPage({ topic: null, milestone: null }, 0, 1000, temp.database)).filter(
+	return (
+		await listingsPage({ topic: null, milestone: null }, 0, 1000, sqliteStore(temp.database))
+	).filter(
 		(listing) =>
 			(topic === null || listing.topics.includes(topic)) &&
 			(milestone === null || listing.milestone === milestone),
@@ -75,7 +78,7 @@ async function expectCountsToMatchTheListings() {
 	for (const topic of [null, 'alcohol', 'work', 'gambling'] as const) {
 		for (const milestone of [null, 'first-year', 'after-a-relapse'] as const) {
 			expect(
-				await countListings({ topic, milestone }, temp.database),
+				await countListings({ topic, milestone }, sqliteStore(temp.database)),
 				`${topic} ${milestone}`,
 			).toBe(await countedByHand(topic, milestone));
 		}
@@ -85,7 +88,7 @@ async function expectCountsToMatchTheListings() {
 describe('community listings', () => {
 	it('store a plain-text summary and reading time, worked out once at publishing', async () => {
 		const { row } = await publishStory('A first winter', ['alcohol']);
-		const listing = (await findListing(row.slug!, temp.database))!;
+		const listing = (await findListing(row.slug!, sqliteStore(temp.database)))!;
 		expect(
 			listing.summary.startsWith('The first winter I kept a list of the days, and a link'),
 		).toBe(true);
@@ -101,7 +104,7 @@ describe('community listings', () => {
 		await publishStory('Story two here', ['alcohol', 'work'], 'after-a-relapse');
 		await publishStory('Story three here', ['work']);
 		const titles = async (topic: TopicSlug | null, milestone: MilestoneSlug | null = null) =>
-			(await listingsPage({ topic, milestone }, 0, 10, temp.database)).map(
+			(await listingsPage({ topic, milestone }, 0, 10, sqliteStore(temp.database))).map(
 				(listing) => listing.title,
 			);
 		expect(new Set(await titles(null))).toEqual(
@@ -110,7 +113,7 @@ describe('community listings', () => {
 		expect(new Set(await titles('alcohol'))).toEqual(new Set(['Story one here', 'Story two here']));
 		expect(await titles('work', 'after-a-relapse')).toEqual(['Story two here']);
 		expect(await titles(null, 'first-year')).toEqual(['Story one here']);
-		expect(await countListingsByTopic(temp.database)).toEqual(
+		expect(await countListingsByTopic(sqliteStore(temp.database))).toEqual(
 			new Map([
 				['alcohol', 2],
 				['work', 2],
@@ -135,24 +138,26 @@ describe('community listings', () => {
 				contentWarnings: [],
 				milestone: 'first-year',
 			},
-			temp.database,
+			sqliteStore(temp.database),
 		);
-		expect((await findListing(edited.slug!, temp.database))!.topics).toEqual(['gambling']);
+		expect((await findListing(edited.slug!, sqliteStore(temp.database)))!.topics).toEqual([
+			'gambling',
+		]);
 		await decideSubmission(
 			unpublished.id,
 			moderator,
 			unpublished.version,
 			{ kind: 'unpublish', note: 'Reported.' },
-			temp.database,
+			sqliteStore(temp.database),
 		);
-		expect(await withdrawStory(receiptCode, temp.database)).toBe('done');
-		expect(await findListing(unpublished.slug!, temp.database)).toBeNull();
-		expect(await findListing(withdrawn.slug!, temp.database)).toBeNull();
-		expect(await listingsPage({ topic: null, milestone: null }, 0, 10, temp.database)).toHaveLength(
-			1,
-		);
-		expect((await countListingsByTopic(temp.database)).get('alcohol') ?? 0).toBe(0);
-		expect((await countListingsByTopic(temp.database)).get('gambling')).toBe(1);
+		expect(await withdrawStory(receiptCode, sqliteStore(temp.database))).toBe('done');
+		expect(await findListing(unpublished.slug!, sqliteStore(temp.database))).toBeNull();
+		expect(await findListing(withdrawn.slug!, sqliteStore(temp.database))).toBeNull();
+		expect(
+			await listingsPage({ topic: null, milestone: null }, 0, 10, sqliteStore(temp.database)),
+		).toHaveLength(1);
+		expect((await countListingsByTopic(sqliteStore(temp.database))).get('alcohol') ?? 0).toBe(0);
+		expect((await countListingsByTopic(sqliteStore(temp.database))).get('gambling')).toBe(1);
 		await expectCountsToMatchTheListings();
 	});
 });

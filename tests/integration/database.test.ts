@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -166,9 +167,9 @@ describe('moderation_events', () => {
 describe('isDatabaseReadable', () => {
 	it('is true for a healthy database and false once the file is unreadable', async () => {
 		temp = createTempDatabase();
-		expect(await isDatabaseReadable(temp.database)).toBe(true);
+		expect(await isDatabaseReadable(sqliteStore(temp.database))).toBe(true);
 		temp.database.$client.close();
-		expect(await isDatabaseReadable(temp.database)).toBe(false);
+		expect(await isDatabaseReadable(sqliteStore(temp.database))).toBe(false);
 		temp.database = openDatabase(temp.path);
 	});
 });

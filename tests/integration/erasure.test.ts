@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { dirname } from 'node:path';
 import { eq } from 'drizzle-orm';
 import Sqlite from 'better-sqlite3';
@@ -37,7 +38,7 @@ function draft(title: string, body: string, penName: string | null = null): Stor
 }
 
 async function receive(story: StoryDraft) {
-	const { receiptCode } = await receiveStory(story, temp.database);
+	const { receiptCode } = await receiveStory(story, sqliteStore(temp.database));
 	const row = temp.database
 		.select()
 		.from(submissions)
@@ -57,7 +58,7 @@ async function publish(story: { id: string }) {
 		current(story.id).version,
 		// The story carries an email and a phone number on purpose: publish past the check.
 		{ kind: 'publish', identifyingDetailsConfirmed: true },
-		temp.database,
+		sqliteStore(temp.database),
 	);
 	expect(outcome.outcome).toBe('done');
 	return current(story.id).slug!;
@@ -87,10 +88,10 @@ describe('erasing a story leaves no word of it in any file of the data folder', 
 			'identifying-details',
 			'Snorvantic knows this family from Plimbertoft',
 			'reader-key',
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(report.outcome).toBe('received');
-		expect(await withdrawStory(story.receiptCode, temp.database)).toBe('done');
+		expect(await withdrawStory(story.receiptCode, sqliteStore(temp.database))).toBe('done');
 
 		expect(
 			findWordsOnDisk(folder, [...STORY_WORDS, ...CONTACT_WORDS, ...REPORT_NOTE_WORDS]),
@@ -113,7 +114,7 @@ describe('erasing a story leaves no word of it in any file of the data folder', 
 			moderatorId,
 			current(story.id).version,
 			redacted,
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(edited.outcome).toBe('done');
 		await publish(story);
@@ -137,7 +138,7 @@ describe('erasing a story leaves no word of it in any file of the data folder', 
 				'Evenings at the docks',
 				`My cousin found me. ${'Every day a little easier. '.repeat(20)}`,
 			),
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(edited.outcome).toBe('done');
 
@@ -152,7 +153,7 @@ describe('erasing a story leaves no word of it in any file of the data folder', 
 			moderatorId,
 			current(story.id).version,
 			{ kind: 'unpublish', note: 'identifying details' },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(outcome.outcome).toBe('done');
 
@@ -171,10 +172,15 @@ describe('erasing a story leaves no word of it in any file of the data folder', 
 			'other',
 			'Wubblesnork says Crindlemarsh is mentioned',
 			'reader-key',
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(
-			await resolveReports(story.id, moderatorId, 'Checked; nothing identifying.', temp.database),
+			await resolveReports(
+				story.id,
+				moderatorId,
+				'Checked; nothing identifying.',
+				sqliteStore(temp.database),
+			),
 		).toBe(1);
 
 		expect(findWordsOnDisk(folder, ['Wubblesnork', 'Crindlemarsh'])).toEqual([]);
@@ -190,7 +196,7 @@ describe('erasing a story leaves no word of it in any file of the data folder', 
 			// Another process (a second server, a backup) in the middle of a read.
 			reader.exec('BEGIN');
 			reader.prepare('SELECT count(*) FROM submissions').get();
-			expect(await withdrawStory(story.receiptCode, temp.database)).toBe('done');
+			expect(await withdrawStory(story.receiptCode, sqliteStore(temp.database))).toBe('done');
 			expect(findWordsOnDisk(folder, STORY_WORDS)).not.toEqual([]);
 
 			reader.exec('COMMIT');

@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -66,7 +67,7 @@ async function storyWithStatus(status: SubmissionStatus, marker: string = status
 			topics: ['alcohol'],
 			contentWarnings: [],
 		},
-		temp.database,
+		sqliteStore(temp.database),
 	);
 	const row = temp.database
 		.select()
@@ -115,7 +116,7 @@ describe('decideSubmission: the state machine', () => {
 			alice,
 			story.version,
 			DECISIONS[decision]!,
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		const after = temp.database
 			.select()
@@ -140,7 +141,7 @@ describe('decideSubmission: the state machine', () => {
 			alice,
 			story.version,
 			{ kind: 'publish' },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(result).toMatchObject({ outcome: 'done', status: 'approved' });
 		const after = temp.database
@@ -152,7 +153,9 @@ describe('decideSubmission: the state machine', () => {
 		expect(after.slug).not.toContain('story');
 		expect(after.publishedAt).toBeInstanceOf(Date);
 		expect(
-			(await listingsPage(ALL_STORIES, 0, 100, temp.database)).map((listing) => listing.slug),
+			(await listingsPage(ALL_STORIES, 0, 100, sqliteStore(temp.database))).map(
+				(listing) => listing.slug,
+			),
 		).toEqual([after.slug]);
 	});
 
@@ -163,7 +166,7 @@ describe('decideSubmission: the state machine', () => {
 			alice,
 			story.version,
 			{ kind: 'publish', contentWarnings: ['relapse', 'overdose'] },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		const after = temp.database
 			.select()
@@ -179,7 +182,13 @@ describe('decideSubmission: the state machine', () => {
 
 	it('declining records the reason and note the writer will see', async () => {
 		const story = await storyWithStatus('pending');
-		await decideSubmission(story.id, alice, story.version, DECISIONS.decline!, temp.database);
+		await decideSubmission(
+			story.id,
+			alice,
+			story.version,
+			DECISIONS.decline!,
+			sqliteStore(temp.database),
+		);
 		expect(
 			temp.database.select().from(submissions).where(eq(submissions.id, story.id)).get(),
 		).toMatchObject({
@@ -195,15 +204,29 @@ describe('decideSubmission: the state machine', () => {
 
 	it('unpublishing takes the story off every list and its page answers gone', async () => {
 		const story = await storyWithStatus('pending');
-		await decideSubmission(story.id, alice, story.version, { kind: 'publish' }, temp.database);
+		await decideSubmission(
+			story.id,
+			alice,
+			story.version,
+			{ kind: 'publish' },
+			sqliteStore(temp.database),
+		);
 		const published = temp.database
 			.select()
 			.from(submissions)
 			.where(eq(submissions.id, story.id))
 			.get()!;
-		await decideSubmission(story.id, alice, published.version, DECISIONS.unpublish!, temp.database);
-		expect(await listingsPage(ALL_STORIES, 0, 100, temp.database)).toEqual([]);
-		expect(await findCommunityStory(published.slug!, temp.database)).toEqual({ state: 'gone' });
+		await decideSubmission(
+			story.id,
+			alice,
+			published.version,
+			DECISIONS.unpublish!,
+			sqliteStore(temp.database),
+		);
+		expect(await listingsPage(ALL_STORIES, 0, 100, sqliteStore(temp.database))).toEqual([]);
+		expect(await findCommunityStory(published.slug!, sqliteStore(temp.database))).toEqual({
+			state: 'gone',
+		});
 	});
 });
 
@@ -221,14 +244,14 @@ describe('optimistic locking', () => {
 				topics: ['alcohol'],
 				contentWarnings: [],
 			},
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		const result = await decideSubmission(
 			story.id,
 			alice,
 			story.version,
 			{ kind: 'publish' },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(result).toEqual({ outcome: 'conflict', currentVersion: story.version + 1 });
 		const after = temp.database
@@ -249,7 +272,8 @@ describe('optimistic locking', () => {
 			contentWarnings: [],
 		};
 		expect(
-			(await editSubmission(story.id, alice, story.version, draft, temp.database)).outcome,
+			(await editSubmission(story.id, alice, story.version, draft, sqliteStore(temp.database)))
+				.outcome,
 		).toBe('done');
 		expect(
 			(
@@ -258,7 +282,7 @@ describe('optimistic locking', () => {
 					bob,
 					story.version,
 					{ ...draft, title: 'Edit two' },
-					temp.database,
+					sqliteStore(temp.database),
 				)
 			).outcome,
 		).toBe('conflict');
@@ -280,7 +304,7 @@ describe('optimistic locking', () => {
 				topics: ['alcohol'],
 				contentWarnings: [],
 			},
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		const [event] = eventsFor(story.id).filter((row) => row.action === 'edited');
 		expect(event!.detail).toEqual({ changed: ['title', 'body', 'penName'] });
@@ -292,20 +316,20 @@ describe('claims', () => {
 	it('starting a review claims a waiting story for 15 minutes; another moderator sees it taken', async () => {
 		const story = await storyWithStatus('pending');
 		const now = new Date('2026-11-26T10:00:00Z');
-		expect(await claimForReview(story.id, alice, temp.database, now)).toEqual({
+		expect(await claimForReview(story.id, alice, sqliteStore(temp.database), now)).toEqual({
 			outcome: 'claimed',
 			until: new Date(now.getTime() + CLAIM_MINUTES * 60_000),
 		});
-		const mine = await openForReview(story.id, alice, temp.database, now);
+		const mine = await openForReview(story.id, alice, sqliteStore(temp.database), now);
 		expect(mine!.claim).toMatchObject({ byMe: true });
 		expect(mine!.claim!.until.getTime() - now.getTime()).toBe(CLAIM_MINUTES * 60_000);
 		const minuteLater = new Date(now.getTime() + 60_000);
-		expect(await claimForReview(story.id, bob, temp.database, minuteLater)).toEqual({
+		expect(await claimForReview(story.id, bob, sqliteStore(temp.database), minuteLater)).toEqual({
 			outcome: 'held-by-other',
 		});
-		const theirs = await openForReview(story.id, bob, temp.database, minuteLater);
+		const theirs = await openForReview(story.id, bob, sqliteStore(temp.database), minuteLater);
 		expect(theirs!.claim).toMatchObject({ byMe: false, by: 'alice' });
-		const queue = await getModerationQueue('waiting', 1, temp.database, minuteLater);
+		const queue = await getModerationQueue('waiting', 1, sqliteStore(temp.database), minuteLater);
 		expect(queue.cards[0]!.claimedBy).toBe('alice');
 		expect(eventsFor(story.id).filter((event) => event.action === 'claimed')).toHaveLength(1);
 	});
@@ -313,18 +337,18 @@ describe('claims', () => {
 	it("renewing one's own claim moves its end without a second audit row", async () => {
 		const story = await storyWithStatus('pending');
 		const now = new Date('2026-11-26T10:00:00Z');
-		await claimForReview(story.id, alice, temp.database, now);
+		await claimForReview(story.id, alice, sqliteStore(temp.database), now);
 		const later = new Date(now.getTime() + 10 * 60_000);
-		await claimForReview(story.id, alice, temp.database, later);
-		expect((await openForReview(story.id, alice, temp.database, later))!.claim!.until).toEqual(
-			new Date(later.getTime() + CLAIM_MINUTES * 60_000),
-		);
+		await claimForReview(story.id, alice, sqliteStore(temp.database), later);
+		expect(
+			(await openForReview(story.id, alice, sqliteStore(temp.database), later))!.claim!.until,
+		).toEqual(new Date(later.getTime() + CLAIM_MINUTES * 60_000));
 		expect(eventsFor(story.id).filter((event) => event.action === 'claimed')).toHaveLength(1);
 	});
 
 	it('opening a story for review writes nothing: no claim, no audit row', async () => {
 		const story = await storyWithStatus('pending');
-		const review = await openForReview(story.id, alice, temp.database);
+		const review = await openForReview(story.id, alice, sqliteStore(temp.database));
 		expect(review!.claim).toBeNull();
 		expect(
 			temp.database.select().from(submissions).where(eq(submissions.id, story.id)).get(),
@@ -334,10 +358,10 @@ describe('claims', () => {
 
 	it('claims only stories that wait, and says when a story is gone', async () => {
 		const published = await storyWithStatus('approved');
-		expect(await claimForReview(published.id, alice, temp.database)).toEqual({
+		expect(await claimForReview(published.id, alice, sqliteStore(temp.database))).toEqual({
 			outcome: 'not-waiting',
 		});
-		expect(await claimForReview('no-such-story', alice, temp.database)).toEqual({
+		expect(await claimForReview('no-such-story', alice, sqliteStore(temp.database))).toEqual({
 			outcome: 'not-found',
 		});
 		expect(eventsFor(published.id)).toEqual([]);
@@ -346,13 +370,18 @@ describe('claims', () => {
 	it('lapses on its own after 15 minutes, and the next moderator can take it', async () => {
 		const story = await storyWithStatus('pending');
 		const now = new Date('2026-11-26T10:00:00Z');
-		await claimForReview(story.id, alice, temp.database, now);
+		await claimForReview(story.id, alice, sqliteStore(temp.database), now);
 		const later = new Date(now.getTime() + CLAIM_MINUTES * 60_000 + 1);
 		expect(
-			(await getModerationQueue('waiting', 1, temp.database, later)).cards[0]!.claimedBy,
+			(await getModerationQueue('waiting', 1, sqliteStore(temp.database), later)).cards[0]!
+				.claimedBy,
 		).toBeNull();
-		expect((await claimForReview(story.id, bob, temp.database, later)).outcome).toBe('claimed');
-		expect((await openForReview(story.id, bob, temp.database, later))!.claim).toMatchObject({
+		expect((await claimForReview(story.id, bob, sqliteStore(temp.database), later)).outcome).toBe(
+			'claimed',
+		);
+		expect(
+			(await openForReview(story.id, bob, sqliteStore(temp.database), later))!.claim,
+		).toMatchObject({
 			byMe: true,
 		});
 	});
@@ -370,7 +399,7 @@ describe('the queue', () => {
 		await storyWithStatus('approved', 'three');
 		await storyWithStatus('rejected', 'four');
 		await storyWithStatus('withdrawn', 'five');
-		const queue = await getModerationQueue('waiting', 1, temp.database);
+		const queue = await getModerationQueue('waiting', 1, sqliteStore(temp.database));
 		expect(queue.counts).toEqual({
 			waiting: 2,
 			reported: 0,
@@ -393,7 +422,7 @@ describe('the queue', () => {
 		await arrived('late', '2026-11-18', 'pending');
 		await arrived('later', '2026-11-06', 'pending');
 		await arrived('declined-long-ago', '2026-10-01', 'rejected');
-		const queue = await getModerationQueue('waiting', 1, temp.database, now);
+		const queue = await getModerationQueue('waiting', 1, sqliteStore(temp.database), now);
 		expect(queue.cards.map((card) => [card.title, card.ageDays, card.overdue])).toEqual([
 			['Story later', 20, true],
 			['Story late', 8, true],
@@ -402,7 +431,7 @@ describe('the queue', () => {
 		]);
 		expect(queue.overdue).toBe(2);
 		expect(queue.oldestWaitingDays).toBe(20);
-		expect(await getQueueCounts(temp.database, now)).toEqual({
+		expect(await getQueueCounts(sqliteStore(temp.database), now)).toEqual({
 			tabs: { waiting: 4, reported: 0, published: 0, declined: 1, withdrawn: 0 },
 			overdue: 2,
 			oldestWaitingDays: 20,
@@ -411,7 +440,7 @@ describe('the queue', () => {
 
 	it('counts nothing past the promise when nothing waits', async () => {
 		await storyWithStatus('approved', 'published');
-		expect(await getQueueCounts(temp.database)).toMatchObject({
+		expect(await getQueueCounts(sqliteStore(temp.database))).toMatchObject({
 			overdue: 0,
 			oldestWaitingDays: null,
 		});
@@ -427,7 +456,7 @@ describe('the queue', () => {
 				topics: [],
 				contentWarnings: [],
 			},
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		const copy = temp.database
 			.select()
@@ -438,7 +467,7 @@ describe('the queue', () => {
 			.insert(reports)
 			.values({ submissionId: copy.id, reason: 'spam', createdAt: new Date() })
 			.run();
-		const card = (await getModerationQueue('waiting', 1, temp.database)).cards.find(
+		const card = (await getModerationQueue('waiting', 1, sqliteStore(temp.database))).cards.find(
 			(item) => item.id === copy.id,
 		)!;
 		expect(card.flags.identifyingDetails).toBeGreaterThanOrEqual(1);
@@ -447,7 +476,9 @@ describe('the queue', () => {
 		expect(card.hardContent).toBe(true);
 		expect(card.flags.nearDuplicateOf?.title).toBe('Story original');
 		expect(card.flags.reports).toEqual([{ reason: 'spam', count: 1 }]);
-		expect((await getModerationQueue('reported', 1, temp.database)).counts.reported).toBe(1);
+		expect(
+			(await getModerationQueue('reported', 1, sqliteStore(temp.database))).counts.reported,
+		).toBe(1);
 	});
 
 	it('declines many waiting stories at once, skipping the rest, each audited', async () => {
@@ -458,7 +489,7 @@ describe('the queue', () => {
 				[...spam.map((row) => row.id), published.id],
 				alice,
 				'not-a-recovery-story',
-				temp.database,
+				sqliteStore(temp.database),
 			),
 		).toBe(2);
 		for (const row of spam)
@@ -473,8 +504,14 @@ describe('the queue', () => {
 		const single = await storyWithStatus('pending', 'single');
 		const bulk = await storyWithStatus('pending', 'bulk');
 		for (const row of [single, bulk]) {
-			await claimForReview(row.id, bob, temp.database);
-			await decideSubmission(row.id, bob, row.version, { kind: 'second-opinion' }, temp.database);
+			await claimForReview(row.id, bob, sqliteStore(temp.database));
+			await decideSubmission(
+				row.id,
+				bob,
+				row.version,
+				{ kind: 'second-opinion' },
+				sqliteStore(temp.database),
+			);
 			temp.database
 				.update(submissions)
 				.set({ decisionNote: 'A note from an earlier decline.' })
@@ -489,10 +526,10 @@ describe('the queue', () => {
 			alice,
 			read(single.id).version,
 			{ kind: 'decline', reason: 'not-a-recovery-story', note: null },
-			temp.database,
+			sqliteStore(temp.database),
 			now,
 		);
-		await bulkDecline([bulk.id], alice, 'not-a-recovery-story', temp.database, now);
+		await bulkDecline([bulk.id], alice, 'not-a-recovery-story', sqliteStore(temp.database), now);
 		const comparable = ({ id, title, body, bodyHtml, ...rest }: ReturnType<typeof read>) => rest;
 		expect(read(bulk.id)).toMatchObject({
 			status: 'rejected',
@@ -516,7 +553,9 @@ describe('the queue', () => {
 			.insert(reports)
 			.values({ submissionId: story.id, reason: 'identifying', createdAt: new Date() })
 			.run();
-		expect(await resolveReports(story.id, bob, 'Removed a street name.', temp.database)).toBe(1);
+		expect(
+			await resolveReports(story.id, bob, 'Removed a street name.', sqliteStore(temp.database)),
+		).toBe(1);
 		expect(temp.database.select().from(reports).get()).toMatchObject({
 			resolvedBy: bob,
 			resolution: 'Removed a street name.',

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type Store } from '../../db/store.ts';
-import { LIST_PAGES } from '../../src/lib/server/page-generations.ts';
+import { LIST_PAGES } from '../../src/lib/server/page-scopes.ts';
 import {
 	followPageGenerations,
 	markPagesChangedPostgres,

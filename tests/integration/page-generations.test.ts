@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import {
-	LIST_PAGES,
-	markPagesChanged,
+	markPagesChangedSqlite,
 	pageGenerationReader,
 } from '../../src/lib/server/page-generations.ts';
+import { LIST_PAGES } from '../../src/lib/server/page-scopes.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
 let temp: TempDatabase;
@@ -46,11 +46,11 @@ describe("a cached page's generation", () => {
 	it('moves at the very next read when another connection commits a change to it', () => {
 		const generationOf = pageGenerationReader(temp.database);
 		const story = generationOf('/stories/a-story');
-		markPagesChanged(other, '/stories/a-story');
+		markPagesChangedSqlite(other, '/stories/a-story');
 		expect(generationOf('/stories/a-story')).toBeGreaterThan(story);
 
 		const list = generationOf('/stories');
-		markPagesChanged(other, LIST_PAGES);
+		markPagesChangedSqlite(other, LIST_PAGES);
 		expect(generationOf('/stories')).toBeGreaterThan(list);
 	});
 
@@ -71,7 +71,7 @@ describe("a cached page's generation", () => {
 	it('ignores a change to another story page', () => {
 		const generationOf = pageGenerationReader(temp.database);
 		const story = generationOf('/stories/a-story');
-		markPagesChanged(other, '/stories/another-story');
+		markPagesChangedSqlite(other, '/stories/another-story');
 		expect(generationOf('/stories/a-story')).toBe(story);
 	});
 });

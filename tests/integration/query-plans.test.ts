@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { findCommunityStory } from '../../src/lib/server/community-stories.ts';
@@ -15,10 +16,10 @@ import { pageGenerationReader } from '../../src/lib/server/page-generations.ts';
 import { readReactionCounts } from '../../src/lib/server/reactions.ts';
 import { purgeDeclinedStories } from '../../src/lib/server/retention.ts';
 import {
-	indexForSearch,
-	refreshCuratedSearch,
+	indexForSearchSqlite,
+	refreshCuratedSearchSqlite,
 	SEARCH_RESULT_CAP,
-	searchPublished,
+	searchPublishedSqlite,
 	type SearchDocument,
 } from '../../src/lib/server/search.ts';
 import { findStoryByReceipt, receiveStory } from '../../src/lib/server/submissions.ts';
@@ -36,7 +37,7 @@ beforeAll(async () => {
 			topics: ['alcohol'],
 			contentWarnings: [],
 		},
-		temp.database,
+		sqliteStore(temp.database),
 	));
 });
 afterAll(() => temp.remove());
@@ -80,23 +81,41 @@ async function plansOf(
 // them would grow with the library (measured at 10,000 and 100,000 stories by `npm run bench`).
 describe('hot queries use an index, never a scan of a growing table', () => {
 	it.each([
-		['the published list', (database: Database) => listingsPage(EVERY_STORY, 0, 12, database)],
+		[
+			'the published list',
+			(database: Database) => listingsPage(EVERY_STORY, 0, 12, sqliteStore(database)),
+		],
 		[
 			'a story by its address',
-			(database: Database) => findCommunityStory('shared-abcdefgh', database),
+			(database: Database) => findCommunityStory('shared-abcdefgh', sqliteStore(database)),
 		],
-		['reaction counts', (database: Database) => readReactionCounts('shared-abcdefgh', database)],
+		[
+			'reaction counts',
+			(database: Database) => readReactionCounts('shared-abcdefgh', sqliteStore(database)),
+		],
 		[
 			'the page cache generation',
 			(database: Database) => pageGenerationReader(database)('/stories'),
 		],
-		['a receipt look-up', (database: Database) => findStoryByReceipt(receiptCode, database)],
-		['the moderation queue', (database: Database) => getModerationQueue('waiting', 1, database)],
-		['the Reported tab', (database: Database) => getModerationQueue('reported', 1, database)],
-		['the queue counts and review promise', (database: Database) => getQueueCounts(database)],
+		[
+			'a receipt look-up',
+			(database: Database) => findStoryByReceipt(receiptCode, sqliteStore(database)),
+		],
+		[
+			'the moderation queue',
+			(database: Database) => getModerationQueue('waiting', 1, sqliteStore(database)),
+		],
+		[
+			'the Reported tab',
+			(database: Database) => getModerationQueue('reported', 1, sqliteStore(database)),
+		],
+		[
+			'the queue counts and review promise',
+			(database: Database) => getQueueCounts(sqliteStore(database)),
+		],
 		[
 			'the daily purge of declined stories',
-			(database: Database) => purgeDeclinedStories(30, database),
+			(database: Database) => purgeDeclinedStories(30, sqliteStore(database)),
 		],
 	])('%s', async (_name, work) => {
 		const plans = await plansOf(work);
@@ -118,31 +137,46 @@ describe('list queries read one index range, in order, at any depth', () => {
 	it.each([
 		[
 			'every story, a deep page',
-			(database: Database) => listingsPage(EVERY_STORY, 60_000, 12, database),
+			(database: Database) => listingsPage(EVERY_STORY, 60_000, 12, sqliteStore(database)),
 		],
 		[
 			'a topic, a deep page',
 			(database: Database) =>
-				listingsPage({ topic: 'alcohol', milestone: null }, 60_000, 12, database),
+				listingsPage({ topic: 'alcohol', milestone: null }, 60_000, 12, sqliteStore(database)),
 		],
 		[
 			'a milestone, a deep page',
 			(database: Database) =>
-				listingsPage({ topic: null, milestone: 'first-year' }, 60_000, 12, database),
+				listingsPage({ topic: null, milestone: 'first-year' }, 60_000, 12, sqliteStore(database)),
 		],
 		[
 			'a topic and a milestone',
 			(database: Database) =>
-				listingsPage({ topic: 'alcohol', milestone: 'first-year' }, 60_000, 12, database),
+				listingsPage(
+					{ topic: 'alcohol', milestone: 'first-year' },
+					60_000,
+					12,
+					sqliteStore(database),
+				),
 		],
-		['the count of a list', (database: Database) => countListings(EVERY_STORY, database)],
-		['the counts by topic', (database: Database) => countListingsByTopic(database)],
-		['related reading', (database: Database) => listingsOlderThan('alcohol', AT, 6, database)],
+		[
+			'the count of a list',
+			(database: Database) => countListings(EVERY_STORY, sqliteStore(database)),
+		],
+		['the counts by topic', (database: Database) => countListingsByTopic(sqliteStore(database))],
+		[
+			'related reading',
+			(database: Database) => listingsOlderThan('alcohol', AT, 6, sqliteStore(database)),
+		],
 		[
 			'pages related to a change',
-			(database: Database) => slugsNewerThan('alcohol', AT, 6, database),
+			(database: Database) =>
+				sqliteStore(database).read((scope) => slugsNewerThan('alcohol', AT, 6, scope)),
 		],
-		['a sitemap file', (database: Database) => listedSlugsOldestFirst(50_000, 50_000, database)],
+		[
+			'a sitemap file',
+			(database: Database) => listedSlugsOldestFirst(50_000, 50_000, sqliteStore(database)),
+		],
 	])('%s', async (_name, work) => {
 		const plans = await plansOf(work);
 		expect(plans.length).toBeGreaterThan(0);
@@ -166,7 +200,7 @@ describe('search reads what a page needs, never the whole index', () => {
 		publishedAt: new Date('2024-01-01'),
 	};
 	beforeAll(() => {
-		indexForSearch(temp.database, {
+		indexForSearchSqlite(temp.database, {
 			...curated,
 			path: '/stories/shared-abcdefgh',
 			kind: 'community',
@@ -174,7 +208,7 @@ describe('search reads what a page needs, never the whole index', () => {
 		// More pieces with "lantern" than a search ranks: those are shown newest first.
 		temp.database.transaction((transaction) => {
 			for (let index = 0; index <= SEARCH_RESULT_CAP; index += 1)
-				indexForSearch(transaction, {
+				indexForSearchSqlite(transaction, {
 					...curated,
 					path: `/stories/lantern-${index}`,
 					kind: 'community',
@@ -186,20 +220,23 @@ describe('search reads what a page needs, never the whole index', () => {
 	it.each([
 		[
 			'a search',
-			(database: Database) => searchPublished({ query: 'long year', page: 1 }, database),
+			(database: Database) => searchPublishedSqlite({ query: 'long year', page: 1 }, database),
 		],
 		[
 			'a search narrowed by kind and topic',
 			(database: Database) =>
-				searchPublished({ query: 'long', kind: 'community', topic: 'alcohol', page: 1 }, database),
+				searchPublishedSqlite(
+					{ query: 'long', kind: 'community', topic: 'alcohol', page: 1 },
+					database,
+				),
 		],
 		[
 			'a search with more matches than it ranks',
-			(database: Database) => searchPublished({ query: 'lantern', page: 3 }, database),
+			(database: Database) => searchPublishedSqlite({ query: 'lantern', page: 3 }, database),
 		],
 		[
 			'the refresh of the curated pieces at start',
-			(database: Database) => refreshCuratedSearch([curated], database),
+			(database: Database) => refreshCuratedSearchSqlite([curated], database),
 		],
 	])('%s', async (_name, work) => {
 		const plans = await plansOf(work, /^\s*(select|delete)/i);

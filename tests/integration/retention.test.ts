@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,7 +45,7 @@ function draft(word: string): StoryDraft {
 }
 
 async function storyDecided(word: string, decision: 'decline' | 'publish' | null, at: Date) {
-	const { receiptCode } = await receiveStory(draft(word), temp.database);
+	const { receiptCode } = await receiveStory(draft(word), sqliteStore(temp.database));
 	const row = temp.database
 		.select()
 		.from(submissions)
@@ -60,7 +61,7 @@ async function storyDecided(word: string, decision: 'decline' | 'publish' | null
 				reason: 'identifying-details',
 				note: `Please leave out ${word}.`,
 			},
-			temp.database,
+			sqliteStore(temp.database),
 			at,
 		);
 	} else if (decision === 'publish') {
@@ -69,7 +70,7 @@ async function storyDecided(word: string, decision: 'decline' | 'publish' | null
 			moderatorId,
 			row.version,
 			{ kind: 'publish' },
-			temp.database,
+			sqliteStore(temp.database),
 			at,
 		);
 	}
@@ -84,20 +85,20 @@ describe('purgeDeclinedStories', () => {
 		const expired = await storyDecided('Quillendorf', 'decline', daysAgo(31));
 		const recent = await storyDecided('Marrowvale', 'decline', daysAgo(29));
 		const resubmitted = await storyDecided('Tessaract', 'decline', daysAgo(40));
-		expect(await reviseStory(resubmitted.receiptCode, draft('Tessaract'), temp.database)).toBe(
-			'done',
-		);
+		expect(
+			await reviseStory(resubmitted.receiptCode, draft('Tessaract'), sqliteStore(temp.database)),
+		).toBe('done');
 		const published = await storyDecided('Hollowmere', 'publish', daysAgo(60));
 		await reportStory(
 			rowOf(published.id).slug!,
 			'other',
 			'Brindlecott mentioned',
 			'reader',
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		const waiting = await storyDecided('Ashcombe', null, daysAgo(50));
 
-		expect(await purgeDeclinedStories(30, temp.database, now)).toBe(1);
+		expect(await purgeDeclinedStories(30, sqliteStore(temp.database), now)).toBe(1);
 
 		expect(rowOf(expired.id)).toMatchObject({
 			status: 'rejected',
@@ -119,21 +120,21 @@ describe('purgeDeclinedStories', () => {
 			temp.database.select().from(reports).where(eq(reports.submissionId, published.id)).get()!
 				.note,
 		).toBe('Brindlecott mentioned');
-		expect(await purgeDeclinedStories(30, temp.database, now)).toBe(0);
+		expect(await purgeDeclinedStories(30, sqliteStore(temp.database), now)).toBe(0);
 	});
 
 	it('leaves the writer the reason, and nothing anyone can edit or resubmit', async () => {
 		const expired = await storyDecided('Quillendorf', 'decline', daysAgo(31));
-		await purgeDeclinedStories(30, temp.database, now);
+		await purgeDeclinedStories(30, sqliteStore(temp.database), now);
 
-		const view = await findStoryByReceipt(expired.receiptCode, temp.database);
+		const view = await findStoryByReceipt(expired.receiptCode, sqliteStore(temp.database));
 		expect(view).toMatchObject({
 			status: 'rejected',
 			decisionReason: 'identifying-details',
 			textErased: true,
 			editable: false,
 		});
-		expect(await reviseStory(expired.receiptCode, draft('Again'), temp.database)).toBe(
+		expect(await reviseStory(expired.receiptCode, draft('Again'), sqliteStore(temp.database))).toBe(
 			'not-allowed',
 		);
 		const edited = await editSubmission(
@@ -141,7 +142,7 @@ describe('purgeDeclinedStories', () => {
 			moderatorId,
 			rowOf(expired.id).version,
 			draft('Again'),
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(edited.outcome).toBe('not-allowed');
 		expect(rowOf(expired.id).title).toBe('');

@@ -17,11 +17,9 @@ import { MIGRATIONS_FOLDER, migrateDatabase } from '../../db/migrate.ts';
 import { reindexCommunitySearch } from '../../db/data-steps/reindex-community-search.ts';
 import {
 	communitySearchDocument,
-	indexForSearch,
-	refreshCuratedSearch,
+	indexForSearchSqlite,
 	SEARCH_PAGE_SIZE,
 	SEARCH_RESULT_CAP,
-	searchPublished,
 	type SearchDocument,
 	type SearchKind,
 	type SearchResults,
@@ -32,7 +30,8 @@ import {
 	removeFromSearchPostgres,
 	searchPublishedPostgres,
 } from '../../src/lib/server/search-postgres.ts';
-import type { PostgresQueryable } from '../../db/store.ts';
+import { sqliteStore, type PostgresQueryable } from '../../db/store.ts';
+import { refreshCuratedSearch, searchPublished } from '../../src/lib/server/search-index.ts';
 import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.ts';
 import {
@@ -81,7 +80,7 @@ beforeEach(async () => {
 			temp.database,
 		)
 	).id;
-	await refreshCuratedSearch(CURATED, temp.database);
+	await refreshCuratedSearch(CURATED, sqliteStore(temp.database));
 });
 afterEach(() => temp.remove());
 
@@ -130,10 +129,11 @@ const storyBody = (body: string) => `${body} ${'Filler words about ordinary days
 const SQLITE: SearchEngine = {
 	name: 'SQLite',
 	reset: async () => {},
-	search: (query, options) => searchPublished(searchInput(query, options), temp.database),
+	search: (query, options) =>
+		searchPublished(searchInput(query, options), sqliteStore(temp.database)),
 	async index(documents) {
 		temp.database.transaction((transaction) => {
-			for (const document of documents) indexForSearch(transaction, document);
+			for (const document of documents) indexForSearchSqlite(transaction, document);
 		});
 	},
 	publishCommunityStory: async (title, body) => (await publishCommunityStory(title, body)).path,
@@ -182,10 +182,16 @@ async function publishCommunityStory(title: string, body: string) {
 			topics: ['family'],
 			contentWarnings: [],
 		},
-		temp.database,
+		sqliteStore(temp.database),
 	);
 	const row = temp.database.select().from(submissions).where(eq(submissions.title, title)).get()!;
-	await decideSubmission(row.id, moderatorId, row.version, { kind: 'publish' }, temp.database);
+	await decideSubmission(
+		row.id,
+		moderatorId,
+		row.version,
+		{ kind: 'publish' },
+		sqliteStore(temp.database),
+	);
 	const published = temp.database
 		.select()
 		.from(submissions)
@@ -207,7 +213,7 @@ const editPublishedStory = (row: { id: string; version: number }, title: string,
 			topics: ['family'],
 			contentWarnings: [],
 		},
-		temp.database,
+		sqliteStore(temp.database),
 	);
 
 describe.each([SQLITE, POSTGRES])('searchPublished on $name', (engine) => {
@@ -494,7 +500,7 @@ describe('the index stays in step with what readers can see', () => {
 			moderatorId,
 			row.version,
 			{ kind: 'unpublish', note: null },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(await paths('harbour')).toEqual([]);
 		await decideSubmission(
@@ -502,10 +508,10 @@ describe('the index stays in step with what readers can see', () => {
 			moderatorId,
 			row.version + 1,
 			{ kind: 'restore' },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(await paths('harbour')).toEqual([path]);
-		await withdrawStory(receiptCode, temp.database);
+		await withdrawStory(receiptCode, sqliteStore(temp.database));
 		expect(await paths('harbour')).toEqual([]);
 	});
 
@@ -522,13 +528,13 @@ describe('the index stays in step with what readers can see', () => {
 	it('drops a story hidden by reader reports', async () => {
 		const { row } = await publishCommunityStory('Quiet station', 'The quiet station at midnight.');
 		for (const reader of ['a', 'b', 'c'])
-			await reportStory(row.slug!, 'spam', null, reader, temp.database, 3);
+			await reportStory(row.slug!, 'spam', null, reader, sqliteStore(temp.database), 3);
 		expect(await paths('station')).toEqual([]);
 	});
 
 	it('refreshes curated pieces at start and keeps every published community story', async () => {
 		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
-		await refreshCuratedSearch(CURATED.slice(1), temp.database);
+		await refreshCuratedSearch(CURATED.slice(1), sqliteStore(temp.database));
 		expect(await paths('willow')).toEqual([path]);
 		expect(await paths('craving')).toEqual(['/stories/night-shift']);
 	});
@@ -546,11 +552,11 @@ describe('the index stays in step with what readers can see', () => {
 		const changes = () =>
 			temp.database.all<{ changes: number }>(sql`SELECT total_changes() AS changes`)[0]!.changes;
 		const before = changes();
-		await refreshCuratedSearch(CURATED, temp.database);
+		await refreshCuratedSearch(CURATED, sqliteStore(temp.database));
 		expect(changes()).toBe(before);
 		await refreshCuratedSearch(
 			[{ ...CURATED[0]!, title: 'Riding out a strong craving' }, ...CURATED.slice(1)],
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(changes()).toBeGreaterThan(before);
 		expect((await search('strong')).hits.map((hit) => hit.title)).toEqual([
@@ -563,7 +569,7 @@ describe('the index stays in step with what readers can see', () => {
 		// the published stories (reading both) and refilled every community row.
 		const { path } = await publishCommunityStory('Willow bench', 'The willow bench by the pond.');
 		temp.database.run(sql`DELETE FROM search_index WHERE path = ${path}`);
-		await refreshCuratedSearch(CURATED, temp.database);
+		await refreshCuratedSearch(CURATED, sqliteStore(temp.database));
 		expect(await paths('willow')).toEqual([]);
 		expect(await paths('craving')).toHaveLength(2);
 	});
@@ -591,15 +597,21 @@ describe("every server process's page cache follows the library", () => {
 			moderatorId,
 			version(),
 			{ kind: 'unpublish', note: null },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expectMoved();
-		await decideSubmission(row.id, moderatorId, version(), { kind: 'restore' }, temp.database);
+		await decideSubmission(
+			row.id,
+			moderatorId,
+			version(),
+			{ kind: 'restore' },
+			sqliteStore(temp.database),
+		);
 		expectMoved();
 		for (const reader of ['a', 'b', 'c'])
-			await reportStory(row.slug!, 'spam', null, reader, temp.database, 3);
+			await reportStory(row.slug!, 'spam', null, reader, sqliteStore(temp.database), 3);
 		expectMoved();
-		await withdrawStory(receiptCode, temp.database);
+		await withdrawStory(receiptCode, sqliteStore(temp.database));
 		expectMoved();
 	});
 
@@ -613,7 +625,7 @@ describe("every server process's page cache follows the library", () => {
 				topics: ['family'],
 				contentWarnings: [],
 			},
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(generationOf('/stories')).toBe(before);
 	});
@@ -642,7 +654,7 @@ describe('a database indexed before migration 0021', () => {
 				INSERT INTO search_index (rowid, path, kind, topics, title, summary, body)
 				VALUES (12345, '/stories/shared-willowbn', 'community', ' family ', 'Willow bench', '', 'The willow bench by the pond.');`);
 			migrateDatabase(database);
-			const found = await searchPublished({ query: 'willow', page: 1 }, database);
+			const found = await searchPublished({ query: 'willow', page: 1 }, sqliteStore(database));
 			expect(found.hits.map((hit) => hit.path)).toEqual(['/stories/shared-willowbn']);
 			expect(database.all(sql`SELECT path FROM search_rows`)).toEqual([
 				{ path: '/stories/shared-willowbn' },

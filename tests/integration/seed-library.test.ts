@@ -1,9 +1,10 @@
+import { sqliteStore } from '../../db/store.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { seedLibrary, type SeededLibrary } from '../../scripts/bench/seed-library.ts';
 import { SEARCH_QUERIES } from '../../scripts/bench/synthetic-stories.ts';
 import { countListings, findListing, listStory } from '../../src/lib/server/community-listings.ts';
-import { searchPublished } from '../../src/lib/server/search.ts';
+import { searchPublished } from '../../src/lib/server/search-index.ts';
 import { findStoryByReceipt } from '../../src/lib/server/submissions.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
@@ -21,11 +22,13 @@ describe('seedLibrary', () => {
 	afterAll(() => temp?.remove());
 
 	it('lists every story exactly as publishing lists it', async () => {
-		expect(await countListings({ topic: null, milestone: null }, temp.database)).toBe(STORIES);
+		expect(await countListings({ topic: null, milestone: null }, sqliteStore(temp.database))).toBe(
+			STORIES,
+		);
 		for (const slug of seeded.slugs.slice(0, 10)) {
-			const seededListing = await findListing(slug, temp.database);
-			const published = temp.database.transaction(
-				(transaction) => listStory(transaction, slug).listing,
+			const seededListing = await findListing(slug, sqliteStore(temp.database));
+			const { listing: published } = await sqliteStore(temp.database).transact((scope) =>
+				listStory(scope, slug),
 			);
 			expect(seededListing).toEqual(published);
 		}
@@ -38,7 +41,7 @@ describe('seedLibrary', () => {
 		expect(indexed).toBe(STORIES);
 		const { total } = await searchPublished(
 			{ query: SEARCH_QUERIES.common, page: 1 },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		expect(total).toBeGreaterThan(STORIES / 2);
 	});
@@ -46,7 +49,7 @@ describe('seedLibrary', () => {
 	it('returns receipt codes that open their own published stories', async () => {
 		expect(seeded.receipts.length).toBeGreaterThan(1);
 		for (const { slug, receiptCode } of seeded.receipts) {
-			const story = await findStoryByReceipt(receiptCode, temp.database);
+			const story = await findStoryByReceipt(receiptCode, sqliteStore(temp.database));
 			expect(story?.slug).toBe(slug);
 			expect(story?.status).toBe('approved');
 		}

@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
@@ -36,7 +37,7 @@ const rows = () => temp.database.select().from(submissions).all();
 
 describe('receiveStory', () => {
 	it('stores the story as pending with its rendered HTML and only the day it arrived', async () => {
-		const { receiptCode } = await receiveStory(draft, temp.database);
+		const { receiptCode } = await receiveStory(draft, sqliteStore(temp.database));
 		const [row] = rows();
 		expect(row).toMatchObject({
 			title: draft.title,
@@ -55,7 +56,7 @@ describe('receiveStory', () => {
 	});
 
 	it('stores only a hash of the receipt code, never the code itself', async () => {
-		const { receiptCode } = await receiveStory(draft, temp.database);
+		const { receiptCode } = await receiveStory(draft, sqliteStore(temp.database));
 		temp.database.$client.pragma('wal_checkpoint(TRUNCATE)');
 		const file = readFileSync(temp.path).toString('latin1');
 		const canonical = normalizeReceiptCode(receiptCode)!;
@@ -67,33 +68,43 @@ describe('receiveStory', () => {
 
 	it('keeps one row when the same form is posted twice the same day, and both codes work', async () => {
 		const formToken = await issueFormToken(Date.now(), randomBytes(32));
-		const first = await receiveStory(draft, temp.database, formToken);
-		const second = await receiveStory({ ...draft }, temp.database, formToken);
+		const first = await receiveStory(draft, sqliteStore(temp.database), formToken);
+		const second = await receiveStory({ ...draft }, sqliteStore(temp.database), formToken);
 		expect(rows()).toHaveLength(1);
 		expect(second.receiptCode).not.toBe(first.receiptCode);
-		expect((await findStoryByReceipt(first.receiptCode, temp.database))?.title).toBe(draft.title);
-		expect((await findStoryByReceipt(second.receiptCode, temp.database))?.title).toBe(draft.title);
+		expect((await findStoryByReceipt(first.receiptCode, sqliteStore(temp.database)))?.title).toBe(
+			draft.title,
+		);
+		expect((await findStoryByReceipt(second.receiptCode, sqliteStore(temp.database)))?.title).toBe(
+			draft.title,
+		);
 	});
 
 	it('keeps the same text from two forms apart: neither code opens the other story', async () => {
 		const secret = randomBytes(32);
 		const first = await receiveStory(
 			draft,
-			temp.database,
+			sqliteStore(temp.database),
 			await issueFormToken(Date.now(), secret),
 		);
 		const second = await receiveStory(
 			draft,
-			temp.database,
+			sqliteStore(temp.database),
 			await issueFormToken(Date.now(), secret),
 		);
 		expect(rows()).toHaveLength(2);
-		expect(await withdrawStory(second.receiptCode, temp.database)).toBe('done');
-		expect((await findStoryByReceipt(first.receiptCode, temp.database))?.status).toBe('pending');
+		expect(await withdrawStory(second.receiptCode, sqliteStore(temp.database))).toBe('done');
+		expect((await findStoryByReceipt(first.receiptCode, sqliteStore(temp.database)))?.status).toBe(
+			'pending',
+		);
 	});
 
 	it('stores nothing that confirms a guessed text without the form token', async () => {
-		await receiveStory(draft, temp.database, await issueFormToken(Date.now(), randomBytes(32)));
+		await receiveStory(
+			draft,
+			sqliteStore(temp.database),
+			await issueFormToken(Date.now(), randomBytes(32)),
+		);
 		const [row] = rows();
 		const guessed = `${draft.title}\u0000${draft.body}`;
 		const secrets = temp.database.select().from(appSecrets).all();
@@ -109,23 +120,23 @@ describe('receiveStory', () => {
 	});
 
 	it('folds nothing when there is no form token', async () => {
-		await receiveStory(draft, temp.database);
-		await receiveStory(draft, temp.database);
+		await receiveStory(draft, sqliteStore(temp.database));
+		await receiveStory(draft, sqliteStore(temp.database));
 		expect(rows()).toHaveLength(2);
 	});
 
 	it('keeps different stories apart', async () => {
-		await receiveStory(draft, temp.database);
-		await receiveStory({ ...draft, title: 'A different title here' }, temp.database);
+		await receiveStory(draft, sqliteStore(temp.database));
+		await receiveStory({ ...draft, title: 'A different title here' }, sqliteStore(temp.database));
 		expect(rows()).toHaveLength(2);
 	});
 });
 
 describe('findStoryByReceipt', () => {
 	it('finds the story by its code however it is typed', async () => {
-		const { receiptCode } = await receiveStory(draft, temp.database);
+		const { receiptCode } = await receiveStory(draft, sqliteStore(temp.database));
 		const typed = receiptCode.toLowerCase().replace(/-/g, ' ');
-		expect(await findStoryByReceipt(typed, temp.database)).toMatchObject({
+		expect(await findStoryByReceipt(typed, sqliteStore(temp.database))).toMatchObject({
 			status: 'pending',
 			editable: true,
 		});
@@ -134,17 +145,17 @@ describe('findStoryByReceipt', () => {
 	it.each(['', 'nonsense', '0000-0000-0000-0000-0000-0000-0000'])(
 		'answers a wrong code %j with nothing',
 		async (code) => {
-			await receiveStory(draft, temp.database);
-			expect(await findStoryByReceipt(code, temp.database)).toBeNull();
+			await receiveStory(draft, sqliteStore(temp.database));
+			expect(await findStoryByReceipt(code, sqliteStore(temp.database))).toBeNull();
 		},
 	);
 });
 
 describe('the writer lifecycle', () => {
 	it('edits a waiting story, bumping its version and auditing it without the text', async () => {
-		const { receiptCode } = await receiveStory(draft, temp.database);
+		const { receiptCode } = await receiveStory(draft, sqliteStore(temp.database));
 		const revised = { ...draft, body: draft.body + '\n\nNinety days now.' };
-		expect(await reviseStory(receiptCode, revised, temp.database)).toBe('done');
+		expect(await reviseStory(receiptCode, revised, sqliteStore(temp.database))).toBe('done');
 		const [row] = rows();
 		expect(row).toMatchObject({ body: revised.body, version: 2, status: 'pending' });
 		const [event] = temp.database.select().from(moderationEvents).all();
@@ -158,19 +169,19 @@ describe('the writer lifecycle', () => {
 	});
 
 	it('resubmits a declined story: back to pending, the old reason cleared', async () => {
-		const { receiptCode } = await receiveStory(draft, temp.database);
+		const { receiptCode } = await receiveStory(draft, sqliteStore(temp.database));
 		temp.database
 			.update(submissions)
 			.set({ status: 'rejected', decisionReason: 'Names a workplace.' })
 			.run();
-		expect((await findStoryByReceipt(receiptCode, temp.database))?.decisionReason).toBe(
-			'Names a workplace.',
-		);
+		expect(
+			(await findStoryByReceipt(receiptCode, sqliteStore(temp.database)))?.decisionReason,
+		).toBe('Names a workplace.');
 		expect(
 			await reviseStory(
 				receiptCode,
 				{ ...draft, title: 'The winter I stopped hiding (revised)' },
-				temp.database,
+				sqliteStore(temp.database),
 			),
 		).toBe('done');
 		expect(rows()[0]).toMatchObject({ status: 'pending', decisionReason: null });
@@ -180,16 +191,16 @@ describe('the writer lifecycle', () => {
 	});
 
 	it('refuses to edit a published story', async () => {
-		const { receiptCode } = await receiveStory(draft, temp.database);
+		const { receiptCode } = await receiveStory(draft, sqliteStore(temp.database));
 		temp.database.update(submissions).set({ status: 'approved', slug: 'community-x' }).run();
-		expect(await reviseStory(receiptCode, draft, temp.database)).toBe('not-allowed');
+		expect(await reviseStory(receiptCode, draft, sqliteStore(temp.database))).toBe('not-allowed');
 		expect(rows()[0]!.version).toBe(1);
 	});
 
 	it.each(['pending', 'approved', 'rejected', 'unpublished'] as const)(
 		'withdraws a %s story, erasing everything but a content-free tombstone',
 		async (status) => {
-			const { receiptCode } = await receiveStory(draft, temp.database);
+			const { receiptCode } = await receiveStory(draft, sqliteStore(temp.database));
 			const id = rows()[0]!.id;
 			temp.database.update(submissions).set({ status }).run();
 			temp.database
@@ -201,7 +212,7 @@ describe('the writer lifecycle', () => {
 					createdAt: new Date(),
 				})
 				.run();
-			expect(await withdrawStory(receiptCode, temp.database)).toBe('done');
+			expect(await withdrawStory(receiptCode, sqliteStore(temp.database))).toBe('done');
 			const [row] = rows();
 			expect(row).toMatchObject({
 				status: 'withdrawn',
@@ -223,7 +234,7 @@ describe('the writer lifecycle', () => {
 					.all()
 					.map((event) => event.action),
 			).toContain('writer-withdrew');
-			expect(await findStoryByReceipt(receiptCode, temp.database)).toMatchObject({
+			expect(await findStoryByReceipt(receiptCode, sqliteStore(temp.database))).toMatchObject({
 				status: 'withdrawn',
 				editable: false,
 			});
@@ -233,20 +244,20 @@ describe('the writer lifecycle', () => {
 	it('leaves no trace of withdrawn text in the database file', async () => {
 		const { receiptCode } = await receiveStory(
 			{ ...draft, body: draft.body + ' Zephyrine-Quillfeather.' },
-			temp.database,
+			sqliteStore(temp.database),
 		);
-		await withdrawStory(receiptCode, temp.database);
+		await withdrawStory(receiptCode, sqliteStore(temp.database));
 		temp.database.$client.pragma('wal_checkpoint(TRUNCATE)');
 		expect(readFileSync(temp.path).toString('latin1')).not.toContain('Zephyrine-Quillfeather');
 	});
 
 	it('treats withdrawing twice as done, and refuses unknown codes', async () => {
-		const { receiptCode } = await receiveStory(draft, temp.database);
-		expect(await withdrawStory(receiptCode, temp.database)).toBe('done');
-		expect(await withdrawStory(receiptCode, temp.database)).toBe('done');
-		expect(await withdrawStory('0000-0000-0000-0000-0000-0000-0000', temp.database)).toBe(
-			'not-found',
-		);
-		expect(await reviseStory('nonsense', draft, temp.database)).toBe('not-found');
+		const { receiptCode } = await receiveStory(draft, sqliteStore(temp.database));
+		expect(await withdrawStory(receiptCode, sqliteStore(temp.database))).toBe('done');
+		expect(await withdrawStory(receiptCode, sqliteStore(temp.database))).toBe('done');
+		expect(
+			await withdrawStory('0000-0000-0000-0000-0000-0000-0000', sqliteStore(temp.database)),
+		).toBe('not-found');
+		expect(await reviseStory('nonsense', draft, sqliteStore(temp.database))).toBe('not-found');
 	});
 });

@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../db/store.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reports, submissions } from '../../db/schema.ts';
 import { appendAuditEvent } from '../../src/lib/server/audit.ts';
@@ -30,8 +31,15 @@ function arrived(createdDay: string): string {
 	return id;
 }
 
-function event(submissionId: string, action: string, at: string, reason: string | null = null) {
-	appendAuditEvent(temp.database, { submissionId, action, reason }, new Date(at));
+async function event(
+	submissionId: string,
+	action: string,
+	at: string,
+	reason: string | null = null,
+) {
+	await sqliteStore(temp.database).transact((scope) =>
+		appendAuditEvent(scope, { submissionId, action, reason }, new Date(at)),
+	);
 }
 
 function report(submissionId: string, createdDay: string, resolvedAt: string | null = null) {
@@ -48,11 +56,13 @@ function report(submissionId: string, createdDay: string, resolvedAt: string | n
 }
 
 const monthIn = async (month: string) =>
-	(await getTransparencyReport(temp.database, NOW)).find((row) => row.month === month)!;
+	(await getTransparencyReport(sqliteStore(temp.database), NOW)).find(
+		(row) => row.month === month,
+	)!;
 
 describe('the transparency report', () => {
 	it('lists the last twelve months, newest first, every figure withheld when nothing happened', async () => {
-		const months = await getTransparencyReport(temp.database, NOW);
+		const months = await getTransparencyReport(sqliteStore(temp.database), NOW);
 		expect(months.map((row) => row.month)).toEqual([
 			'2026-06',
 			'2026-05',
@@ -78,7 +88,7 @@ describe('the transparency report', () => {
 		const waits = [1, 2, 3, 4, 10];
 		for (const wait of waits) {
 			const id = arrived('2026-03-01');
-			event(id, 'publish', `2026-03-${String(1 + wait).padStart(2, '0')}T09:30:00Z`);
+			await event(id, 'publish', `2026-03-${String(1 + wait).padStart(2, '0')}T09:30:00Z`);
 		}
 		arrived('2026-03-20');
 		arrived('2026-04-02');
@@ -93,9 +103,9 @@ describe('the transparency report', () => {
 
 	it('counts declines by reason and withholds every reason with fewer than five stories', async () => {
 		for (let index = 0; index < 5; index++) {
-			event(arrived('2026-04-01'), 'decline', '2026-04-03T10:00:00Z', 'identifying-details');
+			await event(arrived('2026-04-01'), 'decline', '2026-04-03T10:00:00Z', 'identifying-details');
 		}
-		event(arrived('2026-04-01'), 'decline', '2026-04-06T10:00:00Z', 'unsafe-detail');
+		await event(arrived('2026-04-01'), 'decline', '2026-04-06T10:00:00Z', 'unsafe-detail');
 
 		const april = await monthIn('2026-04');
 		expect(april.declined).toBe(6);
@@ -113,13 +123,13 @@ describe('the transparency report', () => {
 	it('counts withdrawals and a story decided twice once, at its first decision', async () => {
 		for (const decidedOn of ['02', '02', '02', '10', '10']) {
 			const id = arrived('2026-05-01');
-			event(id, 'decline', `2026-05-${decidedOn}T10:00:00Z`, 'crisis');
-			event(id, 'writer-withdrew', '2026-05-20T00:00:00Z');
+			await event(id, 'decline', `2026-05-${decidedOn}T10:00:00Z`, 'crisis');
+			await event(id, 'writer-withdrew', '2026-05-20T00:00:00Z');
 		}
 		// Decided before the window, resubmitted and decided again inside it: no new wait.
 		const old = arrived('2025-01-10');
-		event(old, 'decline', '2025-01-12T10:00:00Z', 'crisis');
-		event(old, 'publish', '2026-05-25T10:00:00Z');
+		await event(old, 'decline', '2025-01-12T10:00:00Z', 'crisis');
+		await event(old, 'publish', '2026-05-25T10:00:00Z');
 
 		const may = await monthIn('2026-05');
 		expect(may.withdrawn).toBe(5);
@@ -141,8 +151,8 @@ describe('the transparency report', () => {
 
 	it('says nothing about any one story', async () => {
 		const ids = Array.from({ length: 5 }, () => arrived('2026-03-01'));
-		for (const id of ids) event(id, 'publish', '2026-03-04T10:00:00Z');
-		const published = JSON.stringify(await getTransparencyReport(temp.database, NOW));
+		for (const id of ids) await event(id, 'publish', '2026-03-04T10:00:00Z');
+		const published = JSON.stringify(await getTransparencyReport(sqliteStore(temp.database), NOW));
 		for (const id of ids) {
 			expect(published).not.toContain(id);
 			expect(published).not.toContain(`Title of ${id}`);

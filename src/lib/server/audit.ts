@@ -31,17 +31,15 @@ export async function appendAuditEvent(
 	event: AuditEventInput,
 	at = new Date(),
 ): Promise<void> {
-	await query
-		.insert(moderationEvents)
-		.values({
-			id: randomRowId(),
-			moderatorId: event.moderatorId ?? null,
-			submissionId: event.submissionId ?? null,
-			action: event.action,
-			reason: event.reason ?? null,
-			detail: event.detail ?? null,
-			createdAt: at,
-		});
+	await query.insert(moderationEvents).values({
+		id: randomRowId(),
+		moderatorId: event.moderatorId ?? null,
+		submissionId: event.submissionId ?? null,
+		action: event.action,
+		reason: event.reason ?? null,
+		detail: event.detail ?? null,
+		createdAt: at,
+	});
 }
 
 export interface AuditFilters {
@@ -62,33 +60,34 @@ export async function listAuditEvents(
 	store: Store = getStore(),
 ) {
 	return store.read(async ({ query, tables: { moderationEvents, moderators } }) => {
-	const conditions: SQL[] = [];
-	if (filters.action) conditions.push(eq(moderationEvents.action, filters.action));
-	if (filters.moderatorId) conditions.push(eq(moderationEvents.moderatorId, filters.moderatorId));
-	if (filters.submissionId)
-		conditions.push(eq(moderationEvents.submissionId, filters.submissionId));
-	const where = conditions.length ? and(...conditions) : undefined;
-	const [{ total }] = (await query.select({ total: count() }).from(moderationEvents).where(where)) as [
-		{ total: number },
-	];
-	const events = await query
-		.select({
-			id: moderationEvents.id,
-			action: moderationEvents.action,
-			reason: moderationEvents.reason,
-			detail: moderationEvents.detail,
-			createdAt: moderationEvents.createdAt,
-			submissionId: moderationEvents.submissionId,
-			moderatorId: moderationEvents.moderatorId,
-			moderatorUsername: moderators.username,
-		})
-		.from(moderationEvents)
-		.leftJoin(moderators, eq(moderators.id, moderationEvents.moderatorId))
-		.where(where)
-		.orderBy(desc(moderationEvents.createdAt), desc(moderationEvents.id))
-		.limit(AUDIT_PAGE_SIZE)
-		.offset((page - 1) * AUDIT_PAGE_SIZE);
-	return { events, total, totalPages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
+		const conditions: SQL[] = [];
+		if (filters.action) conditions.push(eq(moderationEvents.action, filters.action));
+		if (filters.moderatorId) conditions.push(eq(moderationEvents.moderatorId, filters.moderatorId));
+		if (filters.submissionId)
+			conditions.push(eq(moderationEvents.submissionId, filters.submissionId));
+		const where = conditions.length ? and(...conditions) : undefined;
+		const [{ total }] = (await query
+			.select({ total: count() })
+			.from(moderationEvents)
+			.where(where)) as [{ total: number }];
+		const events = await query
+			.select({
+				id: moderationEvents.id,
+				action: moderationEvents.action,
+				reason: moderationEvents.reason,
+				detail: moderationEvents.detail,
+				createdAt: moderationEvents.createdAt,
+				submissionId: moderationEvents.submissionId,
+				moderatorId: moderationEvents.moderatorId,
+				moderatorUsername: moderators.username,
+			})
+			.from(moderationEvents)
+			.leftJoin(moderators, eq(moderators.id, moderationEvents.moderatorId))
+			.where(where)
+			.orderBy(desc(moderationEvents.createdAt), desc(moderationEvents.id))
+			.limit(AUDIT_PAGE_SIZE)
+			.offset((page - 1) * AUDIT_PAGE_SIZE);
+		return { events, total, totalPages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
 	});
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { communityListings, communityListingTopics } from '../../../db/schema.ts';
 import { getStore, type Scope, type Store } from '../../../db/store.ts';
 import type { LibraryPiece } from '../library.ts';
@@ -230,11 +230,7 @@ export async function listingsPage(
 type ListTable = typeof communityListings | typeof communityListingTopics;
 
 /** Rows listed after `at` (older) or before it (newer), in the lists' order. */
-function listedBeside(
-	table: ListTable,
-	at: ListPosition,
-	side: 'older' | 'newer',
-) {
+function listedBeside(table: ListTable, at: ListPosition, side: 'older' | 'newer') {
 	const beyond = side === 'older' ? lt : gt;
 	return or(
 		beyond(table.publishedAt, at.publishedAt),
@@ -292,27 +288,4 @@ export async function listedSlugsOldestFirst(
 			.limit(limit)
 			.offset(offset),
 	);
-}
-
-/** Lists every published story that has no listing yet, `batchSize` at a time (a data step). */
-export async function listUnlistedStories(
-	scope: Scope,
-	afterSlug: string | null,
-	batchSize: number,
-): Promise<string | null> {
-	const { submissions } = scope.tables;
-	const slugs = await scope.query
-		.select({ slug: submissions.slug })
-		.from(submissions)
-		.where(
-			and(
-				eq(submissions.status, 'approved'),
-				isNotNull(submissions.publishedAt),
-				gt(submissions.slug, afterSlug ?? ''),
-			),
-		)
-		.orderBy(asc(submissions.slug))
-		.limit(batchSize);
-	for (const { slug } of slugs) await listStory(scope, slug!);
-	return slugs.length < batchSize ? null : slugs.at(-1)!.slug;
 }

@@ -23,7 +23,7 @@ const CHECKPOINT_WAIT_MS = 20;
 /** When a reader (another process, a backup) holds an old snapshot, try again this soon. */
 const RETRY_AFTER_MS = 2_000;
 
-const retries = new WeakMap<Store, NodeJS.Timeout>();
+const retries = new WeakMap<Database, NodeJS.Timeout>();
 
 /** Tables whose rows hold a writer's or reader's text, or what was derived from it. */
 const TABLES_HOLDING_TEXT = [
@@ -36,30 +36,26 @@ const TABLES_HOLDING_TEXT = [
 
 /**
  * Call after every transaction that erased text has committed: every erasure path does.
- * On SQLite it copies the write-ahead log into the database file and truncates it to zero
- * bytes. A checkpoint cannot finish while another connection still reads an older
- * snapshot: then it is tried again on a timer (and at the next erasure) until it does.
  * Returns whether the erasure reached the files now.
  */
 export async function eraseFromDisk(store: Store): Promise<boolean> {
-	clearTimeout(retries.get(store));
-	retries.delete(store);
-	const done = await store.read(async (scope) => {
-		if (scope.engine === 'sqlite') return checkpointTruncating(sqliteOf(scope));
+	return store.read(async (scope) => {
+		if (scope.engine === 'sqlite') return eraseFromSqliteFiles(sqliteOf(scope));
 		await postgresOf(scope).execute(sql.raw(`VACUUM ${TABLES_HOLDING_TEXT.join(', ')}`));
 		return true;
 	});
-	if (!done) {
-		const retry = setTimeout(() => void eraseFromDisk(store), RETRY_AFTER_MS);
-		retry.unref();
-		retries.set(store, retry);
-	}
-	return done;
 }
 
-/** Truncates SQLite's write-ahead log, unless a reader still needs it; whether it did. */
-function checkpointTruncating(database: Database): boolean {
+/**
+ * Copies SQLite's write-ahead log into the database file and truncates it to zero bytes.
+ * A checkpoint cannot finish while another connection still reads an older snapshot: then
+ * it is tried again on a timer (and at the next erasure) until it does. Returns whether
+ * the log is empty now. Synchronous, for migrations too, which run before serving.
+ */
+export function eraseFromSqliteFiles(database: Database): boolean {
 	const client = database.$client;
+	clearTimeout(retries.get(database));
+	retries.delete(database);
 	if (!client.open) return false;
 	const busyTimeout = client.pragma('busy_timeout', { simple: true }) as number;
 	let done: boolean;
@@ -73,6 +69,11 @@ function checkpointTruncating(database: Database): boolean {
 		done = false;
 	} finally {
 		client.pragma(`busy_timeout = ${busyTimeout}`);
+	}
+	if (!done) {
+		const retry = setTimeout(() => eraseFromSqliteFiles(database), RETRY_AFTER_MS);
+		retry.unref();
+		retries.set(database, retry);
 	}
 	return done;
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { siteSettings, submissions } from '../../../db/schema.ts';
-import { getDatabase, type Database } from '../../../db/client.ts';
+import { getStore, type Store } from '../../../db/store.ts';
 
 /** The `site_settings` row the write probe rewrites; it holds nothing but a random nonce. */
 const WRITE_PROBE_SETTING = 'health-write-probe';
 
 /** True when a real read of the submissions table succeeds. */
-export async function isDatabaseReadable(database: Database = getDatabase()): Promise<boolean> {
+export async function isDatabaseReadable(store: Store = getStore()): Promise<boolean> {
 	try {
-		database.select({ id: submissions.id }).from(submissions).limit(1).all();
+		await store.read(({ query, tables: { submissions } }) =>
+			query.select({ id: submissions.id }).from(submissions).limit(1),
+		);
 		return true;
 	} catch (error) {
 		console.error(`Database check failed: ${(error as Error).message}`);
@@ -22,14 +23,15 @@ export async function isDatabaseReadable(database: Database = getDatabase()): Pr
  * so only a new value makes the commit reach the write-ahead log on disk (and its fsync),
  * which is what fails when the disk is full or the file system has gone read-only.
  */
-export async function isDatabaseWritable(database: Database = getDatabase()): Promise<boolean> {
+export async function isDatabaseWritable(store: Store = getStore()): Promise<boolean> {
 	const value = randomBytes(8).toString('hex');
 	try {
-		database
-			.insert(siteSettings)
-			.values({ name: WRITE_PROBE_SETTING, value })
-			.onConflictDoUpdate({ target: siteSettings.name, set: { value } })
-			.run();
+		await store.transact(({ query, tables: { siteSettings } }) =>
+			query
+				.insert(siteSettings)
+				.values({ name: WRITE_PROBE_SETTING, value })
+				.onConflictDoUpdate({ target: siteSettings.name, set: { value } }),
+		);
 		return true;
 	} catch (error) {
 		// The driver's message only: drizzle's own would repeat the query.

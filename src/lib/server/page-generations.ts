@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../db/client.ts';
+import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
+import { sqliteOf } from '../../../db/store.ts';
 import type { Scope } from '../../../db/store.ts';
+import { pageGenerations } from '../../../db/schema.ts';
 import { watchCommits } from './commit-watch.ts';
 import { markPagesChangedPostgres } from './page-generations-postgres.ts';
 import {
@@ -15,16 +17,24 @@ import {
  * date. Call it in the same transaction as the change, so no process can see the change
  * without the new count.
  */
-export async function markPagesChanged(scope: Scope, pageScope: string = EVERY_PAGE): Promise<void> {
+export async function markPagesChanged(
+	scope: Scope,
+	pageScope: string = EVERY_PAGE,
+): Promise<void> {
 	if (scope.engine === 'postgres') return markPagesChangedPostgres(scope, pageScope);
-	const { pageGenerations } = scope.tables;
-	await scope.query
+	markPagesChangedSqlite(sqliteOf(scope), pageScope);
+}
+
+/** markPagesChanged on SQLite, synchronous: also for the data steps, which run before serving. */
+export function markPagesChangedSqlite(queryable: Queryable, pageScope: string = EVERY_PAGE): void {
+	queryable
 		.insert(pageGenerations)
 		.values({ scope: pageScope, generation: 1 })
 		.onConflictDoUpdate({
 			target: pageGenerations.scope,
 			set: { generation: sql`${pageGenerations.generation} + 1` },
-		});
+		})
+		.run();
 }
 
 const lookers = new WeakMap<Database, () => GenerationsAsLookedAt>();

@@ -4,8 +4,8 @@
  * `npm run moderator -- queue` command can load outside Astro.
  */
 import { and, asc, count, eq, inArray, lt, ne, sql } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../db/client.ts';
-import { reports, submissions } from '../../../db/schema.ts';
+import { getStore, type Store } from '../../../db/store.ts';
+import type { Tables } from '../../../db/tables.ts';
 import { DAY_MS, isoDay, wholeDaysSince } from '../dates.ts';
 import { REVIEW_PROMISE_DAYS } from '../settings.ts';
 
@@ -13,7 +13,7 @@ export const QUEUE_TABS = ['waiting', 'reported', 'published', 'declined', 'with
 export type QueueTab = (typeof QUEUE_TABS)[number];
 
 /** Which stories a queue tab holds. */
-export function tabCondition(tab: QueueTab) {
+export function tabCondition(tab: QueueTab, { submissions, reports }: Tables) {
 	switch (tab) {
 		case 'waiting':
 			return eq(submissions.status, 'pending');
@@ -48,35 +48,43 @@ export interface QueueCounts {
 
 /** How many stories each tab holds and how many have waited past the review promise. */
 export async function getQueueCounts(
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<QueueCounts> {
-	const tabs = Object.fromEntries(
-		QUEUE_TABS.map((name) => [
-			name,
-			database.select({ total: count() }).from(submissions).where(tabCondition(name)).get()!.total,
-		]),
-	) as Record<QueueTab, number>;
-	const overdue = database
-		.select({ total: count() })
-		.from(submissions)
-		.where(
-			and(
-				eq(submissions.status, 'pending'),
-				lt(submissions.createdDay, firstDayWithinPromise(now)),
+	return store.read(async ({ query, tables }) => {
+		const { submissions } = tables;
+		const totalOf = async (counted: Promise<{ total: number }[]>) => (await counted)[0]!.total;
+		const tabs = Object.fromEntries(
+			await Promise.all(
+				QUEUE_TABS.map(async (name) => [
+					name,
+					await totalOf(
+						query.select({ total: count() }).from(submissions).where(tabCondition(name, tables)),
+					),
+				]),
 			),
-		)
-		.get()!.total;
-	const oldest = database
-		.select({ createdDay: submissions.createdDay })
-		.from(submissions)
-		.where(eq(submissions.status, 'pending'))
-		.orderBy(asc(submissions.createdDay))
-		.limit(1)
-		.get();
-	return {
-		tabs,
-		overdue,
-		oldestWaitingDays: oldest ? wholeDaysSince(oldest.createdDay, now) : null,
-	};
+		) as Record<QueueTab, number>;
+		const overdue = await totalOf(
+			query
+				.select({ total: count() })
+				.from(submissions)
+				.where(
+					and(
+						eq(submissions.status, 'pending'),
+						lt(submissions.createdDay, firstDayWithinPromise(now)),
+					),
+				),
+		);
+		const [oldest] = await query
+			.select({ createdDay: submissions.createdDay })
+			.from(submissions)
+			.where(eq(submissions.status, 'pending'))
+			.orderBy(asc(submissions.createdDay))
+			.limit(1);
+		return {
+			tabs,
+			overdue,
+			oldestWaitingDays: oldest ? wholeDaysSince(oldest.createdDay, now) : null,
+		};
+	});
 }

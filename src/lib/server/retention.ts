@@ -1,6 +1,5 @@
 import { and, eq, lte } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../db/client.ts';
-import { submissions } from '../../../db/schema.ts';
+import { getStore, type Store } from '../../../db/store.ts';
 import { appendAuditEvent } from './audit.ts';
 import { eraseFromDisk } from './erasure.ts';
 import { eraseStoryText } from './submissions.ts';
@@ -34,36 +33,33 @@ const PURGE_BATCH = 200;
  */
 export async function purgeDeclinedStories(
 	retentionDays: number,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<number> {
 	const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
 	let erased = 0;
 	for (;;) {
-		const batch = database.transaction(
-			(transaction) => {
-				const due = transaction
-					.select({ id: submissions.id })
-					.from(submissions)
-					.where(and(eq(submissions.status, 'rejected'), lte(submissions.declinedAt, cutoff)))
-					.limit(PURGE_BATCH)
-					.all();
-				for (const { id } of due) {
-					eraseStoryText(transaction, id);
-					appendAuditEvent(
-						transaction,
-						{ submissionId: id, action: 'text-erased', reason: 'retention' },
-						now,
-					);
-				}
-				return due.length;
-			},
-			{ behavior: 'immediate' },
-		);
+		const batch = await store.transact(async (scope) => {
+			const { submissions } = scope.tables;
+			const due = await scope.query
+				.select({ id: submissions.id })
+				.from(submissions)
+				.where(and(eq(submissions.status, 'rejected'), lte(submissions.declinedAt, cutoff)))
+				.limit(PURGE_BATCH);
+			for (const { id } of due) {
+				await eraseStoryText(scope, id);
+				await appendAuditEvent(
+					scope,
+					{ submissionId: id, action: 'text-erased', reason: 'retention' },
+					now,
+				);
+			}
+			return due.length;
+		});
 		erased += batch;
 		if (batch < PURGE_BATCH) break;
 	}
-	if (erased > 0) eraseFromDisk(database);
+	if (erased > 0) await eraseFromDisk(store);
 	return erased;
 }
 
@@ -77,12 +73,12 @@ const FIRST_PURGE_AFTER_MS = 60_000;
  * (it holds no story text) and tried again the next day.
  */
 export function startDailyPurge(
-	database: Database,
+	store: Store,
 	retentionDays: number,
 	log: (line: string) => void = console.error,
 ): () => void {
 	const run = () => {
-		purgeDeclinedStories(retentionDays, database).catch((error: Error) =>
+		purgeDeclinedStories(retentionDays, store).catch((error: Error) =>
 			log(`Purge of declined stories failed: ${error.message}`),
 		);
 	};

@@ -1,12 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import {
-	reports,
-	submissionReceipts,
-	submissions,
-	type SubmissionStatus,
-} from '../../../db/schema.ts';
+import type { SubmissionStatus } from '../../../db/schema.ts';
+import { getStore, type Scope, type Store } from '../../../db/store.ts';
 import { isoDay, startOfUtcDay } from '../dates.ts';
 import { renderUserMarkdown } from '../markdown.ts';
 import { generateReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../receipt-codes.ts';
@@ -15,7 +10,6 @@ import { canTransition, isEditableByWriter } from '../submission-status.ts';
 import type { ContentWarningSlug, MilestoneSlug, TopicSlug } from '../taxonomy.ts';
 import { appendAuditEvent, changedTextFields } from './audit.ts';
 import { eraseFromDisk } from './erasure.ts';
-import { writeTogether } from './group-commit.ts';
 import { takeOutOfLibrary } from './library-changes.ts';
 
 /**
@@ -54,7 +48,7 @@ export function draftColumns(draft: StoryDraft) {
  */
 export async function receiveStory(
 	draft: StoryDraft,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	formToken: string | null = null,
 ): Promise<{ receiptCode: string }> {
 	const receiptCode = generateReceiptCode();
@@ -65,11 +59,11 @@ export async function receiveStory(
 	// Today in UTC: the only time a submission records.
 	const createdDay = isoDay(new Date());
 	// Shares its commit (and its wait for the disk) with the stories arriving alongside it.
-	await writeTogether(database, (transaction) => {
-		const duplicate =
+	await store.transact(async ({ query, tables: { submissions, submissionReceipts } }) => {
+		const [duplicate] =
 			fields.resubmissionKey === null
-				? undefined
-				: transaction
+				? []
+				: await query
 						.select({ id: submissions.id })
 						.from(submissions)
 						.where(
@@ -79,18 +73,14 @@ export async function receiveStory(
 								eq(submissions.status, 'pending'),
 							),
 						)
-						.get();
+						.limit(1);
 		const submissionId = duplicate?.id ?? randomBytes(16).toString('base64url');
 		if (!duplicate) {
-			transaction
-				.insert(submissions)
-				.values({ id: submissionId, ...fields, createdDay })
-				.run();
+			await query.insert(submissions).values({ id: submissionId, ...fields, createdDay });
 		}
-		transaction
+		await query
 			.insert(submissionReceipts)
-			.values({ receiptHash: hashReceiptCode(normalizeReceiptCode(receiptCode)!), submissionId })
-			.run();
+			.values({ receiptHash: hashReceiptCode(normalizeReceiptCode(receiptCode)!), submissionId });
 	});
 	return { receiptCode };
 }
@@ -115,25 +105,28 @@ export interface WriterStoryView {
 	editable: boolean;
 }
 
-function findSubmissionByReceipt(code: string, database: Queryable) {
+async function findSubmissionByReceipt(
+	code: string,
+	{ query, tables: { submissions, submissionReceipts } }: Scope,
+) {
 	const canonical = normalizeReceiptCode(code);
 	// A malformed code still costs one hash and one indexed read, like a wrong one.
 	const receiptHash = hashReceiptCode(canonical ?? code);
-	const row = database
+	const [row] = await query
 		.select({ submission: submissions })
 		.from(submissionReceipts)
 		.innerJoin(submissions, eq(submissions.id, submissionReceipts.submissionId))
 		.where(eq(submissionReceipts.receiptHash, receiptHash))
-		.get();
+		.limit(1);
 	return canonical && row ? row.submission : null;
 }
 
 /** The story a receipt code belongs to, or `null` for any code that is not one of ours. */
 export async function findStoryByReceipt(
 	code: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<WriterStoryView | null> {
-	const submission = findSubmissionByReceipt(code, database);
+	const submission = await store.read((scope) => findSubmissionByReceipt(code, scope));
 	if (!submission) return null;
 	return {
 		status: submission.status,
@@ -163,43 +156,40 @@ export type WriterChangeOutcome = 'done' | 'not-found' | 'not-allowed';
 export async function reviseStory(
 	code: string,
 	draft: StoryDraft,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<WriterChangeOutcome> {
-	const outcome = database.transaction(
-		(transaction) => {
-			const submission = findSubmissionByReceipt(code, transaction);
-			if (!submission) return 'not-found';
-			if (!isEditableByWriter(submission.status) || submission.textErased) return 'not-allowed';
-			const resubmitting = submission.status === 'rejected';
-			if (resubmitting && !canTransition('rejected', 'pending', 'writer')) return 'not-allowed';
-			transaction
-				.update(submissions)
-				.set({
-					...draftColumns(draft),
-					// A revised text is no longer the one a repeated form post would carry.
-					resubmissionKey: null,
-					status: 'pending',
-					decisionReason: resubmitting ? null : submission.decisionReason,
-					decisionNote: resubmitting ? null : submission.decisionNote,
-					declinedAt: null,
-					version: submission.version + 1,
-				})
-				.where(eq(submissions.id, submission.id))
-				.run();
-			appendAuditEvent(
-				transaction,
-				{
-					submissionId: submission.id,
-					action: resubmitting ? 'writer-resubmitted' : 'writer-revised',
-					detail: { changed: changedTextFields(submission, draft) },
-				},
-				startOfUtcDay(new Date()),
-			);
-			return 'done';
-		},
-		{ behavior: 'immediate' },
-	);
-	eraseFromDisk(database);
+	const outcome = await store.transact(async (scope): Promise<WriterChangeOutcome> => {
+		const { submissions } = scope.tables;
+		const submission = await findSubmissionByReceipt(code, scope);
+		if (!submission) return 'not-found';
+		if (!isEditableByWriter(submission.status) || submission.textErased) return 'not-allowed';
+		const resubmitting = submission.status === 'rejected';
+		if (resubmitting && !canTransition('rejected', 'pending', 'writer')) return 'not-allowed';
+		await scope.query
+			.update(submissions)
+			.set({
+				...draftColumns(draft),
+				// A revised text is no longer the one a repeated form post would carry.
+				resubmissionKey: null,
+				status: 'pending',
+				decisionReason: resubmitting ? null : submission.decisionReason,
+				decisionNote: resubmitting ? null : submission.decisionNote,
+				declinedAt: null,
+				version: submission.version + 1,
+			})
+			.where(eq(submissions.id, submission.id));
+		await appendAuditEvent(
+			scope,
+			{
+				submissionId: submission.id,
+				action: resubmitting ? 'writer-resubmitted' : 'writer-revised',
+				detail: { changed: changedTextFields(submission, draft) },
+			},
+			startOfUtcDay(new Date()),
+		);
+		return 'done';
+	});
+	await eraseFromDisk(store);
 	return outcome;
 }
 
@@ -209,8 +199,11 @@ export async function reviseStory(
  * erased; status, created day and decision reason stay (monthly counts use them). Runs in
  * the caller's transaction; the caller then calls eraseFromDisk.
  */
-export function eraseStoryText(transaction: Queryable, submissionId: string): void {
-	transaction
+export async function eraseStoryText(
+	{ query, tables: { submissions, reports } }: Scope,
+	submissionId: string,
+): Promise<void> {
+	await query
 		.update(submissions)
 		.set({
 			title: '',
@@ -225,13 +218,8 @@ export function eraseStoryText(transaction: Queryable, submissionId: string): vo
 			declinedAt: null,
 			textErased: true,
 		})
-		.where(eq(submissions.id, submissionId))
-		.run();
-	transaction
-		.update(reports)
-		.set({ note: null })
-		.where(eq(reports.submissionId, submissionId))
-		.run();
+		.where(eq(submissions.id, submissionId));
+	await query.update(reports).set({ note: null }).where(eq(reports.submissionId, submissionId));
 }
 
 /**
@@ -241,30 +229,27 @@ export function eraseStoryText(transaction: Queryable, submissionId: string): vo
  */
 export async function withdrawStory(
 	code: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<WriterChangeOutcome> {
-	const outcome = database.transaction(
-		(transaction) => {
-			const submission = findSubmissionByReceipt(code, transaction);
-			if (!submission) return 'not-found';
-			if (submission.status === 'withdrawn') return 'done';
-			if (!canTransition(submission.status, 'withdrawn', 'writer')) return 'not-allowed';
-			eraseStoryText(transaction, submission.id);
-			transaction
-				.update(submissions)
-				.set({ decisionReason: null, status: 'withdrawn', version: submission.version + 1 })
-				.where(eq(submissions.id, submission.id))
-				.run();
-			if (submission.slug) takeOutOfLibrary(transaction, `/stories/${submission.slug}`);
-			appendAuditEvent(
-				transaction,
-				{ submissionId: submission.id, action: 'writer-withdrew' },
-				startOfUtcDay(new Date()),
-			);
-			return 'done';
-		},
-		{ behavior: 'immediate' },
-	);
-	eraseFromDisk(database);
+	const outcome = await store.transact(async (scope): Promise<WriterChangeOutcome> => {
+		const { submissions } = scope.tables;
+		const submission = await findSubmissionByReceipt(code, scope);
+		if (!submission) return 'not-found';
+		if (submission.status === 'withdrawn') return 'done';
+		if (!canTransition(submission.status, 'withdrawn', 'writer')) return 'not-allowed';
+		await eraseStoryText(scope, submission.id);
+		await scope.query
+			.update(submissions)
+			.set({ decisionReason: null, status: 'withdrawn', version: submission.version + 1 })
+			.where(eq(submissions.id, submission.id));
+		if (submission.slug) await takeOutOfLibrary(scope, `/stories/${submission.slug}`);
+		await appendAuditEvent(
+			scope,
+			{ submissionId: submission.id, action: 'writer-withdrew' },
+			startOfUtcDay(new Date()),
+		);
+		return 'done';
+	});
+	await eraseFromDisk(store);
 	return outcome;
 }

@@ -9,7 +9,7 @@
  * details in March"). Only counts and day differences leave the database.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../db/client.ts';
+import { getStore, selectRows, type Scope, type Store } from '../../../db/store.ts';
 import { isoDay } from '../dates.ts';
 import { DECLINE_REASONS, type DeclineReasonSlug } from '../guidelines.ts';
 
@@ -37,10 +37,26 @@ export interface TransparencyMonth {
 const PUBLISH_ACTIONS = sql`('publish', 'publish-with-warnings')`;
 const DECISION_ACTIONS = sql`('publish', 'publish-with-warnings', 'decline')`;
 
-/** "2026-03" of a unix-seconds column. */
-function monthOf(column: SQL): SQL {
-	return sql`strftime('%Y-%m', ${column}, 'unixepoch')`;
+/** What the two engines write differently: dates from unix seconds. */
+interface DateSql {
+	/** "2026-03" of a unix-seconds column. */
+	monthOf(column: SQL): SQL;
+	/** Whole days from an ISO day column to the UTC day of a unix-seconds column. */
+	daysFrom(day: SQL, seconds: SQL): SQL;
 }
+
+const DATE_SQL: Record<Scope['engine'], DateSql> = {
+	sqlite: {
+		monthOf: (column) => sql`strftime('%Y-%m', ${column}, 'unixepoch')`,
+		daysFrom: (day, seconds) =>
+			sql`CAST(julianday(date(${seconds}, 'unixepoch')) - julianday(${day}) AS INTEGER)`,
+	},
+	postgres: {
+		monthOf: (column) => sql`to_char(to_timestamp(${column}) AT TIME ZONE 'UTC', 'YYYY-MM')`,
+		daysFrom: (day, seconds) =>
+			sql`((to_timestamp(${seconds}) AT TIME ZONE 'UTC')::date - (${day})::date)`,
+	},
+};
 
 /** The first day (UTC) of the month `monthsBack` months before the one `now` falls in. */
 function firstDayOfMonth(now: Date, monthsBack: number): Date {
@@ -68,8 +84,15 @@ interface MonthCount {
 	stories: number;
 }
 
-function byMonth(rows: MonthCount[]): Map<string, MonthCount> {
-	return new Map(rows.map((row) => [row.month, row]));
+/** Counts by month; PostgreSQL answers count(*) as a bigint, which the driver gives as text. */
+async function countsByMonth(scope: Scope, statement: SQL): Promise<Map<string, MonthCount>> {
+	const rows = await selectRows<MonthCount>(scope, statement);
+	return new Map(
+		rows.map((row) => [
+			row.month,
+			{ month: row.month, total: Number(row.total), stories: Number(row.stories) },
+		]),
+	);
 }
 
 /**
@@ -79,34 +102,42 @@ function byMonth(rows: MonthCount[]): Map<string, MonthCount> {
  * decided in the window.
  */
 export async function getTransparencyReport(
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<TransparencyMonth[]> {
+	return store.read((scope) => reportOf(scope, now));
+}
+
+async function reportOf(scope: Scope, now: Date): Promise<TransparencyMonth[]> {
+	const { monthOf, daysFrom } = DATE_SQL[scope.engine];
 	const windowStart = firstDayOfMonth(now, TRANSPARENCY_MONTHS - 1);
 	const startSeconds = Math.floor(windowStart.getTime() / 1000);
 	const startDay = isoDay(windowStart);
 
-	const received = byMonth(
-		database.all<MonthCount>(sql`
+	const received = await countsByMonth(
+		scope,
+		sql`
 			SELECT substr(created_day, 1, 7) AS month, count(*) AS total, count(*) AS stories
-			FROM submissions WHERE created_day >= ${startDay} GROUP BY month`),
+			FROM submissions WHERE created_day >= ${startDay} GROUP BY month`,
 	);
 	const eventsByMonth = (actions: SQL) =>
-		byMonth(
-			database.all<MonthCount>(sql`
+		countsByMonth(
+			scope,
+			sql`
 				SELECT ${monthOf(sql`created_at`)} AS month,
 					count(DISTINCT submission_id) AS total, count(DISTINCT submission_id) AS stories
 				FROM moderation_events
 				WHERE created_at >= ${startSeconds} AND action IN ${actions}
-				GROUP BY month`),
+				GROUP BY month`,
 		);
-	const published = eventsByMonth(PUBLISH_ACTIONS);
-	const declined = eventsByMonth(sql`('decline')`);
-	const withdrawn = eventsByMonth(sql`('writer-withdrew')`);
+	const published = await eventsByMonth(PUBLISH_ACTIONS);
+	const declined = await eventsByMonth(sql`('decline')`);
+	const withdrawn = await eventsByMonth(sql`('writer-withdrew')`);
 
 	const declinedByReason = new Map(
-		database
-			.all<MonthCount & { reason: string }>(
+		(
+			await selectRows<MonthCount & { reason: string }>(
+				scope,
 				sql`
 				SELECT ${monthOf(sql`created_at`)} AS month, reason,
 					count(DISTINCT submission_id) AS total, count(DISTINCT submission_id) AS stories
@@ -114,28 +145,30 @@ export async function getTransparencyReport(
 				WHERE created_at >= ${startSeconds} AND action = 'decline'
 				GROUP BY month, reason`,
 			)
-			.map((row) => [`${row.month} ${row.reason}`, row]),
+		).map((row) => [`${row.month} ${row.reason}`, { ...row, total: Number(row.total) }]),
 	);
 
 	// A report's figure is withheld by the stories reported, not the reports: five reports
 	// on one story still point at that story.
 	const reportsBy = (column: SQL) =>
-		byMonth(
-			database.all<MonthCount>(sql`
+		countsByMonth(
+			scope,
+			sql`
 				SELECT ${monthOf(column)} AS month, count(*) AS total,
 					count(DISTINCT submission_id) AS stories
-				FROM reports WHERE ${column} >= ${startSeconds} GROUP BY month`),
+				FROM reports WHERE ${column} >= ${startSeconds} GROUP BY month`,
 		);
-	const reportsReceived = reportsBy(sql`created_at`);
-	const reportsActedOn = reportsBy(sql`resolved_at`);
+	const reportsReceived = await reportsBy(sql`created_at`);
+	const reportsActedOn = await reportsBy(sql`resolved_at`);
 
 	// Days from arrival to a story's first decision, in the month of that decision. A story
 	// decided again after the writer resubmitted counts once, at its first decision.
 	const decisionDays = new Map<string, number[]>();
-	for (const row of database.all<{ month: string; days: number }>(sql`
+	for (const row of await selectRows<{ month: string; days: number }>(
+		scope,
+		sql`
 		SELECT ${monthOf(sql`first_decision.at`)} AS month,
-			CAST(julianday(date(first_decision.at, 'unixepoch')) - julianday(s.created_day) AS INTEGER)
-				AS days
+			${daysFrom(sql`s.created_day`, sql`first_decision.at`)} AS days
 		FROM (
 			SELECT submission_id, min(created_at) AS at FROM moderation_events
 			WHERE created_at >= ${startSeconds} AND action IN ${DECISION_ACTIONS}
@@ -147,9 +180,10 @@ export async function getTransparencyReport(
 			WHERE earlier.submission_id = first_decision.submission_id
 				AND earlier.action IN ${DECISION_ACTIONS} AND earlier.created_at < ${startSeconds}
 		)
-		ORDER BY month, days`)) {
+		ORDER BY month, days`,
+	)) {
 		const days = decisionDays.get(row.month) ?? [];
-		days.push(Math.max(0, row.days));
+		days.push(Math.max(0, Number(row.days)));
 		decisionDays.set(row.month, days);
 	}
 

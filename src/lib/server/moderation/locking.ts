@@ -20,9 +20,14 @@ export async function readForChange(
 	id: string,
 	expectedVersion: number,
 ): Promise<
-	{ submission: SubmissionRow; refused?: never } | { submission?: never; refused: ModerationOutcome }
+	| { submission: SubmissionRow; refused?: never }
+	| { submission?: never; refused: ModerationOutcome }
 > {
-	const [submission] = await query.select().from(submissions).where(eq(submissions.id, id)).limit(1);
+	const [submission] = await query
+		.select()
+		.from(submissions)
+		.where(eq(submissions.id, id))
+		.limit(1);
 	if (!submission) return { refused: { outcome: 'not-found' } };
 	if (submission.version !== expectedVersion) {
 		return { refused: { outcome: 'conflict', currentVersion: submission.version } };

@@ -1,7 +1,7 @@
 /** The moderation queue: one page of cards for a tab, and the waiting stories around one. */
 import { and, asc, count, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../../db/client.ts';
-import { moderators, reports, submissions, type SubmissionStatus } from '../../../../db/schema.ts';
+import type { SubmissionStatus } from '../../../../db/schema.ts';
+import { getStore, type Store } from '../../../../db/store.ts';
 import { wholeDaysSince } from '../../dates.ts';
 import { findNearDuplicate, shingles } from '../../near-duplicates.ts';
 import { checkSafeMessaging } from '../../safe-messaging.ts';
@@ -53,42 +53,46 @@ export interface QueueCard {
 export async function getModerationQueue(
 	tab: QueueTab,
 	page: number,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ) {
-	const queueCounts = await getQueueCounts(database, now);
+	const queueCounts = await getQueueCounts(store, now);
 	const counts = queueCounts.tabs;
-	const order =
-		tab === 'waiting'
-			? [asc(submissions.createdDay), asc(submissions.id)]
-			: [desc(submissions.publishedAt), desc(submissions.createdDay), asc(submissions.id)];
-	const rows = database
-		.select({ submission: submissions, claimedByName: moderators.username })
-		.from(submissions)
-		.leftJoin(moderators, eq(moderators.id, submissions.claimedBy))
-		.where(tabCondition(tab))
-		.orderBy(...order)
-		.limit(QUEUE_PAGE_SIZE)
-		.offset((page - 1) * QUEUE_PAGE_SIZE)
-		.all();
-	const ids = rows.map(({ submission }) => submission.id);
-	const reportRows = ids.length
-		? database
-				.select({ submissionId: reports.submissionId, reason: reports.reason, total: count() })
-				.from(reports)
-				.where(and(inArray(reports.submissionId, ids), isNull(reports.resolvedAt)))
-				.groupBy(reports.submissionId, reports.reason)
-				.all()
-		: [];
-	// Near-duplicates are looked for among recent stories that still hold text.
-	const candidates = database
-		.select({ id: submissions.id, title: submissions.title, body: submissions.body })
-		.from(submissions)
-		.where(ne(submissions.status, 'withdrawn'))
-		.orderBy(desc(submissions.createdDay))
-		.limit(500)
-		.all()
-		.map((candidate) => ({ ...candidate, shingles: shingles(candidate.body) }));
+	const { rows, reportRows, candidates } = await store.read(async ({ query, tables }) => {
+		const { submissions, moderators, reports } = tables;
+		const order =
+			tab === 'waiting'
+				? [asc(submissions.createdDay), asc(submissions.id)]
+				: [desc(submissions.publishedAt), desc(submissions.createdDay), asc(submissions.id)];
+		const rows = await query
+			.select({ submission: submissions, claimedByName: moderators.username })
+			.from(submissions)
+			.leftJoin(moderators, eq(moderators.id, submissions.claimedBy))
+			.where(tabCondition(tab, tables))
+			.orderBy(...order)
+			.limit(QUEUE_PAGE_SIZE)
+			.offset((page - 1) * QUEUE_PAGE_SIZE);
+		const ids = rows.map(({ submission }) => submission.id);
+		const reportRows = ids.length
+			? await query
+					.select({ submissionId: reports.submissionId, reason: reports.reason, total: count() })
+					.from(reports)
+					.where(and(inArray(reports.submissionId, ids), isNull(reports.resolvedAt)))
+					.groupBy(reports.submissionId, reports.reason)
+			: [];
+		// Near-duplicates are looked for among recent stories that still hold text.
+		const candidates = await query
+			.select({ id: submissions.id, title: submissions.title, body: submissions.body })
+			.from(submissions)
+			.where(ne(submissions.status, 'withdrawn'))
+			.orderBy(desc(submissions.createdDay))
+			.limit(500);
+		return { rows, reportRows, candidates };
+	});
+	const candidateShingles = candidates.map((candidate) => ({
+		...candidate,
+		shingles: shingles(candidate.body),
+	}));
 
 	const cards: QueueCard[] = rows.map(({ submission, claimedByName }) => {
 		const safety = checkSafeMessaging(submission.body, submission.contentWarnings);
@@ -96,7 +100,10 @@ export async function getModerationQueue(
 		const duplicate =
 			submission.status === 'withdrawn'
 				? null
-				: findNearDuplicate({ id: submission.id, shingles: shingles(submission.body) }, candidates);
+				: findNearDuplicate(
+						{ id: submission.id, shingles: shingles(submission.body) },
+						candidateShingles,
+					);
 		const claimActive = submission.claimedUntil !== null && submission.claimedUntil > now;
 		const ageDays = wholeDaysSince(submission.createdDay, now);
 		return {
@@ -139,14 +146,15 @@ export async function getModerationQueue(
 }
 
 /** The waiting stories just before and after `id` in queue order, for j/k on the review page. */
-export async function findQueueNeighbours(id: string, database: Database = getDatabase()) {
-	const waiting = database
-		.select({ id: submissions.id })
-		.from(submissions)
-		.where(eq(submissions.status, 'pending'))
-		.orderBy(asc(submissions.createdDay), asc(submissions.id))
-		.all()
-		.map((row) => row.id);
+export async function findQueueNeighbours(id: string, store: Store = getStore()) {
+	const rows = await store.read(({ query, tables: { submissions } }) =>
+		query
+			.select({ id: submissions.id })
+			.from(submissions)
+			.where(eq(submissions.status, 'pending'))
+			.orderBy(asc(submissions.createdDay), asc(submissions.id)),
+	);
+	const waiting = rows.map((row) => row.id);
 	const index = waiting.indexOf(id);
 	if (index === -1) return { previous: null, next: waiting[0] ?? null };
 	return { previous: waiting[index - 1] ?? null, next: waiting[index + 1] ?? null };

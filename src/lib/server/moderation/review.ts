@@ -4,8 +4,7 @@
  * browser or a reloaded tab never reserves stories nobody is reading, nor writes the audit.
  */
 import { asc, desc, eq } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../../db/client.ts';
-import { moderators, reports, submissions } from '../../../../db/schema.ts';
+import { getStore, type Store } from '../../../../db/store.ts';
 import { wholeDaysSince } from '../../dates.ts';
 import { renderUserMarkdownWithHighlights } from '../../markdown.ts';
 import { checkSafeMessaging } from '../../safe-messaging.ts';
@@ -30,63 +29,69 @@ export type ClaimOutcome =
 export async function claimForReview(
 	id: string,
 	moderatorId: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<ClaimOutcome> {
-	return database.transaction(
-		(transaction): ClaimOutcome => {
-			const submission = transaction.select().from(submissions).where(eq(submissions.id, id)).get();
-			if (!submission) return { outcome: 'not-found' };
-			if (submission.status !== 'pending') return { outcome: 'not-waiting' };
-			const activeHolder =
-				submission.claimedUntil !== null && submission.claimedUntil > now
-					? submission.claimedBy
-					: null;
-			if (activeHolder !== null && activeHolder !== moderatorId)
-				return { outcome: 'held-by-other' };
-			const until = new Date(now.getTime() + CLAIM_MINUTES * 60_000);
-			transaction
-				.update(submissions)
-				.set({ claimedBy: moderatorId, claimedUntil: until })
-				.where(eq(submissions.id, id))
-				.run();
-			if (activeHolder === null)
-				appendAuditEvent(transaction, { moderatorId, submissionId: id, action: 'claimed' }, now);
-			return { outcome: 'claimed', until };
-		},
-		{ behavior: 'immediate' },
-	);
+	return store.transact(async (scope): Promise<ClaimOutcome> => {
+		const { submissions } = scope.tables;
+		const [submission] = await scope.query
+			.select()
+			.from(submissions)
+			.where(eq(submissions.id, id))
+			.limit(1);
+		if (!submission) return { outcome: 'not-found' };
+		if (submission.status !== 'pending') return { outcome: 'not-waiting' };
+		const activeHolder =
+			submission.claimedUntil !== null && submission.claimedUntil > now
+				? submission.claimedBy
+				: null;
+		if (activeHolder !== null && activeHolder !== moderatorId) return { outcome: 'held-by-other' };
+		const until = new Date(now.getTime() + CLAIM_MINUTES * 60_000);
+		await scope.query
+			.update(submissions)
+			.set({ claimedBy: moderatorId, claimedUntil: until })
+			.where(eq(submissions.id, id));
+		if (activeHolder === null)
+			await appendAuditEvent(scope, { moderatorId, submissionId: id, action: 'claimed' }, now);
+		return { outcome: 'claimed', until };
+	});
 }
 
 /** Everything the review page shows about one story, as `moderatorId` sees it; writes nothing. */
 export async function openForReview(
 	id: string,
 	moderatorId: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ) {
-	const row = database
-		.select({ submission: submissions, claimedByName: moderators.username })
-		.from(submissions)
-		.leftJoin(moderators, eq(moderators.id, submissions.claimedBy))
-		.where(eq(submissions.id, id))
-		.get();
-	if (!row) return null;
+	const found = await store.read(
+		async ({ query, tables: { submissions, moderators, reports } }) => {
+			const [row] = await query
+				.select({ submission: submissions, claimedByName: moderators.username })
+				.from(submissions)
+				.leftJoin(moderators, eq(moderators.id, submissions.claimedBy))
+				.where(eq(submissions.id, id))
+				.limit(1);
+			if (!row) return null;
+			const reportList = await query
+				.select({
+					reason: reports.reason,
+					note: reports.note,
+					createdAt: reports.createdAt,
+					resolvedAt: reports.resolvedAt,
+				})
+				.from(reports)
+				.where(eq(reports.submissionId, id))
+				.orderBy(desc(reports.createdAt), asc(reports.id));
+			return { row, reportList };
+		},
+	);
+	if (!found) return null;
+	const { row, reportList } = found;
 	const { submission } = row;
 	const details = findStoryIdentifyingDetails(submission);
 	const safety = checkSafeMessaging(submission.body, submission.contentWarnings);
 	const claimActive = submission.claimedUntil !== null && submission.claimedUntil > now;
-	const reportList = database
-		.select({
-			reason: reports.reason,
-			note: reports.note,
-			createdAt: reports.createdAt,
-			resolvedAt: reports.resolvedAt,
-		})
-		.from(reports)
-		.where(eq(reports.submissionId, id))
-		.orderBy(desc(reports.createdAt), asc(reports.id))
-		.all();
 	return {
 		submission: {
 			...submission,
