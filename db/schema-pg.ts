@@ -184,6 +184,35 @@ export const reactionCounts = pgTable(
 	(table) => [primaryKey({ columns: [table.storySlug, table.reaction] })],
 );
 
+export const dailyMarks = pgTable(
+	'daily_marks',
+	{
+		day: text('day').notNull(),
+		subject: text('subject').notNull(),
+		mark: text('mark').notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.day, table.subject, table.mark] })],
+);
+
+/**
+ * Rate-limit windows shared by every app server (SQLite's one process keeps them in memory):
+ * one row per limit and daily address key, deleted once its window has ended.
+ */
+export const rateLimitWindows = pgTable(
+	'rate_limit_windows',
+	{
+		name: text('name').notNull(),
+		key: text('key').notNull(),
+		/** Milliseconds since the epoch. */
+		startedAt: bigint('started_at', { mode: 'number' }).notNull(),
+		count: integer('count').notNull(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.name, table.key] }),
+		index('rate_limit_windows_started_idx').on(table.startedAt),
+	],
+);
+
 export const pageGenerations = pgTable('page_generations', {
 	scope: text('scope').primaryKey(),
 	generation: integer('generation').notNull(),

@@ -211,6 +211,22 @@ export const reactionCounts = sqliteTable(
 );
 
 /**
+ * What a reader did today that counts once: a reaction to a story, a report of it. `subject`
+ * names the act and the story; `mark` is a keyed hash of the reader's daily address key and
+ * the subject (daily-marks.ts), so the marks of one reader cannot be linked across stories,
+ * and nothing here can be turned back into an address. Rows of an earlier day are deleted.
+ */
+export const dailyMarks = sqliteTable(
+	'daily_marks',
+	{
+		day: text('day').notNull(),
+		subject: text('subject').notNull(),
+		mark: text('mark').notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.day, table.subject, table.mark] })],
+);
+
+/**
  * Counters that every server process reads before answering from its page cache: the
  * `*` row moves when anything in the public library changes (publish, edit, unpublish,
  * withdrawal), a path's row when only that page changes (its reaction counts).

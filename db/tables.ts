@@ -18,6 +18,7 @@ const TABLE_NAMES = [
 	'moderationEvents',
 	'reports',
 	'reactionCounts',
+	'dailyMarks',
 	'pageGenerations',
 	'communityListings',
 	'communityListingTopics',

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { getStore, type Store } from '../../../db/store.ts';
-import { isoDay } from '../dates.ts';
+import { markOnceToday } from './daily-marks.ts';
 import { markPagesChanged } from './page-generations.ts';
 
 /** What a reader can say about a story without an account, in the order shown. */
@@ -13,23 +13,6 @@ export type ReactionCounts = Record<Reaction, number>;
 
 /** The page whose cached copies show a story's counts. */
 const storyPagePath = (slug: string) => `/stories/${slug}`;
-
-/**
- * Which reader already sent which reaction to which story today, as daily-rotating address
- * keys held in memory only: enough to count a reader once, nothing that names one, gone at
- * midnight. The bound keeps a flood from exhausting memory; past it, nothing more counts today.
- */
-const MAX_REMEMBERED_REACTIONS = 500_000;
-const reactedToday = new Set<string>();
-let reactionDay = '';
-
-function alreadyCountedToday(key: string, today: string): boolean {
-	if (today !== reactionDay) {
-		reactedToday.clear();
-		reactionDay = today;
-	}
-	return reactedToday.has(key) || reactedToday.size >= MAX_REMEMBERED_REACTIONS;
-}
 
 export async function readReactionCounts(
 	slug: string,
@@ -50,8 +33,9 @@ export async function readReactionCounts(
 
 /**
  * Counts a reader's reaction to a published story (the caller checks that it is one):
- * once per reaction, story and reader a day. Only the total is stored; the story's cached
- * pages are marked stale in the same transaction, in every server process.
+ * once per reaction, story and reader a day, whichever server hears it (daily-marks.ts).
+ * Only the total is stored; the story's cached pages are marked stale in the same
+ * transaction, in every server process.
  */
 export async function addReaction(
 	slug: string,
@@ -60,22 +44,18 @@ export async function addReaction(
 	store: Store = getStore(),
 	now = new Date(),
 ): Promise<{ counted: boolean; counts: ReactionCounts }> {
-	const key = `${readerKey} ${slug} ${reaction}`;
-	const counted = !alreadyCountedToday(key, isoDay(now));
-	if (counted) {
-		await store.transact(async (scope) => {
-			const { reactionCounts } = scope.tables;
-			await scope.query
-				.insert(reactionCounts)
-				.values({ storySlug: slug, reaction, count: 1 })
-				.onConflictDoUpdate({
-					target: [reactionCounts.storySlug, reactionCounts.reaction],
-					set: { count: sql`${reactionCounts.count} + 1` },
-				});
-			await markPagesChanged(scope, storyPagePath(slug));
-		});
-		// Remembered only once stored: a reaction the disk refused may be sent again.
-		reactedToday.add(key);
-	}
+	const counted = await store.transact(async (scope) => {
+		if (!(await markOnceToday(scope, `reaction ${reaction} ${slug}`, readerKey, now))) return false;
+		const { reactionCounts } = scope.tables;
+		await scope.query
+			.insert(reactionCounts)
+			.values({ storySlug: slug, reaction, count: 1 })
+			.onConflictDoUpdate({
+				target: [reactionCounts.storySlug, reactionCounts.reaction],
+				set: { count: sql`${reactionCounts.count} + 1` },
+			});
+		await markPagesChanged(scope, storyPagePath(slug));
+		return true;
+	});
 	return { counted, counts: await readReactionCounts(slug, store) };
 }

@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { getStore, type Store } from '../../../db/store.ts';
-import { isoDay, startOfUtcDay } from '../dates.ts';
+import { startOfUtcDay } from '../dates.ts';
 import { canTransition } from '../submission-status.ts';
 import { appendAuditEvent } from './audit.ts';
+import { countMarksToday, markOnceToday } from './daily-marks.ts';
 import { eraseFromDisk } from './erasure.ts';
 import { randomRowId } from './row-ids.ts';
 import { SUBMISSION_LIMITS } from './rate-limit.ts';
@@ -15,23 +16,6 @@ export const REPORT_REASONS = {
 	other: 'Something else',
 } as const;
 export type ReportReason = keyof typeof REPORT_REASONS;
-
-/**
- * Which readers reported which story today, as daily-rotating address keys in memory
- * only: enough to count distinct reporters, nothing that names one, gone at midnight.
- */
-const reportersToday = new Map<string, Set<string>>();
-let reportDay = '';
-
-function reportersOf(submissionId: string, today: string): Set<string> {
-	if (today !== reportDay) {
-		reportersToday.clear();
-		reportDay = today;
-	}
-	let reporters = reportersToday.get(submissionId);
-	if (!reporters) reportersToday.set(submissionId, (reporters = new Set()));
-	return reporters;
-}
 
 export type ReportOutcome = 'received' | 'already-reported' | 'not-found';
 
@@ -49,61 +33,51 @@ export async function reportStory(
 	threshold = SUBMISSION_LIMITS.reportsToHideStory,
 	now = new Date(),
 ): Promise<{ outcome: ReportOutcome; hidden: boolean }> {
-	// The reporter is remembered inside the transaction, so two reports in one group commit
-	// count once; an attempt run again (PostgreSQL) must not then take it for a repeat.
-	let rememberedHere: Set<string> | null = null;
-	try {
-		const result = await store.transact(async (scope) => {
-			const { submissions, reports } = scope.tables;
-			const [story] = await scope.query
-				.select({ id: submissions.id, version: submissions.version })
-				.from(submissions)
-				.where(and(eq(submissions.slug, slug), eq(submissions.status, 'approved')))
-				.limit(1);
-			if (!story) return { outcome: 'not-found' as const, hidden: false };
-			const reporters = reportersOf(story.id, isoDay(now));
-			if (reporters.has(reporterKey) && rememberedHere !== reporters)
-				return { outcome: 'already-reported' as const, hidden: false };
-			reporters.add(reporterKey);
-			rememberedHere = reporters;
+	const result = await store.transact(async (scope) => {
+		const { submissions, reports } = scope.tables;
+		const [story] = await scope.query
+			.select({ id: submissions.id, version: submissions.version })
+			.from(submissions)
+			.where(and(eq(submissions.slug, slug), eq(submissions.status, 'approved')))
+			.limit(1);
+		if (!story) return { outcome: 'not-found' as const, hidden: false };
+		const subject = `report ${story.id}`;
+		if (!(await markOnceToday(scope, subject, reporterKey, now)))
+			return { outcome: 'already-reported' as const, hidden: false };
+		await scope.query
+			.insert(reports)
+			// Privacy: a reader's report is dated by its day and has a random id (row-ids.ts).
+			.values({
+				id: randomRowId(),
+				submissionId: story.id,
+				reason,
+				note,
+				createdAt: startOfUtcDay(now),
+			});
+		const reportersToday = await countMarksToday(scope, subject, now);
+		const hidden =
+			reportersToday >= threshold && canTransition('approved', 'unpublished', 'system');
+		if (hidden) {
 			await scope.query
-				.insert(reports)
-				// Privacy: a reader's report is dated by its day and has a random id (row-ids.ts).
-				.values({
-					id: randomRowId(),
+				.update(submissions)
+				.set({ status: 'unpublished', version: story.version + 1 })
+				.where(eq(submissions.id, story.id));
+			await takeOutOfLibrary(scope, `/stories/${slug}`);
+			await appendAuditEvent(
+				scope,
+				{
 					submissionId: story.id,
-					reason,
-					note,
-					createdAt: startOfUtcDay(now),
-				});
-			const hidden =
-				reporters.size >= threshold && canTransition('approved', 'unpublished', 'system');
-			if (hidden) {
-				await scope.query
-					.update(submissions)
-					.set({ status: 'unpublished', version: story.version + 1 })
-					.where(eq(submissions.id, story.id));
-				await takeOutOfLibrary(scope, `/stories/${slug}`);
-				await appendAuditEvent(
-					scope,
-					{
-						submissionId: story.id,
-						action: 'auto-hidden',
-						reason: 'reader reports',
-						detail: { reportersToday: reporters.size },
-					},
-					// Readers caused it: the third report's time must not be recorded.
-					startOfUtcDay(now),
-				);
-			}
-			return { outcome: 'received' as const, hidden };
-		});
-		// A hidden story left the search index: its terms go from the disk too.
-		if (result.hidden) await eraseFromDisk(store);
-		return result;
-	} catch (error) {
-		// Not stored: the same report may be sent again.
-		(rememberedHere as Set<string> | null)?.delete(reporterKey);
-		throw error;
-	}
+					action: 'auto-hidden',
+					reason: 'reader reports',
+					detail: { reportersToday },
+				},
+				// Readers caused it: the third report's time must not be recorded.
+				startOfUtcDay(now),
+			);
+		}
+		return { outcome: 'received' as const, hidden };
+	});
+	// A hidden story left the search index: its terms go from the disk too.
+	if (result.hidden) await eraseFromDisk(store);
+	return result;
 }

@@ -1,6 +1,7 @@
 import { and, eq, lte } from 'drizzle-orm';
 import { getStore, type Store } from '../../../db/store.ts';
 import { appendAuditEvent } from './audit.ts';
+import { forgetEarlierDays } from './daily-marks.ts';
 import { eraseFromDisk } from './erasure.ts';
 import { eraseStoryText } from './submissions.ts';
 
@@ -67,27 +68,44 @@ const DAY_MS = 86_400_000;
 /** The first purge waits a little, so that start-up itself reads nothing it does not need. */
 const FIRST_PURGE_AFTER_MS = 60_000;
 
+/** Milliseconds from `now` to the next UTC midnight. */
+function untilMidnight(now: number): number {
+	return DAY_MS - (now % DAY_MS);
+}
+
 /**
- * Runs the purge in this server process shortly after start and then once a day. The
- * timers are unref'd: they never keep the process alive. A failure is logged in one line
- * (it holds no story text) and tried again the next day.
+ * Runs the purge in this server process shortly after start and then once a day, and
+ * deletes the day's reader marks (daily-marks.ts) as each UTC day ends. The timers are
+ * unref'd: they never keep the process alive. A failure is logged in one line (it holds no
+ * story text) and tried again at the next turn.
  */
 export function startDailyPurge(
 	store: Store,
 	retentionDays: number,
 	log: (line: string) => void = console.error,
 ): () => void {
-	const run = () => {
+	const purge = () => {
 		purgeDeclinedStories(retentionDays, store).catch((error: Error) =>
 			log(`Purge of declined stories failed: ${error.message}`),
 		);
 	};
-	const first = setTimeout(run, FIRST_PURGE_AFTER_MS);
-	const daily = setInterval(run, DAY_MS);
-	first.unref();
-	daily.unref();
+	const forgetMarks = () => {
+		forgetEarlierDays(store).catch((error: Error) =>
+			log(`Deleting yesterday's reader marks failed: ${error.message}`),
+		);
+	};
+	const timers = [setTimeout(purge, FIRST_PURGE_AFTER_MS), setInterval(purge, DAY_MS)];
+	// A second late, so the new UTC day has begun on a clock a little behind.
+	const midnight = setTimeout(
+		() => {
+			forgetMarks();
+			timers.push(setInterval(forgetMarks, DAY_MS).unref());
+		},
+		untilMidnight(Date.now()) + 1000,
+	);
+	timers.push(midnight);
+	for (const timer of timers) timer.unref();
 	return () => {
-		clearTimeout(first);
-		clearInterval(daily);
+		for (const timer of timers) clearTimeout(timer);
 	};
 }

@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { rateLimitWindows } from '../../../db/schema-pg.ts';
+import { postgresOf, type Store } from '../../../db/store.ts';
+import type { RateLimitDecision } from '../rate-limiter.ts';
+
+/**
+ * FixedWindowRateLimiter's rule (src/lib/rate-limiter.ts) held in PostgreSQL, so a limit
+ * holds whichever app server a request reaches. A window is one row per limit and daily
+ * address key (address-key.ts), deleted once it has ended.
+ */
+export class SharedRateLimiter {
+	readonly #name: string;
+	readonly #limit: number;
+	readonly #windowMs: number;
+	readonly #store: () => Store;
+	readonly #now: () => number;
+	#nextCleanupAt = 0;
+
+	constructor(options: {
+		name: string;
+		limit: number;
+		windowMs: number;
+		store: () => Store;
+		now?: () => number;
+	}) {
+		this.#name = options.name;
+		this.#limit = options.limit;
+		this.#windowMs = options.windowMs;
+		this.#store = options.store;
+		this.#now = options.now ?? Date.now;
+	}
+
+	/** Counts one event for `key` if its window still has room, and says whether it may proceed. */
+	async take(key: string): Promise<RateLimitDecision> {
+		const now = this.#now();
+		const endedBefore = now - this.#windowMs;
+		// One statement, atomic by itself (the row is locked while it changes). It needs no
+		// transaction: a SERIALIZABLE one would fail concurrent takes of the site-wide row,
+		// where this lets them wait their turn. The count stops at limit + 1: past the limit.
+		const [window] = await this.#store().read(async (scope) => {
+			const { rows } = await postgresOf(scope).execute<{ startedAt: string; count: number }>(sql`
+				INSERT INTO ${rateLimitWindows} (name, key, started_at, count)
+				VALUES (${this.#name}, ${key}, ${now}, 1)
+				ON CONFLICT (name, key) DO UPDATE SET
+					started_at = CASE WHEN ${rateLimitWindows.startedAt} <= ${endedBefore}::bigint
+						THEN excluded.started_at ELSE ${rateLimitWindows.startedAt} END,
+					count = CASE WHEN ${rateLimitWindows.startedAt} <= ${endedBefore}::bigint
+						THEN 1 ELSE least(${rateLimitWindows.count} + 1, ${this.#limit + 1}::integer) END
+				RETURNING started_at AS "startedAt", count`);
+			return rows;
+		});
+		if (now >= this.#nextCleanupAt) await this.#deleteEnded(endedBefore);
+		return {
+			allowed: window!.count <= this.#limit,
+			retryAt: new Date(Number(window!.startedAt) + this.#windowMs),
+		};
+	}
+
+	/** Windows that have ended hold nothing worth keeping: deleted at most once a minute. */
+	async #deleteEnded(endedBefore: number): Promise<void> {
+		this.#nextCleanupAt = this.#now() + 60_000;
+		await this.#store().read((scope) =>
+			postgresOf(scope).execute(sql`
+				DELETE FROM ${rateLimitWindows}
+				WHERE name = ${this.#name} AND started_at <= ${endedBefore}::bigint`),
+		);
+	}
+}
