@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import { openDatabase, resolveDatabasePath } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { sqliteStore } from '../db/store.ts';
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { readTrustedProxyHops } from '../src/server/http/client-address.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
@@ -32,7 +33,7 @@ const port = Number(process.env.PORT || 4321);
 const databasePath = resolveDatabasePath();
 const database = openDatabase(databasePath);
 const appliedMigrations = migrateDatabase(database);
-const moderatorCount = await countActiveModerators(database);
+const moderatorCount = await countActiveModerators(sqliteStore(database));
 console.log(`Database ready at ${databasePath} (${appliedMigrations} migration(s) applied).`);
 // Declined stories lose their text after the retention period (SECURITY.md).
 startDailyPurge(database, declinedRetentionDays);
