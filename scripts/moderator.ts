@@ -15,8 +15,10 @@
  * Exit codes (for scripts): 0 done, 1 stories wait past the review promise (queue), 64 usage error, 65 invalid input, 66 no such
  * moderator, 67 conflict with the current state, 70 unexpected failure.
  */
-import { openDatabase, resolveDatabasePath, type Database } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { migratePostgres } from '../db/migrate-postgres.ts';
+import { isPostgresUrl } from '../db/postgres-url.ts';
+import { openStore, sqliteOf, type Store } from '../db/store.ts';
 import {
 	addModerator,
 	disableModerator,
@@ -60,7 +62,8 @@ Commands:
 
 The password for add and reset-password comes from the MODERATOR_PASSWORD environment
 variable when set, otherwise from standard input (typed without echo, or piped).
-Database: DATABASE_PATH (default data/common-thread.db).
+Database: PostgreSQL at DATABASE_URL when set, else SQLite at DATABASE_PATH
+(default data/common-thread.db).
 
 Exit codes: 0 done, 1 stories wait past the review promise (queue; for alerts from
 cron), 64 usage error, 65 invalid input, 66 no such moderator,
@@ -248,27 +251,51 @@ function formatQueueCounts(counts: QueueCounts): string {
 	return [...tabs, promise].join('\n');
 }
 
-/** Runs one parsed command against an open, migrated database; returns the exit code. */
-async function runCommand(parsed: ParsedCommand, database: Database): Promise<number> {
+/**
+ * The store the server would use (PostgreSQL at DATABASE_URL, else SQLite at DATABASE_PATH),
+ * migrated as the server's start-up would: the command may be the first thing run on it.
+ */
+async function openMigratedStore(): Promise<Store> {
+	const url = process.env.DATABASE_URL;
+	if (url && !isPostgresUrl(url)) {
+		throw new CommandFailure(
+			EXIT_CODES.usage,
+			'DATABASE_URL must be a PostgreSQL URL (postgres://user@host:port/database).',
+		);
+	}
+	const store = openStore();
+	try {
+		if (url) await migratePostgres(url);
+		// The store's own turn on its one connection: nothing else runs while it migrates.
+		else await store.read(async (scope) => void migrateDatabase(sqliteOf(scope)));
+		return store;
+	} catch (error) {
+		await store.close();
+		throw error;
+	}
+}
+
+/** Runs one parsed command against an open, migrated store; returns the exit code. */
+async function runCommand(parsed: ParsedCommand, store: Store): Promise<number> {
 	const username = normalizeUsername(parsed.username);
 	switch (parsed.command) {
 		case 'add': {
 			// Refuse a bad or taken name before asking for a password.
 			const problem = validateUsername(username);
 			if (problem) throw new ModeratorError('invalid-username', problem);
-			if (await findModeratorForSignIn(username, database)) {
+			if (await findModeratorForSignIn(username, store)) {
 				throw new ModeratorError(
 					'duplicate-username',
 					`A moderator named ${username} already exists.`,
 				);
 			}
 			const password = await readPassword();
-			await addModerator({ username, password, isAdmin: parsed.admin }, database);
+			await addModerator({ username, password, isAdmin: parsed.admin }, store);
 			console.log(`Added moderator ${username}${parsed.admin ? ' (admin)' : ''}`);
 			return EXIT_CODES.ok;
 		}
 		case 'list': {
-			const moderators = await listModerators(database);
+			const moderators = await listModerators(store);
 			console.log(
 				moderators.length === 0
 					? 'No moderators yet: add one with `npm run moderator -- add <username> --admin`.'
@@ -277,20 +304,20 @@ async function runCommand(parsed: ParsedCommand, database: Database): Promise<nu
 			return EXIT_CODES.ok;
 		}
 		case 'disable':
-			await disableModerator(username, {}, database);
+			await disableModerator(username, {}, store);
 			console.log(`Disabled ${username}; their sessions have ended.`);
 			return EXIT_CODES.ok;
 		case 'reset-password': {
-			if (!(await findModeratorForSignIn(username, database))) {
+			if (!(await findModeratorForSignIn(username, store))) {
 				throw new ModeratorError('not-found', `There is no moderator named ${username}.`);
 			}
 			const password = await readPassword();
-			await resetModeratorPassword(username, password, database);
+			await resetModeratorPassword(username, password, store);
 			console.log(`Reset the password of ${username}; their sessions have ended.`);
 			return EXIT_CODES.ok;
 		}
 		case 'queue': {
-			const counts = await getQueueCounts(database);
+			const counts = await getQueueCounts(store);
 			console.log(formatQueueCounts(counts));
 			return counts.overdue > 0 ? EXIT_CODES.overdue : EXIT_CODES.ok;
 		}
@@ -299,7 +326,7 @@ async function runCommand(parsed: ParsedCommand, database: Database): Promise<nu
 
 /** Runs the command line with these arguments and returns the exit code. */
 export async function runModeratorCommand(args: string[]): Promise<number> {
-	let database: Database | undefined;
+	let store: Store | undefined;
 	try {
 		const parsed = parseArguments(args);
 		if (parsed === 'help') {
@@ -307,9 +334,8 @@ export async function runModeratorCommand(args: string[]): Promise<number> {
 			return EXIT_CODES.ok;
 		}
 		// Opened only once the arguments make sense, so a typo never creates a database file.
-		database = openDatabase(resolveDatabasePath());
-		migrateDatabase(database);
-		return await runCommand(parsed, database);
+		store = await openMigratedStore();
+		return await runCommand(parsed, store);
 	} catch (error) {
 		if (error instanceof CommandFailure) {
 			console.error(`Error: ${error.message}`);
@@ -324,7 +350,8 @@ export async function runModeratorCommand(args: string[]): Promise<number> {
 		console.error(`Error: Unexpected failure: ${message.split('\n')[0]}`);
 		return EXIT_CODES.unexpected;
 	} finally {
-		database?.$client.close();
+		// PostgreSQL's pool would keep the process alive: closed, so that it exits.
+		await store?.close();
 	}
 }
 

@@ -33,7 +33,7 @@ const port = Number(process.env.PORT || 4321);
 const databasePath = resolveDatabasePath();
 const database = openDatabase(databasePath);
 const appliedMigrations = migrateDatabase(database);
-const moderatorCount = await countActiveModerators(database);
+const moderatorCount = await countActiveModerators();
 console.log(`Database ready at ${databasePath} (${appliedMigrations} migration(s) applied).`);
 // Declined stories lose their text after the retention period (SECURITY.md).
 startDailyPurge(getStore(), declinedRetentionDays);

@@ -2,6 +2,7 @@ import { decodeBase64 } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { parse } from 'node-html-parser';
 import { expect, inject } from 'vitest';
+import { sqliteStore } from '../../db/store.ts';
 import { addModerator, disableModerator } from '../../src/lib/server/moderators.ts';
 import { postForm } from './http.ts';
 import { openServerDatabase } from './share.ts';
@@ -15,16 +16,16 @@ export async function createModerator(
 	counter += 1;
 	const username = `mod${process.pid}x${counter}${Math.random().toString(36).slice(2, 6)}`;
 	const password = `quiet-harbour-${Math.random().toString(36).slice(2)}-lantern`;
-	const database = openServerDatabase(options.databasePath ?? inject('databasePath'));
+	const store = sqliteStore(openServerDatabase(options.databasePath ?? inject('databasePath')));
 	try {
 		const { id } = await addModerator(
 			{ username, password, isAdmin: options.admin ?? false },
-			database,
+			store,
 		);
-		if (options.disabled) await disableModerator(username, {}, database);
+		if (options.disabled) await disableModerator(username, {}, store);
 		return { username, password, id };
 	} finally {
-		database.$client.close();
+		await store.close();
 	}
 }
 

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moderationEvents, sessions, siteSettings, submissions } from '../../db/schema.ts';
+import { sqliteStore } from '../../db/store.ts';
 import { get, postForm } from '../helpers/http.ts';
 import { createModerator, signIn } from '../helpers/moderators.ts';
 import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
@@ -26,7 +27,7 @@ beforeAll(async () => {
 	cookies['forged cookie'] = 'ct_moderator_session=forgedforgedforgedforgedforgedforged';
 	database.update(sessions).set({ expiresAt: 1 }).where(eq(sessions.userId, toExpire.id)).run();
 	const { disableModerator } = await import('../../src/lib/server/moderators.ts');
-	await disableModerator(toDisable.username, {}, database);
+	await disableModerator(toDisable.username, {}, sqliteStore(database));
 	const story = validStory();
 	await submitStory(story);
 	storyId = database.select().from(submissions).where(eq(submissions.title, story.title)).get()!.id;

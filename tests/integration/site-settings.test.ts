@@ -1,42 +1,43 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { moderationEvents } from '../../db/schema.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../db/store.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import {
 	isSecondFactorRequired,
 	setSecondFactorRequired,
 } from '../../src/lib/server/site-settings.ts';
-import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+import { isForeignKeyViolation } from '../helpers/database-errors.ts';
+import { useTestStores } from '../helpers/stores.ts';
 
-let temp: TempDatabase;
-let admin: string;
-beforeEach(async () => {
-	temp = createTempDatabase();
-	admin = (
-		await addModerator(
-			{ username: 'admin', password: 'violet harbor lantern', isAdmin: true },
-			temp.database,
-		)
-	).id;
-});
-afterEach(() => temp.remove());
+const testStores = useTestStores();
 
-const requirementEvents = () =>
-	temp.database
-		.select()
-		.from(moderationEvents)
-		.where(eq(moderationEvents.moderatorId, admin))
-		.all()
-		.map((event) => event.action);
+describe.each(['sqlite', 'postgres'] as const)('setSecondFactorRequired on %s', (engine) => {
+	let store: Store;
+	let admin: string;
+	beforeEach(async () => {
+		store = await testStores.freshStore(engine);
+		admin = (
+			await addModerator(
+				{ username: 'admin', password: 'violet harbor lantern', isAdmin: true },
+				store,
+			)
+		).id;
+	});
 
-describe('setSecondFactorRequired', () => {
+	const requirementEvents = async () =>
+		(
+			await store.read(({ query, tables: { moderationEvents } }) =>
+				query.select().from(moderationEvents).where(eq(moderationEvents.moderatorId, admin)),
+			)
+		).map((event) => event.action);
+
 	it('is off until an admin turns it on, and each change is audited with who made it', async () => {
-		expect(await isSecondFactorRequired(temp.database)).toBe(false);
-		await setSecondFactorRequired(true, admin, temp.database);
-		expect(await isSecondFactorRequired(temp.database)).toBe(true);
-		await setSecondFactorRequired(false, admin, temp.database);
-		expect(await isSecondFactorRequired(temp.database)).toBe(false);
-		expect(requirementEvents().toSorted()).toEqual([
+		expect(await isSecondFactorRequired(store)).toBe(false);
+		await setSecondFactorRequired(true, admin, store);
+		expect(await isSecondFactorRequired(store)).toBe(true);
+		await setSecondFactorRequired(false, admin, store);
+		expect(await isSecondFactorRequired(store)).toBe(false);
+		expect((await requirementEvents()).toSorted()).toEqual([
 			'second-factor-optional',
 			'second-factor-required',
 		]);
@@ -44,10 +45,10 @@ describe('setSecondFactorRequired', () => {
 
 	it('changes nothing when its audit row cannot be written', async () => {
 		// No such moderator: the audit row breaks its foreign key, so the setting must not move.
-		await expect(setSecondFactorRequired(true, 'no-such-admin', temp.database)).rejects.toThrow(
-			/FOREIGN KEY/,
+		await expect(setSecondFactorRequired(true, 'no-such-admin', store)).rejects.toSatisfy(
+			isForeignKeyViolation,
 		);
-		expect(await isSecondFactorRequired(temp.database)).toBe(false);
-		expect(requirementEvents()).toEqual([]);
+		expect(await isSecondFactorRequired(store)).toBe(false);
+		expect(await requirementEvents()).toEqual([]);
 	});
 });

@@ -4,11 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
-import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import { moderators } from '../../../db/schema.ts';
+import { getStore, type Scope, type Store } from '../../../db/store.ts';
 import { appendAuditEvent } from './audit.ts';
 import { checkPasswordStrength, hashPassword } from './passwords.ts';
-import { endModeratorSessions } from './session.ts';
+import { endModeratorSessionsNow } from './session.ts';
 
 export type ModeratorErrorCode =
 	| 'invalid-username'
@@ -78,16 +77,17 @@ export function validateUsername(input: string): string | null {
 	return null;
 }
 
-function findModeratorRow(username: string, database: Queryable) {
-	return database
+async function findModeratorRow({ query, tables: { moderators } }: Scope, username: string) {
+	const [row] = await query
 		.select()
 		.from(moderators)
 		.where(eq(moderators.username, normalizeUsername(username)))
-		.get();
+		.limit(1);
+	return row;
 }
 
-function requireModeratorRow(username: string, database: Queryable) {
-	const row = findModeratorRow(username, database);
+async function requireModeratorRow(scope: Scope, username: string) {
+	const row = await findModeratorRow(scope, username);
 	if (!row) {
 		throw new ModeratorError(
 			'not-found',
@@ -97,12 +97,13 @@ function requireModeratorRow(username: string, database: Queryable) {
 	return row;
 }
 
+/** SQLite's and PostgreSQL's (23505) unique violations; drizzle may wrap the driver's error. */
 function isUniqueViolation(error: unknown): boolean {
-	return (
-		error instanceof Error &&
-		'code' in error &&
-		(error as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
-	);
+	for (let current = error; current instanceof Error; current = current.cause) {
+		const code = (current as { code?: unknown }).code;
+		if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') return true;
+	}
+	return false;
 }
 
 /**
@@ -114,7 +115,7 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export async function addModerator(
 	input: { username: string; password: string; isAdmin?: boolean; byModeratorId?: string | null },
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<{ id: string }> {
 	const username = normalizeUsername(input.username);
 	const isAdmin = input.isAdmin ?? false;
@@ -122,7 +123,7 @@ export async function addModerator(
 	if (usernameProblem) throw new ModeratorError('invalid-username', usernameProblem);
 	const duplicateMessage = `A moderator named ${username} already exists.`;
 	// Checked before hashing too, so that a taken name is refused without the hashing cost.
-	if (findModeratorRow(username, database)) {
+	if (await store.read((scope) => findModeratorRow(scope, username))) {
 		throw new ModeratorError('duplicate-username', duplicateMessage);
 	}
 	const passwordProblem = checkPasswordStrength(input.password, username);
@@ -131,26 +132,22 @@ export async function addModerator(
 	const id = randomBytes(16).toString('base64url');
 	const now = new Date();
 	try {
-		database.transaction(
-			(transaction) => {
-				transaction
-					.insert(moderators)
-					.values({ id, username, passwordHash, isAdmin, createdAt: now })
-					.run();
-				appendAuditEvent(
-					transaction,
-					{
-						moderatorId: input.byModeratorId ?? null,
-						action: 'moderator-added',
-						detail: { username, isAdmin },
-					},
-					now,
-				);
-			},
-			{ behavior: 'immediate' },
-		);
+		await store.transact(async (scope) => {
+			await scope.query
+				.insert(scope.tables.moderators)
+				.values({ id, username, passwordHash, isAdmin, createdAt: now });
+			await appendAuditEvent(
+				scope,
+				{
+					moderatorId: input.byModeratorId ?? null,
+					action: 'moderator-added',
+					detail: { username, isAdmin },
+				},
+				now,
+			);
+		});
 	} catch (error) {
-		// Someone took the name while the password was hashing.
+		// Someone took the name while the password was hashing: the unique index refuses it.
 		if (isUniqueViolation(error)) throw new ModeratorError('duplicate-username', duplicateMessage);
 		throw error;
 	}
@@ -158,22 +155,18 @@ export async function addModerator(
 }
 
 /** Every moderator, disabled ones included, ordered by username. */
-export async function listModerators(
-	database: Database = getDatabase(),
-): Promise<ModeratorSummary[]> {
-	return database
-		.select()
-		.from(moderators)
-		.orderBy(asc(moderators.username))
-		.all()
-		.map((row) => ({
-			id: row.id,
-			username: row.username,
-			isAdmin: row.isAdmin,
-			disabled: row.disabledAt !== null,
-			createdAt: row.createdAt,
-			hasSecondFactor: row.totpKey !== null,
-		}));
+export async function listModerators(store: Store = getStore()): Promise<ModeratorSummary[]> {
+	const rows = await store.read(({ query, tables: { moderators } }) =>
+		query.select().from(moderators).orderBy(asc(moderators.username)),
+	);
+	return rows.map((row) => ({
+		id: row.id,
+		username: row.username,
+		isAdmin: row.isAdmin,
+		disabled: row.disabledAt !== null,
+		createdAt: row.createdAt,
+		hasSecondFactor: row.totpKey !== null,
+	}));
 }
 
 /**
@@ -183,9 +176,9 @@ export async function listModerators(
  */
 export async function findModeratorForSignIn(
 	username: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<ModeratorSignInRecord | null> {
-	const row = findModeratorRow(username, database);
+	const row = await store.read((scope) => findModeratorRow(scope, username));
 	if (!row) return null;
 	return {
 		id: row.id,
@@ -206,55 +199,45 @@ export async function findModeratorForSignIn(
 export async function disableModerator(
 	username: string,
 	options: { byModeratorId?: string | null } = {},
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<void> {
-	const moderatorId = database.transaction(
-		(transaction) => {
-			const row = requireModeratorRow(username, transaction);
-			if (row.disabledAt !== null) {
-				throw new ModeratorError('already-disabled', `${row.username} is already disabled.`);
+	await store.transact(async (scope) => {
+		const { moderators } = scope.tables;
+		const row = await requireModeratorRow(scope, username);
+		if (row.disabledAt !== null) {
+			throw new ModeratorError('already-disabled', `${row.username} is already disabled.`);
+		}
+		if (row.isAdmin) {
+			const [others] = await scope.query
+				.select({ total: count() })
+				.from(moderators)
+				.where(
+					and(
+						eq(moderators.isAdmin, true),
+						isNull(moderators.disabledAt),
+						ne(moderators.id, row.id),
+					),
+				);
+			if ((others?.total ?? 0) === 0) {
+				throw new ModeratorError(
+					'last-admin',
+					`${row.username} is the last active admin: make someone else an admin first.`,
+				);
 			}
-			if (row.isAdmin) {
-				const [others] = transaction
-					.select({ total: count() })
-					.from(moderators)
-					.where(
-						and(
-							eq(moderators.isAdmin, true),
-							isNull(moderators.disabledAt),
-							ne(moderators.id, row.id),
-						),
-					)
-					.all();
-				if ((others?.total ?? 0) === 0) {
-					throw new ModeratorError(
-						'last-admin',
-						`${row.username} is the last active admin: make someone else an admin first.`,
-					);
-				}
-			}
-			const now = new Date();
-			transaction
-				.update(moderators)
-				.set({ disabledAt: now })
-				.where(eq(moderators.id, row.id))
-				.run();
-			appendAuditEvent(
-				transaction,
-				{
-					moderatorId: options.byModeratorId ?? null,
-					action: 'moderator-disabled',
-					detail: { username: row.username },
-				},
-				now,
-			);
-			return row.id;
-		},
-		{ behavior: 'immediate' },
-	);
-	// After the commit: lucia's calls are async and cannot run inside a SQLite transaction.
-	// Were this to fail, the sessions would still be refused, as their owner is disabled.
-	await endModeratorSessions(moderatorId, database);
+		}
+		const now = new Date();
+		await scope.query.update(moderators).set({ disabledAt: now }).where(eq(moderators.id, row.id));
+		await endModeratorSessionsNow(scope, row.id);
+		await appendAuditEvent(
+			scope,
+			{
+				moderatorId: options.byModeratorId ?? null,
+				action: 'moderator-disabled',
+				detail: { username: row.username },
+			},
+			now,
+		);
+	});
 }
 
 /**
@@ -265,36 +248,32 @@ export async function disableModerator(
 export async function resetModeratorPassword(
 	username: string,
 	newPassword: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<void> {
-	const existing = requireModeratorRow(username, database);
+	const existing = await store.read((scope) => requireModeratorRow(scope, username));
 	const passwordProblem = checkPasswordStrength(newPassword, existing.username);
 	if (passwordProblem) throw new ModeratorError('weak-password', passwordProblem);
 	const passwordHash = await hashPassword(newPassword);
-	const moderatorId = database.transaction(
-		(transaction) => {
-			// Looked up again: the row could have changed while the password was hashing.
-			const row = requireModeratorRow(existing.username, transaction);
-			const now = new Date();
-			transaction.update(moderators).set({ passwordHash }).where(eq(moderators.id, row.id)).run();
-			appendAuditEvent(
-				transaction,
-				{ action: 'moderator-password-reset', detail: { username: row.username } },
-				now,
-			);
-			return row.id;
-		},
-		{ behavior: 'immediate' },
-	);
-	await endModeratorSessions(moderatorId, database);
+	await store.transact(async (scope) => {
+		// Looked up again: the row could have changed while the password was hashing.
+		const row = await requireModeratorRow(scope, existing.username);
+		await scope.query
+			.update(scope.tables.moderators)
+			.set({ passwordHash })
+			.where(eq(scope.tables.moderators.id, row.id));
+		await endModeratorSessionsNow(scope, row.id);
+		await appendAuditEvent(
+			scope,
+			{ action: 'moderator-password-reset', detail: { username: row.username } },
+			new Date(),
+		);
+	});
 }
 
 /** How many moderators can sign in (disabled accounts excluded). */
-export async function countActiveModerators(database: Database = getDatabase()): Promise<number> {
-	const [row] = database
-		.select({ total: count() })
-		.from(moderators)
-		.where(isNull(moderators.disabledAt))
-		.all();
+export async function countActiveModerators(store: Store = getStore()): Promise<number> {
+	const [row] = await store.read(({ query, tables: { moderators } }) =>
+		query.select({ total: count() }).from(moderators).where(isNull(moderators.disabledAt)),
+	);
 	return row?.total ?? 0;
 }

@@ -5,11 +5,10 @@
  *
  * Readers and writers never get a session or a cookie; only a signed-in moderator does.
  */
-import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
 import { eq, sql } from 'drizzle-orm';
 import { Lucia, TimeSpan, type Adapter } from 'lucia';
-import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import { moderators, sessions } from '../../../db/schema.ts';
+import { getStore, type Scope, type Store } from '../../../db/store.ts';
+import { createSessionAdapter } from './session-adapter.ts';
 
 export const SESSION_COOKIE_NAME = 'ct_moderator_session';
 /** A session ends after 12 hours without use… */
@@ -17,7 +16,7 @@ const SESSION_IDLE_HOURS = 12;
 /** …and 7 days after sign-in, however busy. */
 const SESSION_ABSOLUTE_DAYS = 7;
 
-/** lucia as the site configures it, over any session storage (the store's comes next, issue 14). */
+/** lucia as the site configures it, over any session storage (the store's: session-adapter.ts). */
 export function createLucia(adapter: Adapter) {
 	return new Lucia(adapter, {
 		sessionExpiresIn: new TimeSpan(SESSION_IDLE_HOURS, 'h'),
@@ -48,12 +47,12 @@ declare module 'lucia' {
 	}
 }
 
-const instances = new WeakMap<Database, ReturnType<typeof createLucia>>();
-function luciaFor(database: Database) {
-	let lucia = instances.get(database);
+const instances = new WeakMap<Store, ReturnType<typeof createLucia>>();
+function luciaFor(store: Store) {
+	let lucia = instances.get(store);
 	if (!lucia) {
-		lucia = createLucia(new DrizzleSQLiteAdapter(database, sessions, moderators));
-		instances.set(database, lucia);
+		lucia = createLucia(createSessionAdapter(store));
+		instances.set(store, lucia);
 	}
 	return lucia;
 }
@@ -79,9 +78,9 @@ export interface ModeratorSession {
 export async function startModeratorSession(
 	moderatorId: string,
 	options: { secondFactorVerified: boolean },
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<{ token: string; expiresAt: Date }> {
-	const session = await luciaFor(database).createSession(moderatorId, {
+	const session = await luciaFor(store).createSession(moderatorId, {
 		createdAt: new Date(),
 		secondFactorVerified: options.secondFactorVerified,
 	});
@@ -95,10 +94,10 @@ export async function startModeratorSession(
  */
 export async function validateModeratorSession(
 	token: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<{ moderator: ModeratorIdentity; session: ModeratorSession } | null> {
-	const lucia = luciaFor(database);
+	const lucia = luciaFor(store);
 	const { session, user } = await lucia.validateSession(token);
 	if (!session || !user) return null;
 	const absoluteEnd = session.createdAt.getTime() + SESSION_ABSOLUTE_DAYS * 24 * 60 * 60 * 1000;
@@ -123,49 +122,63 @@ export async function validateModeratorSession(
 }
 
 /** Whether `sessionId` is a live session of this moderator (inside the caller's transaction). */
-export function isSessionOf(sessionId: string, moderatorId: string, database: Queryable): boolean {
-	const row = database
+export async function isSessionOf(
+	{ query, tables: { sessions } }: Scope,
+	sessionId: string,
+	moderatorId: string,
+): Promise<boolean> {
+	const [row] = await query
 		.select({ userId: sessions.userId })
 		.from(sessions)
 		.where(eq(sessions.id, sessionId))
-		.get();
+		.limit(1);
 	return row?.userId === moderatorId;
 }
 
 /** Records that this session has passed the second factor (inside the caller's transaction). */
-export function markSecondFactorVerified(sessionId: string, database: Queryable): void {
-	database
+export async function markSecondFactorVerified(
+	{ query, tables: { sessions } }: Scope,
+	sessionId: string,
+): Promise<void> {
+	await query
 		.update(sessions)
 		.set({ secondFactorVerified: true })
-		.where(eq(sessions.id, sessionId))
-		.run();
+		.where(eq(sessions.id, sessionId));
 }
 
 /**
  * Counts one wrong second-factor code against a session and returns how many it has had
  * (0 when the session is gone). Kept in the database, so every server process sees one count.
  */
-export function countWrongSecondFactorCode(sessionId: string, database: Queryable): number {
-	const row = database
+export async function countWrongSecondFactorCode(
+	{ query, tables: { sessions } }: Scope,
+	sessionId: string,
+): Promise<number> {
+	const [row] = await query
 		.update(sessions)
 		.set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })
 		.where(eq(sessions.id, sessionId))
-		.returning({ failures: sessions.secondFactorFailures })
-		.get();
+		.returning({ failures: sessions.secondFactorFailures });
 	return row?.failures ?? 0;
 }
 
-/** Ends one session inside the caller's transaction (lucia's own call cannot run in one). */
-export function endSessionNow(sessionId: string, database: Queryable): void {
-	database.delete(sessions).where(eq(sessions.id, sessionId)).run();
+/** Ends one session inside the caller's transaction (lucia's own call runs in one of its own). */
+export async function endSessionNow(
+	{ query, tables: { sessions } }: Scope,
+	sessionId: string,
+): Promise<void> {
+	await query.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-/** Ends every session of a moderator at once (disable, password reset). */
-export async function endModeratorSessions(
+/**
+ * Ends every session of a moderator inside the caller's transaction (disable, password
+ * reset): with the change that calls for it, so no session outlives that change, even briefly.
+ */
+export async function endModeratorSessionsNow(
+	{ query, tables: { sessions } }: Scope,
 	moderatorId: string,
-	database: Database = getDatabase(),
 ): Promise<void> {
-	await luciaFor(database).invalidateUserSessions(moderatorId);
+	await query.delete(sessions).where(eq(sessions.userId, moderatorId));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { SignInThrottle } from '../sign-in-throttle.ts';
-import { getDatabase, type Database } from '../../../db/client.ts';
+import { getStore, type Store } from '../../../db/store.ts';
 import { addressKey } from './address-key.ts';
 import { appendAuditEvent } from './audit.ts';
 import { findModeratorForSignIn, normalizeUsername } from './moderators.ts';
@@ -24,29 +24,33 @@ export async function signIn(
 	username: string,
 	password: string,
 	clientAddress: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<SignInResult> {
 	const name = normalizeUsername(username);
 	const addressId = addressKey(clientAddress);
 	const decision = throttle.beginAttempt(name, addressId);
 	if (!decision.allowed) return { outcome: 'locked', retryAt: decision.retryAt };
-	const moderator = await findModeratorForSignIn(name, database);
+	const moderator = await findModeratorForSignIn(name, store);
 	const valid =
 		moderator && !moderator.disabled
 			? await verifyPassword(moderator.passwordHash, password)
 			: await verifyAgainstDummy(password);
 	if (!valid || !moderator) {
 		throttle.recordFailure(name, addressId);
-		appendAuditEvent(database, { moderatorId: moderator?.id ?? null, action: 'sign-in-failed' });
+		await store.transact((scope) =>
+			appendAuditEvent(scope, { moderatorId: moderator?.id ?? null, action: 'sign-in-failed' }),
+		);
 		return { outcome: 'refused' };
 	}
 	throttle.recordSuccess(name, addressId);
 	const session = await startModeratorSession(
 		moderator.id,
 		{ secondFactorVerified: !moderator.hasSecondFactor },
-		database,
+		store,
 	);
-	appendAuditEvent(database, { moderatorId: moderator.id, action: 'signed-in' });
+	await store.transact((scope) =>
+		appendAuditEvent(scope, { moderatorId: moderator.id, action: 'signed-in' }),
+	);
 	return { outcome: 'signed-in', ...session, needsSecondFactor: moderator.hasSecondFactor };
 }
 
@@ -54,13 +58,10 @@ export async function signIn(
 export async function signOut(
 	sessionId: string,
 	moderatorId: string | null,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<void> {
-	database.transaction(
-		(transaction) => {
-			endSessionNow(sessionId, transaction);
-			appendAuditEvent(transaction, { moderatorId, action: 'signed-out' });
-		},
-		{ behavior: 'immediate' },
-	);
+	await store.transact(async (scope) => {
+		await endSessionNow(scope, sessionId);
+		await appendAuditEvent(scope, { moderatorId, action: 'signed-out' });
+	});
 }

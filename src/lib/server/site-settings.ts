@@ -1,17 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { getDatabase, type Database } from '../../../db/client.ts';
-import { siteSettings } from '../../../db/schema.ts';
+import { getStore, type Store } from '../../../db/store.ts';
 import { appendAuditEvent } from './audit.ts';
 
 const REQUIRE_SECOND_FACTOR = 'require-second-factor';
 
 /** Whether admins require every moderator to use a second factor. */
-export async function isSecondFactorRequired(database: Database = getDatabase()): Promise<boolean> {
-	const row = database
-		.select()
-		.from(siteSettings)
-		.where(eq(siteSettings.name, REQUIRE_SECOND_FACTOR))
-		.get();
+export async function isSecondFactorRequired(store: Store = getStore()): Promise<boolean> {
+	const [row] = await store.read(({ query, tables: { siteSettings } }) =>
+		query.select().from(siteSettings).where(eq(siteSettings.name, REQUIRE_SECOND_FACTOR)).limit(1),
+	);
 	return row?.value === 'true';
 }
 
@@ -19,20 +16,17 @@ export async function isSecondFactorRequired(database: Database = getDatabase())
 export async function setSecondFactorRequired(
 	required: boolean,
 	byModeratorId: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<void> {
-	database.transaction(
-		(transaction) => {
-			transaction
-				.insert(siteSettings)
-				.values({ name: REQUIRE_SECOND_FACTOR, value: String(required) })
-				.onConflictDoUpdate({ target: siteSettings.name, set: { value: String(required) } })
-				.run();
-			appendAuditEvent(transaction, {
-				moderatorId: byModeratorId,
-				action: required ? 'second-factor-required' : 'second-factor-optional',
-			});
-		},
-		{ behavior: 'immediate' },
-	);
+	await store.transact(async (scope) => {
+		const { siteSettings } = scope.tables;
+		await scope.query
+			.insert(siteSettings)
+			.values({ name: REQUIRE_SECOND_FACTOR, value: String(required) })
+			.onConflictDoUpdate({ target: siteSettings.name, set: { value: String(required) } });
+		await appendAuditEvent(scope, {
+			moderatorId: byModeratorId,
+			action: required ? 'second-factor-required' : 'second-factor-optional',
+		});
+	});
 }

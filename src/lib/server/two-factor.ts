@@ -3,8 +3,7 @@ import { decodeBase64, encodeBase32UpperCaseNoPadding, encodeBase64 } from '@osl
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import { eq } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
-import { getDatabase, type Database, type Queryable } from '../../../db/client.ts';
-import { moderators } from '../../../db/schema.ts';
+import { getStore, type Scope, type Store } from '../../../db/store.ts';
 import { SITE_NAME } from '../settings.ts';
 import { appendAuditEvent } from './audit.ts';
 import {
@@ -97,15 +96,16 @@ export async function enableSecondFactor(
 	moderatorId: string,
 	keyBase64: string,
 	enrolledStep: number,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<string[]> {
 	const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () =>
 		encodeBase32UpperCaseNoPadding(randomBytes(8))
 			.slice(0, 12)
 			.replace(/(.{4})(?=.)/g, '$1-'),
 	);
-	database.transaction((transaction) => {
-		transaction
+	await store.transact(async (scope) => {
+		const { moderators } = scope.tables;
+		await scope.query
 			.update(moderators)
 			.set({
 				totpKey: keyBase64,
@@ -114,9 +114,8 @@ export async function enableSecondFactor(
 				secondFactorFailures: 0,
 				secondFactorPausedUntil: null,
 			})
-			.where(eq(moderators.id, moderatorId))
-			.run();
-		appendAuditEvent(transaction, { moderatorId, action: 'second-factor-enabled' });
+			.where(eq(moderators.id, moderatorId));
+		await appendAuditEvent(scope, { moderatorId, action: 'second-factor-enabled' });
 	});
 	return codes;
 }
@@ -124,10 +123,11 @@ export async function enableSecondFactor(
 /** Removes a moderator's second factor (after they proved they hold it). */
 export async function disableSecondFactor(
 	moderatorId: string,
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 ): Promise<void> {
-	database.transaction((transaction) => {
-		transaction
+	await store.transact(async (scope) => {
+		const { moderators } = scope.tables;
+		await scope.query
 			.update(moderators)
 			.set({
 				totpKey: null,
@@ -136,9 +136,8 @@ export async function disableSecondFactor(
 				secondFactorFailures: 0,
 				secondFactorPausedUntil: null,
 			})
-			.where(eq(moderators.id, moderatorId))
-			.run();
-		appendAuditEvent(transaction, { moderatorId, action: 'second-factor-disabled' });
+			.where(eq(moderators.id, moderatorId));
+		await appendAuditEvent(scope, { moderatorId, action: 'second-factor-disabled' });
 	});
 }
 
@@ -157,52 +156,50 @@ export type SecondFactorCheck =
  * a step later than the last one accepted (a code works once, even within its 30 seconds),
  * or an unused recovery code (then spent). Accepting marks `sessionId` as past the second
  * factor. Every refusal counts against the session and the account (see the limits above).
- * One immediate transaction, so simultaneous tries from any process are counted one by one.
+ * One transaction (serializable on PostgreSQL), so simultaneous tries from any process or
+ * server are counted one by one.
  */
 export async function checkSecondFactorCode(
 	attempt: { moderatorId: string; sessionId: string; code: string },
-	database: Database = getDatabase(),
+	store: Store = getStore(),
 	now = new Date(),
 ): Promise<SecondFactorCheck> {
 	const { moderatorId, sessionId, code } = attempt;
-	return database.transaction(
-		(transaction): SecondFactorCheck => {
-			const moderator = transaction
-				.select()
-				.from(moderators)
-				.where(eq(moderators.id, moderatorId))
-				.get();
-			if (!moderator?.totpKey) return { outcome: 'no-second-factor' };
-			if (!isSessionOf(sessionId, moderatorId, transaction)) return { outcome: 'session-ended' };
-			const pausedUntil = moderator.secondFactorPausedUntil;
-			if (pausedUntil && pausedUntil > now) return { outcome: 'paused', retryAt: pausedUntil };
+	return store.transact(async (scope): Promise<SecondFactorCheck> => {
+		const { moderators } = scope.tables;
+		const [moderator] = await scope.query
+			.select()
+			.from(moderators)
+			.where(eq(moderators.id, moderatorId))
+			.limit(1);
+		if (!moderator?.totpKey) return { outcome: 'no-second-factor' };
+		if (!(await isSessionOf(scope, sessionId, moderatorId))) return { outcome: 'session-ended' };
+		const pausedUntil = moderator.secondFactorPausedUntil;
+		if (pausedUntil && pausedUntil > now) return { outcome: 'paused', retryAt: pausedUntil };
 
-			const step = totpStepOfCode(moderator.totpKey, code, now.getTime());
-			const fresh = step !== null && step > (moderator.totpLastUsedStep ?? -1);
-			const recoveryCodeHash = fresh ? null : findRecoveryCode(moderator.recoveryCodeHashes, code);
-			if (fresh || recoveryCodeHash) {
-				const remaining = (moderator.recoveryCodeHashes ?? []).filter(
-					(stored) => stored !== recoveryCodeHash,
-				);
-				transaction
-					.update(moderators)
-					.set({
-						totpLastUsedStep: fresh ? step : moderator.totpLastUsedStep,
-						recoveryCodeHashes: remaining,
-						secondFactorFailures: 0,
-						secondFactorPausedUntil: null,
-					})
-					.where(eq(moderators.id, moderatorId))
-					.run();
-				if (recoveryCodeHash)
-					appendAuditEvent(transaction, { moderatorId, action: 'recovery-code-used' }, now);
-				markSecondFactorVerified(sessionId, transaction);
-				return { outcome: 'accepted' };
-			}
-			return refuse(transaction, moderator, sessionId, step !== null, now);
-		},
-		{ behavior: 'immediate' },
-	);
+		const step = totpStepOfCode(moderator.totpKey, code, now.getTime());
+		const fresh = step !== null && step > (moderator.totpLastUsedStep ?? -1);
+		const recoveryCodeHash = fresh ? null : findRecoveryCode(moderator.recoveryCodeHashes, code);
+		if (fresh || recoveryCodeHash) {
+			const remaining = (moderator.recoveryCodeHashes ?? []).filter(
+				(stored) => stored !== recoveryCodeHash,
+			);
+			await scope.query
+				.update(moderators)
+				.set({
+					totpLastUsedStep: fresh ? step : moderator.totpLastUsedStep,
+					recoveryCodeHashes: remaining,
+					secondFactorFailures: 0,
+					secondFactorPausedUntil: null,
+				})
+				.where(eq(moderators.id, moderatorId));
+			if (recoveryCodeHash)
+				await appendAuditEvent(scope, { moderatorId, action: 'recovery-code-used' }, now);
+			await markSecondFactorVerified(scope, sessionId);
+			return { outcome: 'accepted' };
+		}
+		return refuse(scope, moderator, sessionId, step !== null, now);
+	});
 }
 
 function findRecoveryCode(stored: string[] | null, code: string): string | null {
@@ -215,26 +212,26 @@ function findRecoveryCode(stored: string[] | null, code: string): string | null 
 }
 
 /** Counts a refused code against the account and the session; ends the session at its limit. */
-function refuse(
-	transaction: Queryable,
+async function refuse(
+	scope: Scope,
 	moderator: { id: string; secondFactorFailures: number },
 	sessionId: string,
 	alreadyUsed: boolean,
 	now: Date,
-): SecondFactorCheck {
+): Promise<SecondFactorCheck> {
 	const failures = moderator.secondFactorFailures + 1;
 	const pauseMs = secondFactorPauseMs(failures);
-	transaction
+	const { moderators } = scope.tables;
+	await scope.query
 		.update(moderators)
 		.set({
 			secondFactorFailures: failures,
 			secondFactorPausedUntil: pauseMs ? new Date(now.getTime() + pauseMs) : null,
 		})
-		.where(eq(moderators.id, moderator.id))
-		.run();
-	appendAuditEvent(transaction, { moderatorId: moderator.id, action: 'second-factor-failed' }, now);
+		.where(eq(moderators.id, moderator.id));
+	await appendAuditEvent(scope, { moderatorId: moderator.id, action: 'second-factor-failed' }, now);
 	const sessionEnded =
-		countWrongSecondFactorCode(sessionId, transaction) >= SECOND_FACTOR_TRIES_PER_SESSION;
-	if (sessionEnded) endSessionNow(sessionId, transaction);
+		(await countWrongSecondFactorCode(scope, sessionId)) >= SECOND_FACTOR_TRIES_PER_SESSION;
+	if (sessionEnded) await endSessionNow(scope, sessionId);
 	return { outcome: 'refused', alreadyUsed, sessionEnded };
 }
