@@ -39,7 +39,7 @@ export default defineConfig(
 				'error',
 				{
 					selector:
-						"CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(get|all|run)$/]",
+						'CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(get|all|run)$/]',
 					message:
 						'SQLite-only query call: await the query instead (or use sqliteOf(scope) in SQLite-only code).',
 				},

@@ -74,12 +74,6 @@ export async function selectRows<Row>(scope: Scope, statement: SQL): Promise<Row
 	return result.rows as Row[];
 }
 
-/** Runs a statement written in SQL that returns no rows, on either engine. */
-export async function runStatement(scope: Scope, statement: SQL): Promise<void> {
-	if (scope.engine === 'sqlite') sqliteOf(scope).run(statement);
-	else await postgresOf(scope).execute(statement);
-}
-
 let sharedStore: Store | undefined;
 
 /**

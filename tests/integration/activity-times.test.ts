@@ -81,7 +81,7 @@ beforeAll(async () => {
 		moderatorId = (
 			await addModerator(
 				{ username: 'morgan', password: 'cedar-window-61-patient', isAdmin: true },
-				temp.database,
+				sqliteStore(temp.database),
 			)
 		).id;
 	});

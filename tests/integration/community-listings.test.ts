@@ -23,7 +23,7 @@ beforeEach(async () => {
 	moderator = (
 		await addModerator(
 			{ username: 'alice', password: 'lantern-orchard-47-quiet', isAdmin: true },
-			temp.database,
+			sqliteStore(temp.database),
 		)
 	).id;
 });

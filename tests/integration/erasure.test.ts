@@ -23,7 +23,7 @@ beforeEach(async () => {
 	moderatorId = (
 		await addModerator(
 			{ username: 'erin', password: 'amber-kettle-58-steady', isAdmin: false },
-			temp.database,
+			sqliteStore(temp.database),
 		)
 	).id;
 	// Other published stories, so the search index holds more than the one story.

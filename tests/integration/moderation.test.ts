@@ -39,13 +39,13 @@ beforeEach(async () => {
 	alice = (
 		await addModerator(
 			{ username: 'alice', password: 'lantern-orchard-47-quiet', isAdmin: true },
-			temp.database,
+			sqliteStore(temp.database),
 		)
 	).id;
 	bob = (
 		await addModerator(
 			{ username: 'bob', password: 'copper-meadow-92-brisk', isAdmin: false },
-			temp.database,
+			sqliteStore(temp.database),
 		)
 	).id;
 });
@@ -572,37 +572,37 @@ describe('moderator sessions', () => {
 		const { token } = await startModeratorSession(
 			alice,
 			{ secondFactorVerified: true },
-			temp.database,
+			sqliteStore(temp.database),
 		);
-		expect((await validateModeratorSession(token, temp.database))?.moderator.username).toBe(
-			'alice',
-		);
+		expect(
+			(await validateModeratorSession(token, sqliteStore(temp.database)))?.moderator.username,
+		).toBe('alice');
 	});
 
 	it('ends after 12 idle hours', async () => {
 		const { token } = await startModeratorSession(
 			alice,
 			{ secondFactorVerified: true },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		temp.database
 			.update(sessions)
 			.set({ expiresAt: Math.floor(Date.now() / 1000) - 1 })
 			.run();
-		expect(await validateModeratorSession(token, temp.database)).toBeNull();
+		expect(await validateModeratorSession(token, sqliteStore(temp.database))).toBeNull();
 	});
 
 	it('ends 7 days after sign-in however active', async () => {
 		const { token } = await startModeratorSession(
 			alice,
 			{ secondFactorVerified: true },
-			temp.database,
+			sqliteStore(temp.database),
 		);
 		temp.database
 			.update(sessions)
 			.set({ createdAt: new Date(Date.now() - 7 * 24 * 3600 * 1000 - 1000) })
 			.run();
-		expect(await validateModeratorSession(token, temp.database)).toBeNull();
+		expect(await validateModeratorSession(token, sqliteStore(temp.database))).toBeNull();
 		expect(temp.database.select().from(sessions).all()).toEqual([]);
 	});
 
@@ -610,13 +610,15 @@ describe('moderator sessions', () => {
 		const { token } = await startModeratorSession(
 			bob,
 			{ secondFactorVerified: true },
-			temp.database,
+			sqliteStore(temp.database),
 		);
-		await disableModerator('bob', {}, temp.database);
-		expect(await validateModeratorSession(token, temp.database)).toBeNull();
+		await disableModerator('bob', {}, sqliteStore(temp.database));
+		expect(await validateModeratorSession(token, sqliteStore(temp.database))).toBeNull();
 	});
 
 	it('refuses a forged token', async () => {
-		expect(await validateModeratorSession('forged-token-value', temp.database)).toBeNull();
+		expect(
+			await validateModeratorSession('forged-token-value', sqliteStore(temp.database)),
+		).toBeNull();
 	});
 });

@@ -27,7 +27,7 @@ beforeEach(async () => {
 	moderatorId = (
 		await addModerator(
 			{ username: 'rowan', password: 'willow-sparrow-33-gentle', isAdmin: false },
-			temp.database,
+			sqliteStore(temp.database),
 		)
 	).id;
 });

@@ -77,7 +77,7 @@ beforeEach(async () => {
 	moderatorId = (
 		await addModerator(
 			{ username: 'alice', password: 'lantern-orchard-47-quiet', isAdmin: true },
-			temp.database,
+			sqliteStore(temp.database),
 		)
 	).id;
 	await refreshCuratedSearch(CURATED, sqliteStore(temp.database));

@@ -40,9 +40,9 @@ const DECISION_ACTIONS = sql`('publish', 'publish-with-warnings', 'decline')`;
 /** What the two engines write differently: dates from unix seconds. */
 interface DateSql {
 	/** "2026-03" of a unix-seconds column. */
-	monthOf(column: SQL): SQL;
+	monthOf: (column: SQL) => SQL;
 	/** Whole days from an ISO day column to the UTC day of a unix-seconds column. */
-	daysFrom(day: SQL, seconds: SQL): SQL;
+	daysFrom: (day: SQL, seconds: SQL) => SQL;
 }
 
 const DATE_SQL: Record<Scope['engine'], DateSql> = {
