@@ -3,20 +3,25 @@ import { generateHOTP } from '@oslojs/otp';
 import { parse } from 'node-html-parser';
 import { expect, inject } from 'vitest';
 import { addModerator, disableModerator } from '../../src/lib/server/moderators.ts';
+import type { Store } from '../../db/store.ts';
 import { postForm } from './http.ts';
-import { openServerDatabase } from './share.ts';
+import { domainDatabase, openSharedServerStore } from './stored.ts';
 
 let counter = 0;
 
-/** A new moderator on a test server's database; returns the name and password. */
+/**
+ * A new moderator on a test server's database (`store`'s, by default the shared server's);
+ * returns the name and password.
+ */
 export async function createModerator(
-	options: { admin?: boolean; disabled?: boolean; databasePath?: string } = {},
+	options: { admin?: boolean; disabled?: boolean; store?: Store } = {},
 ): Promise<{ username: string; password: string; id: string }> {
 	counter += 1;
 	const username = `mod${process.pid}x${counter}${Math.random().toString(36).slice(2, 6)}`;
 	const password = `quiet-harbour-${Math.random().toString(36).slice(2)}-lantern`;
-	const database = openServerDatabase(options.databasePath ?? inject('databasePath'));
+	const store = options.store ?? openSharedServerStore();
 	try {
+		const database = await domainDatabase(store);
 		const { id } = await addModerator(
 			{ username, password, isAdmin: options.admin ?? false },
 			database,
@@ -24,7 +29,7 @@ export async function createModerator(
 		if (options.disabled) await disableModerator(username, {}, database);
 		return { username, password, id };
 	} finally {
-		database.$client.close();
+		if (!options.store) await store.close();
 	}
 }
 

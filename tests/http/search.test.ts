@@ -6,9 +6,12 @@ import {
 } from '../../src/lib/server/search.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { publishedSourcePieces } from '../helpers/library.ts';
-import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
+import { shareAndPublish } from '../helpers/share.ts';
+import { domainDatabase, openSharedServerStore } from '../helpers/stored.ts';
 
 const pieces = publishedSourcePieces();
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 /** Inputs that would break a naive FTS5 query, or the page around it. */
 const HOSTILE_QUERIES = [
@@ -115,14 +118,12 @@ describe('GET /search', () => {
 	});
 
 	it("shows a community story's snippet as text", async () => {
-		const database = openServerDatabase();
-		await shareAndPublish(database, {
+		await shareAndPublish(store, {
 			title: 'Snippets that read as text',
 			body: '## Week one\n\nWhat helped most:\n\n- **Zephyrwalks**, every morning , before work.\n- Calling my sister.\n\nThat was enough to get through the first week without drinking. '.concat(
 				'The second week was quieter, and I started to notice the mornings again. '.repeat(3),
 			),
 		});
-		database.$client.close();
 		const { document } = await fetchDocument('/search?q=zephyrwalks');
 		expect(textOf(document.querySelector('.search-snippet'))).toMatch(
 			/What helped most: Zephyrwalks, every morning, before work\. Calling my sister/,
@@ -154,10 +155,10 @@ describe('GET /search with more matches than it ranks', () => {
 		(_, index) => `/stories/cap-${index}`,
 	);
 
-	beforeAll(() => {
+	beforeAll(async () => {
 		// Index rows only (no stories behind them), enough to pass the cap, with a word no
 		// other test searches for; taken out again afterwards.
-		const database = openServerDatabase();
+		const database = await domainDatabase(store);
 		database.transaction((transaction) => {
 			paths.forEach((path, index) =>
 				indexForSearch(transaction, {
@@ -171,14 +172,12 @@ describe('GET /search with more matches than it ranks', () => {
 				}),
 			);
 		});
-		database.$client.close();
 	});
-	afterAll(() => {
-		const database = openServerDatabase();
+	afterAll(async () => {
+		const database = await domainDatabase(store);
 		database.transaction((transaction) => {
 			for (const path of paths) removeFromSearch(transaction, path);
 		});
-		database.$client.close();
 	});
 
 	it('says "more than 1,000" and pages stop at the cap', async () => {

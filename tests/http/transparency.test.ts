@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submissions } from '../../db/schema.ts';
 import { appendAuditEvent } from '../../src/lib/server/audit.ts';
 import { markPagesChanged } from '../../src/lib/server/page-generations.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
-import { openServerDatabase } from '../helpers/share.ts';
+import { domainDatabase, openSharedServerStore } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 /** The oldest month the page shows: other tests' stories all arrive today. */
 const now = new Date();
@@ -21,15 +20,15 @@ const oldestHeading = new Intl.DateTimeFormat('en-US', {
 const dayOfOldest = (day: number) => new Date(oldest.getTime() + (day - 1) * 86_400_000);
 const titles: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
+	const database = await domainDatabase(store);
 	// Five stories arrived on the 1st and were declined for medical instructions after
 	// 2, 2, 3, 4 and 4 days: a median of 3 days.
 	for (const wait of [2, 2, 3, 4, 4]) {
 		const id = randomUUID();
 		titles.push(`Transparency seed ${id}`);
-		database
-			.insert(submissions)
-			.values({
+		await store.transact(({ query, tables: { submissions } }) =>
+			query.insert(submissions).values({
 				id,
 				title: titles.at(-1)!,
 				body: 'Words',
@@ -37,8 +36,8 @@ beforeAll(() => {
 				createdDay: dayOfOldest(1).toISOString().slice(0, 10),
 				status: 'rejected',
 				decisionReason: 'medical-claims',
-			})
-			.run();
+			}),
+		);
 		const decided = dayOfOldest(1 + wait);
 		decided.setUTCHours(10);
 		appendAuditEvent(
