@@ -36,10 +36,18 @@ const port = Number(process.env.PORT || 4321);
 
 /** Where the database is, for the log: host, port and database, never the password. */
 function postgresLocation(url: string): string {
-	const parsed = new URL(url);
-	// A Unix socket's folder comes percent-encoded as the host.
-	const host = decodeURIComponent(parsed.hostname) || 'localhost';
-	return `${host}:${parsed.port || '5432'}${parsed.pathname}`;
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		// pg also takes forms a URL parser refuses (`user:password@/database?host=/run/postgresql`).
+		return 'DATABASE_URL';
+	}
+	// A Unix socket's folder comes percent-encoded as the host, or as `?host=`.
+	const host =
+		decodeURIComponent(parsed.hostname) || parsed.searchParams.get('host') || 'localhost';
+	const port = parsed.port || parsed.searchParams.get('port') || '5432';
+	return `${host}:${port}${parsed.pathname}`;
 }
 
 /** The engine's own pieces: what the front door looks at, and what shutdown closes. */
