@@ -4,7 +4,7 @@ import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import pg from 'pg';
-import { getDatabase, openDatabase, resolveDatabasePath, type Database } from './client.ts';
+import { openDatabase, resolveDatabasePath, type Database } from './client.ts';
 import type * as sqliteSchema from './schema.ts';
 import * as postgresSchema from './schema-pg.ts';
 import { isPostgresUrl } from './postgres-url.ts';
@@ -74,15 +74,18 @@ export async function selectRows<Row>(scope: Scope, statement: SQL): Promise<Row
 	return result.rows as Row[];
 }
 
-let sharedStore: Store | undefined;
+/** On the global object: the front door and Astro's pages are separate bundles (one pool). */
+const SHARED_STORE = Symbol.for('common-thread.store');
 
 /**
- * The process-wide store, opened on first use. On SQLite it runs on the process-wide handle
- * (db/client.ts), which the front door also reads page generations from.
+ * The process-wide store, opened on first use. On SQLite it has a connection of its own:
+ * the front door's look at page generations (page-generations.ts) must never run on a
+ * connection with a transaction open, where it would see uncommitted counters.
  */
 export function getStore(): Store {
-	sharedStore ??= process.env.DATABASE_URL ? openStore() : sqliteStore(getDatabase());
-	return sharedStore;
+	const shared = globalThis as Record<symbol, Store | undefined>;
+	shared[SHARED_STORE] ??= openStore();
+	return shared[SHARED_STORE];
 }
 
 /** The store this process runs on: PostgreSQL at `DATABASE_URL`, else SQLite at `DATABASE_PATH`. */

@@ -7,14 +7,13 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { submissions } from '../db/schema.ts';
 import { launchBrowser, openPage } from '../tests/helpers/browser.ts';
 import { createModerator, signIn } from '../tests/helpers/moderators.ts';
 import { RELAXED_LIMITS } from '../tests/helpers/server-setup.ts';
 import { startServer } from '../tests/helpers/server.ts';
-import { openServerDatabase, shareAndPublish } from '../tests/helpers/share.ts';
+import { shareAndPublish } from '../tests/helpers/share.ts';
+import { storedSubmission } from '../tests/helpers/stored.ts';
 import { buildIfStale, PROJECT_ROOT } from './build.ts';
 
 /** Every picture the command makes, without the `-light.png` / `-dark.png` ending. */
@@ -57,10 +56,10 @@ async function main(): Promise<void> {
 	buildIfStale();
 	const server = await startServer({ env: RELAXED_LIMITS });
 	const browser = await launchBrowser();
-	const database = openServerDatabase(server.databasePath);
+	const store = server.openStore();
 	try {
 		const { baseUrl } = server;
-		const { row: published } = await shareAndPublish(database, PUBLISHED_STORY, baseUrl);
+		const { row: published } = await shareAndPublish(store, PUBLISHED_STORY, baseUrl);
 		const { page } = await openPage(browser, { baseUrl, viewport: VIEWPORT });
 
 		await page.goto('/');
@@ -81,20 +80,16 @@ async function main(): Promise<void> {
 		await page.locator('.receipt').scrollIntoViewIfNeeded();
 		await capture(page, folder, 'receipt');
 
-		const moderator = await createModerator({ databasePath: server.databasePath });
+		const moderator = await createModerator({ store });
 		const { cookie } = await signIn(moderator.username, moderator.password, baseUrl);
 		const [name, value] = cookie!.split('=') as [string, string];
 		await page.context().addCookies([{ name, value, url: baseUrl }]);
-		const waiting = database
-			.select({ id: submissions.id })
-			.from(submissions)
-			.where(eq(submissions.title, WAITING_STORY.title))
-			.get()!;
+		const waiting = (await storedSubmission(store, { title: WAITING_STORY.title }))!;
 		await page.goto(`/moderate/${waiting.id}`);
 		await capture(page, folder, 'moderation-review');
 		console.log(`Screenshots written to ${folder}`);
 	} finally {
-		database.$client.close();
+		await store.close();
 		await browser.close();
 		await server.stop();
 	}

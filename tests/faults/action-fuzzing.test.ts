@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
+import { sqliteStore } from '../../db/store.ts';
 import { submissionReceipts, submissions } from '../../db/schema.ts';
 import { CONTENT_WARNING_SLUGS, MILESTONE_SLUGS, TOPIC_SLUGS } from '../../src/lib/taxonomy.ts';
 import { DECLINE_REASONS } from '../../src/lib/guidelines.ts';
@@ -36,7 +37,7 @@ beforeAll(async () => {
 	const forReview = await sendStory(server.baseUrl, known.formToken, uniqueStory('fuzz-review'));
 	const toPublish = await sendStory(server.baseUrl, known.formToken, uniqueStory('fuzz-publish'));
 
-	const moderator = await createModerator({ admin: true, databasePath: server.databasePath });
+	const moderator = await createModerator({ admin: true, store: sqliteStore(database) });
 	known.username = moderator.username;
 	known.moderatorCookie = (
 		await signIn(moderator.username, moderator.password, server.baseUrl)

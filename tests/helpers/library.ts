@@ -2,8 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { parse } from 'yaml';
-import type { Database } from '../../db/client.ts';
-import { submissions } from '../../db/schema.ts';
+import type { Store } from '../../db/store.ts';
 import type { ContentWarningSlug, TopicSlug } from '../../src/lib/taxonomy.ts';
 
 const CONTENT = resolve(import.meta.dirname, '../../content');
@@ -76,25 +75,26 @@ export function publishedSourcePieces(): SourcePiece[] {
  * Curated pieces from the source plus the community stories the test server has published
  * by now: what the one library must show.
  */
-export function publishedLibrary(database: Database): SourcePiece[] {
-	const community = database
-		.select()
-		.from(submissions)
-		.where(and(eq(submissions.status, 'approved'), isNotNull(submissions.slug)))
-		.all()
-		.map((row) => ({
-			path: `/stories/${row.slug}`,
-			title: row.title,
-			summary: '',
-			published: row.publishedAt!,
-			kind: 'community' as const,
-			penName: row.penName ?? 'Anonymous',
-			topics: row.topics,
-			contentWarnings: row.contentWarnings,
-			milestone: row.milestone,
-			featured: false,
-			sources: [],
-			reviewed: null,
-		}));
+export async function publishedLibrary(store: Store): Promise<SourcePiece[]> {
+	const rows = await store.read(({ query, tables: { submissions } }) =>
+		query
+			.select()
+			.from(submissions)
+			.where(and(eq(submissions.status, 'approved'), isNotNull(submissions.slug))),
+	);
+	const community = rows.map((row) => ({
+		path: `/stories/${row.slug}`,
+		title: row.title,
+		summary: '',
+		published: row.publishedAt!,
+		kind: 'community' as const,
+		penName: row.penName ?? 'Anonymous',
+		topics: row.topics,
+		contentWarnings: row.contentWarnings,
+		milestone: row.milestone,
+		featured: false,
+		sources: [],
+		reviewed: null,
+	}));
 	return [...publishedSourcePieces(), ...community];
 }

@@ -2,21 +2,24 @@ import { decodeBase64 } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { parse } from 'node-html-parser';
 import { expect, inject } from 'vitest';
-import { sqliteStore } from '../../db/store.ts';
 import { addModerator, disableModerator } from '../../src/lib/server/moderators.ts';
+import type { Store } from '../../db/store.ts';
 import { postForm } from './http.ts';
-import { openServerDatabase } from './share.ts';
+import { openSharedServerStore } from './stored.ts';
 
 let counter = 0;
 
-/** A new moderator on a test server's database; returns the name and password. */
+/**
+ * A new moderator on a test server's database (`store`'s, by default the shared server's);
+ * returns the name and password.
+ */
 export async function createModerator(
-	options: { admin?: boolean; disabled?: boolean; databasePath?: string } = {},
+	options: { admin?: boolean; disabled?: boolean; store?: Store } = {},
 ): Promise<{ username: string; password: string; id: string }> {
 	counter += 1;
 	const username = `mod${process.pid}x${counter}${Math.random().toString(36).slice(2, 6)}`;
 	const password = `quiet-harbour-${Math.random().toString(36).slice(2)}-lantern`;
-	const store = sqliteStore(openServerDatabase(options.databasePath ?? inject('databasePath')));
+	const store = options.store ?? openSharedServerStore();
 	try {
 		const { id } = await addModerator(
 			{ username, password, isAdmin: options.admin ?? false },
@@ -25,7 +28,7 @@ export async function createModerator(
 		if (options.disabled) await disableModerator(username, {}, store);
 		return { username, password, id };
 	} finally {
-		await store.close();
+		if (!options.store) await store.close();
 	}
 }
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -90,33 +91,40 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 	const log = join(folder, 'server.log');
 	await pgRun('pg_ctl', ['--pgdata', data, '--log', log, '--wait', 'start']);
 	const url = `postgresql://postgres@${encodeURIComponent(folder)}:${port}/postgres`;
-	let databases = 0;
-	async function createDatabase(): Promise<string> {
-		const name = `test_${++databases}`;
-		const admin = new pg.Client({ connectionString: url });
-		await admin.connect();
-		try {
-			await admin.query(`CREATE DATABASE ${name}`);
-		} finally {
-			await admin.end();
-		}
-		const databaseUrl = new URL(url);
-		databaseUrl.pathname = `/${name}`;
-		return databaseUrl.href;
-	}
 	return {
 		url,
-		createDatabase,
-		async createMigratedDatabase() {
-			const databaseUrl = await createDatabase();
-			await migratePostgres(databaseUrl);
-			return databaseUrl;
-		},
+		createDatabase: () => createDatabaseIn(url),
+		createMigratedDatabase: () => createMigratedDatabaseIn(url),
 		async stop() {
 			await pgRun('pg_ctl', ['--pgdata', data, '--mode', 'fast', '--wait', 'stop']);
 			rmSync(folder, { recursive: true, force: true });
 		},
 	};
+}
+
+/**
+ * A new, empty database in the cluster whose superuser connects at `clusterUrl`: its
+ * connection string. Random names: test processes of one run share one cluster.
+ */
+export async function createDatabaseIn(clusterUrl: string): Promise<string> {
+	const name = `test_${randomBytes(8).toString('hex')}`;
+	const admin = new pg.Client({ connectionString: clusterUrl });
+	await admin.connect();
+	try {
+		await admin.query(`CREATE DATABASE ${name}`);
+	} finally {
+		await admin.end();
+	}
+	const databaseUrl = new URL(clusterUrl);
+	databaseUrl.pathname = `/${name}`;
+	return databaseUrl.href;
+}
+
+/** A new database in the cluster with every migration in db/migrations-pg applied. */
+async function createMigratedDatabaseIn(clusterUrl: string): Promise<string> {
+	const databaseUrl = await createDatabaseIn(clusterUrl);
+	await migratePostgres(databaseUrl);
+	return databaseUrl;
 }
 
 /** A cluster for the test file: started before its first test, stopped after its last. */

@@ -1,15 +1,47 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { openStore, type Store } from '../../db/store.ts';
 import { SERVER_BUNDLE } from '../../scripts/server-bundle.ts';
 import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.ts';
+import { createDatabaseIn } from './postgres-cluster.ts';
 import { createTempFolder } from './temp-database.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export interface RunningServer {
-	baseUrl: string;
+export type TestEngine = 'sqlite' | 'postgres';
+
+/** The engine test servers run on: PostgreSQL with `TEST_ENGINE=postgres`, else SQLite. */
+export const TEST_ENGINE: TestEngine =
+	process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * The run's throw-away PostgreSQL cluster (its superuser's connection string), set by the
+ * global setup (server-setup.ts) for every test process of the run.
+ */
+export const POSTGRES_CLUSTER_VARIABLE = 'TEST_POSTGRES_CLUSTER_URL';
+
+/** Where a server's data is: both fields are always set, the engine decides which is used. */
+export interface ServerDatabase {
+	/** The SQLite file (DATABASE_PATH); on PostgreSQL the server ignores it. */
 	databasePath: string;
+	/** The PostgreSQL database (DATABASE_URL); empty on SQLite. */
+	databaseUrl: string;
+}
+
+/**
+ * A store of one's own on a test server's database, to check or set up what is stored on
+ * either engine; the caller closes it.
+ */
+export function openServerStore({ databasePath, databaseUrl }: ServerDatabase): Store {
+	return openStore({ DATABASE_URL: databaseUrl, DATABASE_PATH: databasePath });
+}
+
+export interface RunningServer extends ServerDatabase {
+	baseUrl: string;
+	engine: TestEngine;
+	/** A store of one's own on this server's database (openServerStore); close it. */
+	openStore(): Store;
 	/** The server's process id, e.g. to limit its resources with `prlimit`. */
 	pid: number;
 	/** Everything the server printed so far (stdout and stderr). */
@@ -23,15 +55,38 @@ export interface RunningServer {
 	kill(): Promise<void>;
 }
 
+/** A fresh database in the run's cluster: the server migrates it as it starts. */
+async function createServerDatabase(): Promise<string> {
+	const clusterUrl = process.env[POSTGRES_CLUSTER_VARIABLE];
+	if (!clusterUrl) {
+		throw new Error(
+			`TEST_ENGINE=postgres needs the cluster the global setup starts (${POSTGRES_CLUSTER_VARIABLE}).`,
+		);
+	}
+	return createDatabaseIn(clusterUrl);
+}
+
 /**
- * Starts the built server (`dist/serve.mjs`, bundled from `scripts/serve.ts`) on a free port with its own database
- * in a temp folder. The build must exist: the global setup makes sure of it.
+ * Starts the built server (`dist/serve.mjs`, bundled from `scripts/serve.ts`) on a free
+ * port. On SQLite its database is a file in a temp folder of its own; on PostgreSQL
+ * (`engine`, by default TEST_ENGINE) a fresh database in the run's cluster. Pass
+ * `databasePath` and `databaseUrl` to start it on another server's database instead. The
+ * build must exist: the global setup makes sure of it.
  */
 export async function startServer(
-	options: { databasePath?: string; env?: Record<string, string> } = {},
+	options: {
+		engine?: TestEngine;
+		databasePath?: string;
+		databaseUrl?: string;
+		env?: Record<string, string>;
+	} = {},
 ): Promise<RunningServer> {
+	const engine = options.engine ?? TEST_ENGINE;
+	// On PostgreSQL too: anything that still opens SQLite (it should not) stays in there.
 	const folder = options.databasePath ? undefined : createTempFolder('common-thread-server-');
 	const databasePath = options.databasePath ?? join(folder!, 'data', 'common-thread.db');
+	const databaseUrl =
+		engine === 'sqlite' ? '' : options.databaseUrl || (await createServerDatabase());
 	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, SERVER_BUNDLE)], {
 		cwd: ROOT,
 		env: {
@@ -40,6 +95,7 @@ export async function startServer(
 			HOST: '127.0.0.1',
 			PORT: '0',
 			DATABASE_PATH: databasePath,
+			DATABASE_URL: databaseUrl,
 		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -69,7 +125,10 @@ export async function startServer(
 	};
 	return {
 		baseUrl,
+		engine,
 		databasePath,
+		databaseUrl,
+		openStore: () => openServerStore({ databasePath, databaseUrl }),
 		pid: child.pid!,
 		output: () => output,
 		stop: () => end('SIGTERM'),

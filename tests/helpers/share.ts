@@ -1,10 +1,9 @@
 import { parse } from 'node-html-parser';
 import { inject } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { openDatabase, type Database } from '../../db/client.ts';
-import { submissions } from '../../db/schema.ts';
+import type { Store } from '../../db/store.ts';
 import { createModerator, signIn } from './moderators.ts';
 import { postForm, siteUrl, type FormFields } from './http.ts';
+import { storedSubmission } from './stored.ts';
 
 /** A story form whose text fields are plain strings. */
 type StoryForm = FormFields & { title: string; body: string; penName: string };
@@ -42,34 +41,25 @@ export async function submitStory(fields: FormFields = validStory(), baseUrl = i
 	return { response, html, receiptCode };
 }
 
-/** A handle on a test server's database, to check what was (not) stored. */
-export function openServerDatabase(path = inject('databasePath')): Database {
-	return openDatabase(path);
-}
-
 /**
- * Shares a story and has a moderator publish it, through the real forms; returns the
- * published row and the writer's receipt code.
+ * Shares a story and has a moderator publish it, through the real forms, on the server at
+ * `baseUrl` whose database `store` is on; returns the published row and the receipt code.
  */
 export async function shareAndPublish(
-	database: Database,
+	store: Store,
 	fields: FormFields = {},
 	baseUrl = inject('baseUrl'),
 ) {
-	const moderator = await createModerator({ databasePath: database.$client.name });
+	const moderator = await createModerator({ store });
 	const { cookie } = await signIn(moderator.username, moderator.password, baseUrl);
 	const story = validStory(fields);
 	const { receiptCode } = await submitStory(story, baseUrl);
-	const shared = database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.title, story.title))
-		.get()!;
+	const shared = (await storedSubmission(store, { title: story.title }))!;
 	await postForm(
 		`/moderate/${shared.id}?_action=decideStory`,
 		{ id: shared.id, version: String(shared.version), decision: 'publish' },
 		{ baseUrl, headers: { cookie: cookie! } },
 	);
-	const row = database.select().from(submissions).where(eq(submissions.id, shared.id)).get()!;
+	const row = (await storedSubmission(store, { id: shared.id }))!;
 	return { row, receiptCode: receiptCode! };
 }

@@ -1,10 +1,11 @@
 import type { HTMLElement } from 'node-html-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fetchDocument, textOf } from '../helpers/html.ts';
-import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
+import { shareAndPublish } from '../helpers/share.ts';
+import { openSharedServerStore } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 /** The numbers and sites each need is answered with, written out here independently. */
 const LIFELINE = 'a[href="tel:988"]';
@@ -43,7 +44,7 @@ describe('helplines by topic', () => {
 	});
 
 	it('shows the gambling line on a community story about gambling', async () => {
-		const { row } = await shareAndPublish(database, { topics: ['gambling'] });
+		const { row } = await shareAndPublish(store, { topics: ['gambling'] });
 		const { response, document } = await fetchDocument(`/stories/${row.slug}`);
 		expect(response.status).toBe(200);
 		expect(helpInMain(document).querySelector(GAMBLING)).not.toBeNull();

@@ -9,13 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { get, postForm } from '../helpers/http.ts';
 import { publishedSourcePieces } from '../helpers/library.ts';
 import { createModerator, signIn } from '../helpers/moderators.ts';
-import {
-	fetchFormToken,
-	openServerDatabase,
-	shareAndPublish,
-	submitStory,
-	validStory,
-} from '../helpers/share.ts';
+import { fetchFormToken, shareAndPublish, submitStory, validStory } from '../helpers/share.ts';
+import { openSharedServerStore } from '../helpers/stored.ts';
 
 const run = promisify(execFile);
 const VNU_JAR = join(
@@ -23,8 +18,8 @@ const VNU_JAR = join(
 	'../build/dist/vnu.jar',
 );
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 /** A story body with links the sanitizer keeps and drops, emphasis, a list and a quote. */
 const TRICKY_BODY = `${validStory().body}
@@ -55,8 +50,8 @@ async function crawl(): Promise<Record<string, string>> {
 	const curated = publishedSourcePieces();
 	const strategy = curated.find((piece) => piece.path.startsWith('/strategies/'))!;
 	const story = curated.find((piece) => piece.path.startsWith('/stories/'))!;
-	const { row: community } = await shareAndPublish(database, { body: TRICKY_BODY });
-	const { row: withdrawn, receiptCode } = await shareAndPublish(database);
+	const { row: community } = await shareAndPublish(store, { body: TRICKY_BODY });
+	const { row: withdrawn, receiptCode } = await shareAndPublish(store);
 	await postForm('/my-story?_action=withdrawMyStory', { code: receiptCode, intent: 'withdraw' });
 
 	for (const [name, path] of [

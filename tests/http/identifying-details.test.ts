@@ -1,14 +1,13 @@
-import { eq } from 'drizzle-orm';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submissions } from '../../db/schema.ts';
 import { textOf } from '../helpers/html.ts';
 import { get, postForm } from '../helpers/http.ts';
 import { createModerator, signIn } from '../helpers/moderators.ts';
-import { fetchFormToken, openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+import { fetchFormToken, submitStory, validStory } from '../helpers/share.ts';
+import { openSharedServerStore, storedSubmission } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 let cookie: string;
 beforeAll(async () => {
@@ -63,11 +62,7 @@ describe.each([
 		const card = await queueCard(story.title);
 		expect(card.querySelectorAll('.flag').map(textOf)).toContain('Identifying details: 1');
 
-		const row = database
-			.select()
-			.from(submissions)
-			.where(eq(submissions.title, story.title))
-			.get()!;
+		const row = (await storedSubmission(store, { title: story.title }))!;
 		const review = parse(await (await get(`/moderate/${row.id}`, { headers: { cookie } })).text());
 		const findings = review.querySelectorAll('#findings-heading ~ .check-group li').map(textOf);
 		expect(findings.some((item) => item.includes(label) && item.includes(detail))).toBe(true);

@@ -1,18 +1,18 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reports } from '../../db/schema.ts';
 import { feedItems } from '../helpers/feeds.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { get, postForm } from '../helpers/http.ts';
 import { publishedLibrary } from '../helpers/library.ts';
-import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
+import { shareAndPublish } from '../helpers/share.ts';
+import { openSharedServerStore } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 let published: { slug: string; title: string; id: string };
 beforeAll(async () => {
-	const { row } = await shareAndPublish(database, { topics: ['gambling', 'community'] });
+	const { row } = await shareAndPublish(store, { topics: ['gambling', 'community'] });
 	published = { slug: row.slug!, title: row.title, id: row.id };
 });
 
@@ -55,14 +55,14 @@ describe('one library', () => {
 
 describe('milestones', () => {
 	it('filter /stories to writers at one point in recovery, curated and community alike', async () => {
-		const { row } = await shareAndPublish(database, { milestone: 'after-a-relapse' });
+		const { row } = await shareAndPublish(store, { milestone: 'after-a-relapse' });
 		expect(row.milestone).toBe('after-a-relapse');
 		const slug = row.slug!;
 		const { document } = await fetchDocument('/stories?milestone=after-a-relapse');
 		const listed = document
 			.querySelectorAll('.piece-list h2 a')
 			.map((link) => link.getAttribute('href')!);
-		const expected = publishedLibrary(database)
+		const expected = (await publishedLibrary(store))
 			.filter(
 				(piece) => piece.path.startsWith('/stories/') && piece.milestone === 'after-a-relapse',
 			)
@@ -77,13 +77,14 @@ describe('milestones', () => {
 	});
 });
 
+const reportsOf = (submissionId: string) =>
+	store.read(({ query, tables: { reports } }) =>
+		query.select().from(reports).where(eq(reports.submissionId, submissionId)),
+	);
+
 describe('reporting a story', () => {
 	it('works as a plain form post and reaches the moderators', async () => {
-		const before = database
-			.select()
-			.from(reports)
-			.where(eq(reports.submissionId, published.id))
-			.all().length;
+		const before = (await reportsOf(published.id)).length;
 		const response = await postForm(`/stories/${published.slug}?_action=reportStory`, {
 			slug: published.slug,
 			reason: 'identifying-details',
@@ -92,9 +93,7 @@ describe('reporting a story', () => {
 		expect(response.status).toBe(200);
 		const document = (await import('node-html-parser')).parse(await response.text());
 		expect(textOf(document.querySelector('.report'))).toMatch(/Thank you/);
-		expect(
-			database.select().from(reports).where(eq(reports.submissionId, published.id)).all(),
-		).toHaveLength(before + 1);
+		expect(await reportsOf(published.id)).toHaveLength(before + 1);
 	});
 
 	it('asks for a note when the reason is "something else"', async () => {

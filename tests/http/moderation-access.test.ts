@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moderationEvents, sessions, siteSettings, submissions } from '../../db/schema.ts';
-import { sqliteStore } from '../../db/store.ts';
 import { get, postForm } from '../helpers/http.ts';
 import { createModerator, signIn } from '../helpers/moderators.ts';
-import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+import { submitStory, validStory } from '../helpers/share.ts';
+import { openSharedServerStore, storedSubmission } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 type Identity =
 	'anonymous' | 'moderator' | 'admin' | 'disabled moderator' | 'expired session' | 'forged cookie';
@@ -25,12 +24,12 @@ beforeAll(async () => {
 	cookies['disabled moderator'] = (await signIn(toDisable.username, toDisable.password)).cookie!;
 	cookies['expired session'] = (await signIn(toExpire.username, toExpire.password)).cookie!;
 	cookies['forged cookie'] = 'ct_moderator_session=forgedforgedforgedforgedforgedforged';
-	database.update(sessions).set({ expiresAt: 1 }).where(eq(sessions.userId, toExpire.id)).run();
+	await store.transact(({ query, tables: { sessions } }) =>
+		query.update(sessions).set({ expiresAt: 1 }).where(eq(sessions.userId, toExpire.id)),
+	);
 	const { disableModerator } = await import('../../src/lib/server/moderators.ts');
-	await disableModerator(toDisable.username, {}, sqliteStore(database));
-	const story = validStory();
-	await submitStory(story);
-	storyId = database.select().from(submissions).where(eq(submissions.title, story.title)).get()!.id;
+	await disableModerator(toDisable.username, {}, store);
+	storyId = await freshWaitingStory();
 });
 
 const IDENTITIES: Identity[] = [
@@ -101,7 +100,7 @@ const ACTIONS: [
 async function freshWaitingStory(): Promise<string> {
 	const story = validStory();
 	await submitStory(story);
-	return database.select().from(submissions).where(eq(submissions.title, story.title)).get()!.id;
+	return (await storedSubmission(store, { title: story.title }))!.id;
 }
 
 describe.each(ACTIONS)(
@@ -117,21 +116,25 @@ describe.each(ACTIONS)(
 	},
 );
 
+/** The story, the site settings and the story's audit events, as stored now. */
+async function storedState() {
+	const story = await storedSubmission(store, { id: storyId });
+	return store.read(async ({ query, tables: { moderationEvents, siteSettings } }) => ({
+		story,
+		settings: await query.select().from(siteSettings),
+		events: (
+			await query.select().from(moderationEvents).where(eq(moderationEvents.submissionId, storyId))
+		).length,
+	}));
+}
+
 describe.each(ACTIONS)('POST the %s action', (action, fields, need) => {
 	it.each(
 		IDENTITIES.filter(
 			(identity) => signedOut(identity) || (need === 'admin' && identity === 'moderator'),
 		),
 	)('as %s is refused and changes nothing', async (identity) => {
-		const before = {
-			story: database.select().from(submissions).where(eq(submissions.id, storyId)).get(),
-			settings: database.select().from(siteSettings).all(),
-			events: database
-				.select()
-				.from(moderationEvents)
-				.where(eq(moderationEvents.submissionId, storyId))
-				.all().length,
-		};
+		const before = await storedState();
 		const headers: Record<string, string> = cookies[identity] ? { cookie: cookies[identity] } : {};
 		// Straight to the action endpoint: the action's own answer.
 		const direct = await postForm(`/_actions/${action}`, fields(storyId), { headers });
@@ -139,17 +142,7 @@ describe.each(ACTIONS)('POST the %s action', (action, fields, need) => {
 		// As a page form post: the page then sends the visitor to sign in (or refuses).
 		const viaPage = await postForm(`/moderate?_action=${action}`, fields(storyId), { headers });
 		expect([302, 401, 403]).toContain(viaPage.status);
-		expect(database.select().from(submissions).where(eq(submissions.id, storyId)).get()).toEqual(
-			before.story,
-		);
-		expect(database.select().from(siteSettings).all()).toEqual(before.settings);
-		expect(
-			database
-				.select()
-				.from(moderationEvents)
-				.where(eq(moderationEvents.submissionId, storyId))
-				.all(),
-		).toHaveLength(before.events);
+		expect(await storedState()).toEqual(before);
 	});
 });
 
@@ -164,8 +157,6 @@ describe('the origin check', () => {
 			},
 		);
 		expect(response.status).toBe(403);
-		expect(
-			database.select().from(submissions).where(eq(submissions.id, storyId)).get()!.status,
-		).toBe('pending');
+		expect((await storedSubmission(store, { id: storyId }))!.status).toBe('pending');
 	});
 });

@@ -1,20 +1,20 @@
-import { eq } from 'drizzle-orm';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moderationEvents, submissions } from '../../db/schema.ts';
+import type { Store } from '../../db/store.ts';
 import { textOf } from '../helpers/html.ts';
 import { get, postForm } from '../helpers/http.ts';
 import { createModerator, enrolSecondFactor, signIn } from '../helpers/moderators.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+import { submitStory, validStory } from '../helpers/share.ts';
+import { openSharedServerStore, storedAuditEvents, storedSubmission } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 async function waitingStory() {
 	const story = validStory();
 	const { receiptCode } = await submitStory(story);
-	const row = database.select().from(submissions).where(eq(submissions.title, story.title)).get()!;
+	const row = (await storedSubmission(store, { title: story.title }))!;
 	return { row, receiptCode: receiptCode!, story };
 }
 
@@ -33,11 +33,7 @@ describe('signing in', () => {
 		expect(setCookie).toMatch(/SameSite=Lax/i);
 		expect(setCookie).not.toMatch(/Secure/i);
 		expect((await get('/moderate', as(cookie!))).status).toBe(200);
-		const events = database
-			.select()
-			.from(moderationEvents)
-			.where(eq(moderationEvents.moderatorId, moderator.id))
-			.all();
+		const events = await storedAuditEvents(store, { moderatorId: moderator.id });
 		expect(events.map((event) => event.action)).toContain('signed-in');
 	});
 
@@ -74,13 +70,18 @@ describe('signing in', () => {
 
 describe('sign-in limits and timing (a server of its own)', () => {
 	let server: RunningServer;
+	let serverStore: Store;
 	beforeAll(async () => {
 		server = await startServer();
+		serverStore = server.openStore();
 	});
-	afterAll(() => server.stop());
+	afterAll(async () => {
+		await serverStore?.close();
+		await server?.stop();
+	});
 
 	it('stops an address after 5 wrong passwords for a name, with a message saying when to retry', async () => {
-		const moderator = await createModerator({ databasePath: server.databasePath });
+		const moderator = await createModerator({ store: serverStore });
 		const attempt = (password: string) =>
 			postForm(
 				'/moderate/login?_action=signIn',
@@ -96,7 +97,7 @@ describe('sign-in limits and timing (a server of its own)', () => {
 	});
 
 	it('takes about as long for an unknown name as for a wrong password', async () => {
-		const moderator = await createModerator({ databasePath: server.databasePath });
+		const moderator = await createModerator({ store: serverStore });
 		const time = async (username: string) => {
 			const started = performance.now();
 			await postForm(
@@ -126,22 +127,17 @@ describe('reviewing', () => {
 		const aliceCookie = (await signIn(alice.username, alice.password)).cookie!;
 		const bobCookie = (await signIn(bob.username, bob.password)).cookie!;
 		const { row } = await waitingStory();
-		const claimedEvents = () =>
-			database
-				.select()
-				.from(moderationEvents)
-				.where(eq(moderationEvents.submissionId, row.id))
-				.all()
-				.filter((event) => event.action === 'claimed');
+		const claimedEvents = async () =>
+			(await storedAuditEvents(store, { submissionId: row.id })).filter(
+				(event) => event.action === 'claimed',
+			);
 		const reviewPage = async (cookie: string) =>
 			parse(await (await get(`/moderate/${row.id}`, as(cookie))).text());
 
 		const opened = await reviewPage(aliceCookie);
 		expect(opened.querySelector('form[action$="startReviewing"] button')).not.toBeNull();
-		expect(database.select().from(submissions).where(eq(submissions.id, row.id)).get()).toEqual(
-			row,
-		);
-		expect(claimedEvents()).toEqual([]);
+		expect(await storedSubmission(store, { id: row.id })).toEqual(row);
+		expect(await claimedEvents()).toEqual([]);
 
 		const started = await postForm(
 			`/moderate/${row.id}?_action=startReviewing`,
@@ -150,7 +146,7 @@ describe('reviewing', () => {
 		);
 		expect(started.status).toBe(302);
 		expect(started.headers.get('location')).toBe(`/moderate/${row.id}`);
-		expect(claimedEvents()).toMatchObject([{ moderatorId: alice.id }]);
+		expect(await claimedEvents()).toMatchObject([{ moderatorId: alice.id }]);
 		const mine = await reviewPage(aliceCookie);
 		expect(textOf(mine.querySelector('.notice[role="status"]'))).toMatch(/^You are reviewing/);
 
@@ -165,7 +161,7 @@ describe('reviewing', () => {
 			as(bobCookie),
 		);
 		expect(refused.status).toBe(409);
-		expect(claimedEvents()).toHaveLength(1);
+		expect(await claimedEvents()).toHaveLength(1);
 	});
 });
 
@@ -183,7 +179,7 @@ describe('deciding', () => {
 		);
 		expect(response.status).toBe(302);
 		expect(response.headers.get('location')).toBe('/moderate?done=publish');
-		const slug = database.select().from(submissions).where(eq(submissions.id, row.id)).get()!.slug!;
+		const slug = (await storedSubmission(store, { id: row.id }))!.slug!;
 		const storyPage = await get(`/stories/${slug}`);
 		expect(storyPage.status).toBe(200);
 		const page = parse(await storyPage.text());
@@ -202,7 +198,7 @@ describe('deciding', () => {
 			{ id: row.id, version: String(row.version), decision: 'publish' },
 			as(cookie!),
 		);
-		const published = database.select().from(submissions).where(eq(submissions.id, row.id)).get()!;
+		const published = (await storedSubmission(store, { id: row.id }))!;
 		await postForm(
 			`/moderate/${row.id}?_action=decideStory`,
 			{ id: row.id, version: String(published.version), decision: 'unpublish', note: 'Reported' },
@@ -233,9 +229,7 @@ describe('deciding', () => {
 		const page = parse(await response.text());
 		expect(textOf(page.querySelector('.form-problem'))).toMatch(/changed while you were looking/);
 		expect(textOf(page.querySelector('h1'))).toBe(`${story.title} (edited)`);
-		expect(
-			database.select().from(submissions).where(eq(submissions.id, row.id)).get()!.status,
-		).toBe('pending');
+		expect((await storedSubmission(store, { id: row.id }))!.status).toBe('pending');
 	});
 
 	it('declines with a reason and a note that the writer sees at /my-story', async () => {
@@ -273,9 +267,7 @@ describe('deciding', () => {
 			as(cookie!),
 		);
 		expect(response.status).toBe(400);
-		expect(
-			database.select().from(submissions).where(eq(submissions.id, row.id)).get()!.status,
-		).toBe('pending');
+		expect((await storedSubmission(store, { id: row.id }))!.status).toBe('pending');
 	});
 });
 

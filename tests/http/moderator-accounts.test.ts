@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { moderators } from '../../db/schema.ts';
+import type { Store } from '../../db/store.ts';
 import { textOf } from '../helpers/html.ts';
 import { postFormFrom } from '../helpers/from-address.ts';
 import { postForm } from '../helpers/http.ts';
@@ -13,14 +13,18 @@ import {
 	totpStepAt,
 } from '../helpers/moderators.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { openServerDatabase } from '../helpers/share.ts';
 
 /** A server of its own: these tests run the limits down on purpose. */
 let server: RunningServer;
+let store: Store;
 beforeAll(async () => {
 	server = await startServer();
+	store = server.openStore();
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+	await store?.close();
+	await server?.stop();
+});
 
 const as = (cookie: string) => ({ baseUrl: server.baseUrl, headers: { cookie } });
 const problemIn = async (response: Response) =>
@@ -36,7 +40,7 @@ function wrongCode(key: string): string {
 
 /** A moderator with a second factor, signed in up to the code step on a fresh session. */
 async function moderatorWithSecondFactor() {
-	const moderator = await createModerator({ databasePath: server.databasePath });
+	const moderator = await createModerator({ store });
 	const first = await signIn(moderator.username, moderator.password, server.baseUrl);
 	const enrolment = await enrolSecondFactor(first.cookie!, server.baseUrl);
 	const halfSignedIn = async () => {
@@ -128,13 +132,11 @@ describe('second-factor codes cannot be guessed', () => {
 });
 
 describe('replacing or turning off the second factor', () => {
-	const storedKeyOf = (id: string) => {
-		const database = openServerDatabase(server.databasePath);
-		try {
-			return database.select().from(moderators).where(eq(moderators.id, id)).get()!.totpKey;
-		} finally {
-			database.$client.close();
-		}
+	const storedKeyOf = async (id: string) => {
+		const [row] = await store.read(({ query, tables: { moderators } }) =>
+			query.select().from(moderators).where(eq(moderators.id, id)),
+		);
+		return row!.totpKey;
 	};
 	const newKey = Buffer.alloc(20, 7).toString('base64');
 
@@ -146,7 +148,7 @@ describe('replacing or turning off the second factor', () => {
 			as(moderator.firstCookie),
 		);
 		expect(swapped.status).toBe(400);
-		expect(storedKeyOf(moderator.id)).toBe(moderator.key);
+		expect(await storedKeyOf(moderator.id)).toBe(moderator.key);
 
 		const wrong = await postForm(
 			'/moderate/account?_action=enrolSecondFactor',
@@ -154,7 +156,7 @@ describe('replacing or turning off the second factor', () => {
 			as(moderator.firstCookie),
 		);
 		expect(wrong.status).toBe(400);
-		expect(storedKeyOf(moderator.id)).toBe(moderator.key);
+		expect(await storedKeyOf(moderator.id)).toBe(moderator.key);
 	});
 
 	it('swaps the key with a recovery code', async () => {
@@ -165,7 +167,7 @@ describe('replacing or turning off the second factor', () => {
 			as(moderator.firstCookie),
 		);
 		expect(swapped.status).toBe(200);
-		expect(storedKeyOf(moderator.id)).toBe(newKey);
+		expect(await storedKeyOf(moderator.id)).toBe(newKey);
 	});
 
 	it('counts wrong codes when turning it off: after 5 the session ends and the factor stays', async () => {
@@ -179,13 +181,13 @@ describe('replacing or turning off the second factor', () => {
 			expect(refused.status).toBe(400);
 		}
 		expect(await queueStatus(moderator.firstCookie)).toBe(302);
-		expect(storedKeyOf(moderator.id)).toBe(moderator.key);
+		expect(await storedKeyOf(moderator.id)).toBe(moderator.key);
 	});
 });
 
 describe('no one can lock a moderator out from elsewhere', () => {
 	it('throttles wrong passwords from one address without stopping the right one from another', async () => {
-		const moderator = await createModerator({ databasePath: server.databasePath });
+		const moderator = await createModerator({ store });
 		for (let i = 0; i < 5; i++) {
 			const wrong = await passwordCheck('127.0.0.2', moderator.username, 'wrong-password-here');
 			expect(wrong.status).toBe(401);
@@ -206,7 +208,7 @@ describe('no one can lock a moderator out from elsewhere', () => {
 			}
 		}
 		expect(statuses.slice(0, 20).every((status) => status === 401)).toBe(true);
-		const moderator = await createModerator({ databasePath: server.databasePath });
+		const moderator = await createModerator({ store });
 		const next = await passwordCheck('127.0.0.3', moderator.username, moderator.password);
 		expect(next.status).toBe(429);
 		expect((await passwordCheck('127.0.0.4', moderator.username, moderator.password)).status).toBe(

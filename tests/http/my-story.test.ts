@@ -1,15 +1,20 @@
 import { eq } from 'drizzle-orm';
 import { parse } from 'node-html-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { submissions } from '../../db/schema.ts';
+import type { submissions } from '../../db/schema.ts';
 import { textOf } from '../helpers/html.ts';
 import { get, postForm } from '../helpers/http.ts';
-import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+import { submitStory, validStory } from '../helpers/share.ts';
+import { openSharedServerStore, storedSubmission } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
-const rowTitled = (title: string) =>
-	database.select().from(submissions).where(eq(submissions.title, title)).get();
+const store = openSharedServerStore();
+afterAll(() => store.close());
+const rowTitled = (title: string) => storedSubmission(store, { title });
+/** Changes the stored story behind the site's back, as a moderator's decision would. */
+const setStory = (title: string, values: Partial<typeof submissions.$inferInsert>) =>
+	store.transact(({ query, tables: { submissions } }) =>
+		query.update(submissions).set(values).where(eq(submissions.title, title)),
+	);
 
 async function myStory(action: string, fields: Record<string, string | string[] | undefined>) {
 	const response = await postForm(`/my-story?_action=${action}`, fields);
@@ -74,7 +79,7 @@ describe('/my-story', () => {
 			intent: 'submit',
 		});
 		expect(textOf(saved.document.querySelector('.notice'))).toMatch(/changes are saved/);
-		expect(rowTitled(story.title)).toMatchObject({
+		expect(await rowTitled(story.title)).toMatchObject({
 			body: revisedBody,
 			version: 2,
 			status: 'pending',
@@ -93,44 +98,37 @@ describe('/my-story', () => {
 		expect(response.status).toBe(400);
 		expect(textOf(document.querySelector('#title-error'))).toMatch(/at least 5/);
 		expect(document.querySelector('textarea#body')?.textContent).toBe(story.body);
-		expect(rowTitled(story.title)!.version).toBe(1);
+		expect((await rowTitled(story.title))!.version).toBe(1);
 	});
 
 	it('shows a decline with its reason, and resubmits a revision', async () => {
 		const story = validStory();
 		const { receiptCode } = await submitStory(story);
-		database
-			.update(submissions)
-			.set({ status: 'rejected', decisionReason: 'It names a workplace.' })
-			.where(eq(submissions.title, story.title))
-			.run();
+		await setStory(story.title, { status: 'rejected', decisionReason: 'It names a workplace.' });
 		const status = await myStory('lookUpMyStory', { code: receiptCode! });
 		expect(textOf(status.document.querySelector('#status-heading'))).toBe('Status: Declined');
 		expect(textOf(status.document.querySelector('.decision-reason'))).toBe('It names a workplace.');
 		const revised = { ...story, title: `${story.title} (revised)` };
 		await myStory('reviseMyStory', { code: receiptCode!, ...revised, intent: 'submit' });
-		expect(rowTitled(revised.title)).toMatchObject({ status: 'pending', decisionReason: null });
+		expect(await rowTitled(revised.title)).toMatchObject({
+			status: 'pending',
+			decisionReason: null,
+		});
 	});
 
 	it('withdraws a published story after a confirmation, leaving a tombstone', async () => {
 		const story = validStory();
 		const { receiptCode } = await submitStory(story);
-		database
-			.update(submissions)
-			.set({
-				status: 'approved',
-				slug: `shared-test${Math.random().toString(36).slice(2, 8)}`,
-				publishedAt: new Date(),
-			})
-			.where(eq(submissions.title, story.title))
-			.run();
-		const id = rowTitled(story.title)!.id;
+		await setStory(story.title, {
+			status: 'approved',
+			slug: `shared-test${Math.random().toString(36).slice(2, 8)}`,
+			publishedAt: new Date(),
+		});
+		const id = (await rowTitled(story.title))!.id;
 
 		const confirm = await myStory('withdrawMyStory', { code: receiptCode!, intent: 'confirm' });
 		expect(textOf(confirm.document.querySelector('#confirm-heading'))).toContain(story.title);
-		expect(database.select().from(submissions).where(eq(submissions.id, id)).get()!.status).toBe(
-			'approved',
-		);
+		expect((await storedSubmission(store, { id }))!.status).toBe('approved');
 		// The promise is about this site only: copies made elsewhere are out of its reach.
 		const warning = textOf(
 			confirm.document.querySelector('section[aria-labelledby="confirm-heading"]'),
@@ -143,7 +141,7 @@ describe('/my-story', () => {
 		const status = textOf(done.document.querySelector('.my-story-status'));
 		expect(status).toMatch(/erased from this site/);
 		expect(status).not.toMatch(/anywhere/);
-		expect(database.select().from(submissions).where(eq(submissions.id, id)).get()).toMatchObject({
+		expect(await storedSubmission(store, { id })).toMatchObject({
 			status: 'withdrawn',
 			title: '',
 			body: '',
@@ -156,15 +154,11 @@ describe('/my-story', () => {
 	it('refuses to edit a published story', async () => {
 		const story = validStory();
 		const { receiptCode } = await submitStory(story);
-		database
-			.update(submissions)
-			.set({
-				status: 'approved',
-				slug: `shared-test${Math.random().toString(36).slice(2, 8)}`,
-				publishedAt: new Date(),
-			})
-			.where(eq(submissions.title, story.title))
-			.run();
+		await setStory(story.title, {
+			status: 'approved',
+			slug: `shared-test${Math.random().toString(36).slice(2, 8)}`,
+			publishedAt: new Date(),
+		});
 		const { response } = await myStory('reviseMyStory', {
 			code: receiptCode!,
 			...story,
@@ -172,7 +166,7 @@ describe('/my-story', () => {
 			intent: 'submit',
 		});
 		expect(response.status).toBe(409);
-		expect(rowTitled(story.title)!.body).toBe(story.body);
+		expect((await rowTitled(story.title))!.body).toBe(story.body);
 	});
 
 	it('gives the edited text back, with the reason, whatever refuses the edit', async () => {

@@ -1,4 +1,5 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { and, count, eq, gt, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { compareListed } from '../../src/lib/list-merge.ts';
 import { get, postForm, siteUrl } from '../helpers/http.ts';
@@ -6,10 +7,11 @@ import { publishedSourcePieces } from '../helpers/library.ts';
 import { rawGet } from '../helpers/raw-http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { RELAXED_LIMITS } from '../helpers/server-setup.ts';
-import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
+import { shareAndPublish } from '../helpers/share.ts';
+import { openSharedServerStore } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 const curatedStory = publishedSourcePieces().find((piece) =>
 	piece.path.startsWith('/stories/'),
@@ -95,7 +97,7 @@ describe('search results', () => {
 		const repeat = await get(path);
 		expect(repeat.headers.get('x-page-cache')).toBe('hit');
 		expect(await repeat.text()).not.toContain('/stories/shared-');
-		const { row } = await shareAndPublish(database, {
+		const { row } = await shareAndPublish(store, {
 			body: `The ${word} grew by the pond where I walked every evening that first month. ${'Slowly things got easier. '.repeat(16)}`,
 		});
 		expect(await (await get(path)).text()).toContain(`/stories/${row.slug}`);
@@ -116,20 +118,28 @@ const HOME_LATEST = 4;
  * Whether the home page lists `story`: one published in a busy second can be outranked by
  * four others published in that second (as the tests before it publish, fast).
  */
-function onTheHomePage(story: { publishedAt: Date | null; slug: string | null }): boolean {
-	const second = Math.floor(story.publishedAt!.getTime() / 1000);
-	const { ahead } = database.$client
-		.prepare(
-			`SELECT count(*) AS ahead FROM community_listings
-			WHERE published_at > ? OR (published_at = ? AND slug > ?)`,
-		)
-		.get(second, second, story.slug) as { ahead: number };
-	return ahead < HOME_LATEST;
+async function onTheHomePage(story: {
+	publishedAt: Date | null;
+	slug: string | null;
+}): Promise<boolean> {
+	const second = new Date(Math.floor(story.publishedAt!.getTime() / 1000) * 1000);
+	const [row] = await store.read(({ query, tables: { communityListings: listings } }) =>
+		query
+			.select({ ahead: count() })
+			.from(listings)
+			.where(
+				or(
+					gt(listings.publishedAt, second),
+					and(eq(listings.publishedAt, second), gt(listings.slug, story.slug!)),
+				),
+			),
+	);
+	return row!.ahead < HOME_LATEST;
 }
 
 /** Every public page a published story shows up on. */
-const listingPages = (topic: string, story: Parameters<typeof onTheHomePage>[0]) => [
-	...(onTheHomePage(story) ? ['/'] : []),
+const listingPages = async (topic: string, story: Parameters<typeof onTheHomePage>[0]) => [
+	...((await onTheHomePage(story)) ? ['/'] : []),
 	'/stories',
 	'/stories?kind=community',
 	`/topics/${topic}`,
@@ -142,8 +152,8 @@ const listingPages = (topic: string, story: Parameters<typeof onTheHomePage>[0])
  * in the same second, the one published second can be listed first.
  */
 async function publishTwoOnOneTopic(topic: string) {
-	const first = await shareAndPublish(database, { topics: [topic] });
-	const second = await shareAndPublish(database, { topics: [topic] });
+	const first = await shareAndPublish(store, { topics: [topic] });
+	const second = await shareAndPublish(store, { topics: [topic] });
 	const listing = (story: typeof first) => ({
 		published: story.row.publishedAt!,
 		slug: story.row.slug!,
@@ -158,7 +168,10 @@ describe('a withdrawn story', () => {
 		const story = `/stories/${older.row.slug}`;
 		const receiptCode = older.receiptCode;
 		// The newer story offers the older one as related reading.
-		const showingIt = [...listingPages('gambling', older.row), `/stories/${newer.row.slug}`];
+		const showingIt = [
+			...(await listingPages('gambling', older.row)),
+			`/stories/${newer.row.slug}`,
+		];
 		for (const path of [...showingIt, story]) {
 			await get(path);
 			const cached = await get(path);
@@ -179,10 +192,10 @@ describe('a withdrawn story', () => {
 
 describe('a published story', () => {
 	it('leaves every cached page that cannot show it cached, and refreshes the lists', async () => {
-		const { row: earlier } = await shareAndPublish(database, { topics: ['work'] });
+		const { row: earlier } = await shareAndPublish(store, { topics: ['work'] });
 		const unrelated = `/stories/${earlier.slug}`;
 		for (const path of [unrelated, curatedStory, '/stories']) await get(path);
-		const { row } = await shareAndPublish(database, { topics: ['gambling'] });
+		const { row } = await shareAndPublish(store, { topics: ['gambling'] });
 		expect((await get(unrelated)).headers.get('x-page-cache')).toBe('hit');
 		expect((await get(curatedStory)).headers.get('x-page-cache')).toBe('hit');
 		const list = await get('/stories');
@@ -194,7 +207,11 @@ describe('a published story', () => {
 describe('two server processes on one database', () => {
 	let second: RunningServer;
 	beforeAll(async () => {
-		second = await startServer({ databasePath: inject('databasePath'), env: RELAXED_LIMITS });
+		second = await startServer({
+			databasePath: inject('databasePath'),
+			databaseUrl: inject('databaseUrl'),
+			env: RELAXED_LIMITS,
+		});
 	});
 	afterAll(() => second?.stop());
 
@@ -204,7 +221,10 @@ describe('two server processes on one database', () => {
 		const { older, newer } = await publishTwoOnOneTopic('gambling');
 		const story = `/stories/${older.row.slug}`;
 		const receiptCode = older.receiptCode;
-		const showingIt = [...listingPages('gambling', older.row), `/stories/${newer.row.slug}`];
+		const showingIt = [
+			...(await listingPages('gambling', older.row)),
+			`/stories/${newer.row.slug}`,
+		];
 		for (const path of [...showingIt, story]) {
 			await getFrom(second.baseUrl, path);
 			expect(await (await getFrom(second.baseUrl, path)).text(), path).toContain(story);
@@ -218,7 +238,7 @@ describe('two server processes on one database', () => {
 	});
 
 	it('see reactions sent through the other one', async () => {
-		const { row } = await shareAndPublish(database);
+		const { row } = await shareAndPublish(store);
 		const story = `/stories/${row.slug}`;
 		await getFrom(second.baseUrl, story);
 		expect(await (await getFrom(second.baseUrl, story)).text()).toContain('0 people');

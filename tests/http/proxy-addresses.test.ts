@@ -3,12 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_FAILURES_PER_ADDRESS } from '../../src/lib/sign-in-throttle.ts';
 import { postFormFrom } from '../helpers/from-address.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import {
-	fetchFormToken,
-	openServerDatabase,
-	shareAndPublish,
-	validStory,
-} from '../helpers/share.ts';
+import { fetchFormToken, shareAndPublish, validStory } from '../helpers/share.ts';
 
 /**
  * Every per-address limit, reached by one client that puts a new address in X-Forwarded-For
@@ -142,9 +137,9 @@ describe.each([
 	);
 
 	it('counts reactions from one client once against the limit, however the header rotates', async () => {
-		const database = openServerDatabase(server.databasePath);
+		const store = server.openStore();
 		try {
-			const { row } = await shareAndPublish(database, {}, server.baseUrl);
+			const { row } = await shareAndPublish(store, {}, server.baseUrl);
 			const react = (client: ReturnType<typeof newClient>) =>
 				postFrom(
 					server,
@@ -159,14 +154,14 @@ describe.each([
 			expect((await react(client)).status).toBe(429);
 			expect((await react(newClient())).status).toBe(200);
 		} finally {
-			database.$client.close();
+			await store.close();
 		}
 	});
 
 	it('hides a story only after reports from distinct readers, however the header rotates', async () => {
-		const database = openServerDatabase(server.databasePath);
+		const store = server.openStore();
 		try {
-			const { row } = await shareAndPublish(database, {}, server.baseUrl);
+			const { row } = await shareAndPublish(store, {}, server.baseUrl);
 			const report = (client: ReturnType<typeof newClient>) =>
 				postFrom(
 					server,
@@ -185,7 +180,7 @@ describe.each([
 			for (let reader = 1; reader < LIMIT; reader++) await report(newClient());
 			expect(await storyPage()).toBe(410);
 		} finally {
-			database.$client.close();
+			await store.close();
 		}
 	});
 });

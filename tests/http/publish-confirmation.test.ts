@@ -1,14 +1,13 @@
-import { eq } from 'drizzle-orm';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { moderationEvents, submissions } from '../../db/schema.ts';
 import { textOf } from '../helpers/html.ts';
 import { get, postForm, type FormFields } from '../helpers/http.ts';
 import { createModerator, signIn } from '../helpers/moderators.ts';
-import { openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+import { submitStory, validStory } from '../helpers/share.ts';
+import { openSharedServerStore, storedAuditEvents, storedSubmission } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 const EMAIL = 'river.walker@example.com';
 
@@ -20,11 +19,10 @@ async function moderatorCookie(): Promise<string> {
 async function waitingStory(fields: FormFields = {}) {
 	const story = validStory(fields);
 	await submitStory(story);
-	return database.select().from(submissions).where(eq(submissions.title, story.title)).get()!;
+	return (await storedSubmission(store, { title: story.title }))!;
 }
 
-const storedRow = (id: string) =>
-	database.select().from(submissions).where(eq(submissions.id, id)).get()!;
+const storedRow = async (id: string) => (await storedSubmission(store, { id }))!;
 
 /** What a browser sends for `form` when `button` is clicked: every field that is sent, as set. */
 function submittedFields(form: HTMLElement, button: HTMLElement): FormFields {
@@ -82,7 +80,7 @@ describe('publishing a story in which identifying details remain', () => {
 			confirmation!.querySelectorAll('.confirm-publish-details li').map((item) => textOf(item)),
 		).toEqual([`Email address: ${EMAIL}`]);
 		expect(confirmation!.querySelector('a[href="#redact-heading"]')).not.toBeNull();
-		expect(storedRow(row.id)).toMatchObject({
+		expect(await storedRow(row.id)).toMatchObject({
 			status: 'pending',
 			slug: null,
 			version: row.version,
@@ -98,15 +96,12 @@ describe('publishing a story in which identifying details remain', () => {
 		const response = await post(row.id, anyway.action, anyway.fields, cookie);
 		expect(response.status).toBe(302);
 		expect(response.headers.get('location')).toBe('/moderate?done=publish-with-warnings');
-		const published = storedRow(row.id);
+		const published = await storedRow(row.id);
 		expect(published.status).toBe('approved');
 		expect((await get(`/stories/${published.slug}`)).status).toBe(200);
-		const event = database
-			.select()
-			.from(moderationEvents)
-			.where(eq(moderationEvents.submissionId, row.id))
-			.all()
-			.find((candidate) => candidate.action === 'publish-with-warnings')!;
+		const event = (await storedAuditEvents(store, { submissionId: row.id })).find(
+			(candidate) => candidate.action === 'publish-with-warnings',
+		)!;
 		expect(JSON.stringify(event.detail)).toContain('"publishedWithIdentifyingDetails":["email"]');
 		expect(JSON.stringify(event)).not.toContain('river.walker');
 	});
@@ -118,7 +113,7 @@ describe('publishing a story in which identifying details remain', () => {
 		const response = await post(row.id, action, fields, cookie);
 		expect(response.status).toBe(302);
 		expect(response.headers.get('location')).toBe('/moderate?done=publish');
-		expect(storedRow(row.id).status).toBe('approved');
+		expect((await storedRow(row.id)).status).toBe('approved');
 	});
 
 	it('checks the title and pen name too', async () => {
@@ -129,7 +124,7 @@ describe('publishing a story in which identifying details remain', () => {
 		expect(textOf(page.querySelector('.confirm-publish-details'))).toContain(
 			'Social media handle: @harbor_lights',
 		);
-		expect(storedRow(row.id).status).toBe('pending');
+		expect((await storedRow(row.id)).status).toBe('pending');
 	});
 
 	it('publishes directly when the redaction sent with Publish removes the detail', async () => {
@@ -139,7 +134,7 @@ describe('publishing a story in which identifying details remain', () => {
 		const redacted = (fields.body as string[])[0]!.replace(EMAIL, '[email removed]');
 		const response = await post(row.id, action, { ...fields, body: redacted }, cookie);
 		expect(response.status).toBe(302);
-		const published = storedRow(row.id);
+		const published = await storedRow(row.id);
 		expect(published).toMatchObject({ status: 'approved', body: redacted });
 		expect(await (await get(`/stories/${published.slug}`)).text()).not.toContain(EMAIL);
 	});
@@ -161,13 +156,13 @@ describe('publishing a story in which identifying details remain', () => {
 			asked.querySelectorAll('.confirm-publish-details li').map((item) => textOf(item)),
 		).toEqual(['Phone number: 555-867-5309']);
 		// Nothing was stored, and the edit form still holds the moderator's edits.
-		expect(storedRow(row.id)).toMatchObject({ title: row.title, body: row.body });
+		expect(await storedRow(row.id)).toMatchObject({ title: row.title, body: row.body });
 		expect(asked.querySelector('input#title')!.getAttribute('value')).toBe(edited.title);
 		expect(asked.querySelector('textarea#body')!.textContent).toContain('by email');
 
 		const anyway = formWithButton(asked, 'Publish anyway');
 		expect((await post(row.id, anyway.action, anyway.fields, cookie)).status).toBe(302);
-		expect(storedRow(row.id)).toMatchObject({
+		expect(await storedRow(row.id)).toMatchObject({
 			status: 'approved',
 			title: edited.title,
 			body: edited.body,

@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reactionCounts } from '../../db/schema.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { postForm } from '../helpers/http.ts';
 import { publishedSourcePieces } from '../helpers/library.ts';
-import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
+import { shareAndPublish } from '../helpers/share.ts';
+import { openSharedServerStore } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 /** The count shown next to a reaction's button ("1 person", "3 people"). */
 function shownCount(html: string, reaction: 'helped' | 'strength'): number {
@@ -18,6 +18,11 @@ function shownCount(html: string, reaction: 'helped' | 'strength'): number {
 	return Number(match[1]);
 }
 
+const reactionRowsOf = (slug: string) =>
+	store.read(({ query, tables: { reactionCounts } }) =>
+		query.select().from(reactionCounts).where(eq(reactionCounts.storySlug, slug)),
+	);
+
 const react = (slug: string, reaction: string, options: { origin?: string } = {}) =>
 	postForm(`/stories/${slug}?_action=reactToStory`, { slug, reaction }, options);
 
@@ -26,7 +31,7 @@ const curated = publishedSourcePieces().find((piece) => piece.path.startsWith('/
 const curatedSlug = curated.path.split('/').pop()!;
 
 beforeAll(async () => {
-	const { row } = await shareAndPublish(database);
+	const { row } = await shareAndPublish(store);
 	community = { slug: row.slug!, title: row.title };
 });
 
@@ -64,12 +69,9 @@ describe('reactions', () => {
 	});
 
 	it('store nothing but the totals', async () => {
-		const rows = database
-			.select()
-			.from(reactionCounts)
-			.where(eq(reactionCounts.storySlug, community.slug))
-			.all();
-		expect(rows).toEqual([{ storySlug: community.slug, reaction: 'helped', count: 1 }]);
+		expect(await reactionRowsOf(community.slug)).toEqual([
+			{ storySlug: community.slug, reaction: 'helped', count: 1 },
+		]);
 	});
 
 	it('are refused from another site and change nothing', async () => {
@@ -82,16 +84,11 @@ describe('reactions', () => {
 	});
 
 	it('are not counted for a story withdrawn while the reader had it open', async () => {
-		const { row, receiptCode } = await shareAndPublish(database);
+		const { row, receiptCode } = await shareAndPublish(store);
 		await postForm('/my-story?_action=withdrawMyStory', { code: receiptCode, intent: 'withdraw' });
 		const response = await react(row.slug!, 'helped');
 		expect(response.status).toBe(410);
-		const rows = database
-			.select()
-			.from(reactionCounts)
-			.where(eq(reactionCounts.storySlug, row.slug!))
-			.all();
-		expect(rows).toEqual([]);
+		expect(await reactionRowsOf(row.slug!)).toEqual([]);
 	});
 
 	it('ask again when the reaction is not one we know', async () => {

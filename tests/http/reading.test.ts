@@ -5,15 +5,15 @@ import { feedItems, sitemapIndexFiles, sitemapLocations } from '../helpers/feeds
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { get } from '../helpers/http.ts';
 import { publishedLibrary, publishedSourcePieces } from '../helpers/library.ts';
-import { openServerDatabase } from '../helpers/share.ts';
+import { openSharedServerStore } from '../helpers/stored.ts';
 
 const pieces = publishedSourcePieces();
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 /** Every published story, curated and community, as the server should list them right now. */
-const allStories = () =>
-	publishedLibrary(database).filter(({ path }) => path.startsWith('/stories/'));
-const everything = () => publishedLibrary(database);
+const allStories = async () =>
+	(await publishedLibrary(store)).filter(({ path }) => path.startsWith('/stories/'));
+const everything = () => publishedLibrary(store);
 const stories = pieces.filter(({ path }) => path.startsWith('/stories/'));
 const newestFirst = (a: { published: Date }, b: { published: Date }) =>
 	b.published.getTime() - a.published.getTime();
@@ -42,7 +42,7 @@ describe('GET /', () => {
 			expect(linked).toContain(featured.path);
 		}
 		expect(linked.some((href) => href?.startsWith('/strategies/'))).toBe(true);
-		expect(linked).toContain(allStories().toSorted(newestFirst)[0]!.path);
+		expect(linked).toContain((await allStories()).toSorted(newestFirst)[0]!.path);
 	});
 });
 
@@ -53,7 +53,7 @@ describe('GET /stories', () => {
 			.querySelectorAll('.piece-list h2 a')
 			.map((link) => link.getAttribute('href'));
 		expect(listed).toEqual(
-			allStories()
+			(await allStories())
 				.toSorted(newestFirst)
 				.slice(0, 12)
 				.map(({ path }) => path),
@@ -61,7 +61,7 @@ describe('GET /stories', () => {
 	});
 
 	it.each(TOPICS.map(({ slug }) => slug))('narrows the list to ?topic=%s', async (topic) => {
-		const expected = allStories().filter((story) => story.topics.includes(topic));
+		const expected = (await allStories()).filter((story) => story.topics.includes(topic));
 		const { response, document } = await fetchDocument(`/stories?topic=${topic}`);
 		expect(response.status).toBe(200);
 		const listed = document
@@ -141,7 +141,7 @@ describe.each(pieces.map((piece) => [piece.path, piece] as const))('GET %s', (pa
 			.map((link) => link.getAttribute('href'));
 		expect(related).not.toContain(path);
 		for (const href of related) {
-			const other = everything().find((candidate) => candidate.path === href)!;
+			const other = (await everything()).find((candidate) => candidate.path === href)!;
 			expect(other.topics.some((topic) => piece.topics.includes(topic))).toBe(true);
 		}
 	});
@@ -248,7 +248,7 @@ describe('topics', () => {
 				const next: string | undefined = page.querySelector('a[rel="next"]')?.getAttribute('href');
 				page = next ? (await fetchDocument(next)).document : null;
 			}
-			const expected = everything()
+			const expected = (await everything())
 				.filter((piece) => piece.topics.includes(slug))
 				.map(({ path }) => path);
 			expect([...listed].toSorted()).toEqual(expected.toSorted());
@@ -278,7 +278,7 @@ describe('feeds and indexes', () => {
 		const xml = await response.text();
 		expect(() => SyntaxValidator.validate(xml)).not.toThrow();
 		const items = feedItems(xml);
-		const newest = everything().toSorted(newestFirst).slice(0, 50);
+		const newest = (await everything()).toSorted(newestFirst).slice(0, 50);
 		expect(items.map(({ link }) => new URL(link).pathname).toSorted()).toEqual(
 			newest.map(({ path }) => path).toSorted(),
 		);
@@ -300,7 +300,7 @@ describe('feeds and indexes', () => {
 			const xml = await response.text();
 			expect(() => SyntaxValidator.validate(xml)).not.toThrow();
 			const items = feedItems(xml);
-			const newest = everything()
+			const newest = (await everything())
 				.filter((piece) => piece.topics.includes(slug))
 				.toSorted(newestFirst)
 				.slice(0, 50);

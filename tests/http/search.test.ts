@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	indexForSearchSqlite,
-	removeFromSearchSqlite,
-	SEARCH_RESULT_CAP,
-} from '../../src/lib/server/search.ts';
+import { SEARCH_RESULT_CAP } from '../../src/lib/server/search.ts';
+import { indexForSearch, removeFromSearch } from '../../src/lib/server/search-index.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
 import { publishedSourcePieces } from '../helpers/library.ts';
-import { openServerDatabase, shareAndPublish } from '../helpers/share.ts';
+import { shareAndPublish } from '../helpers/share.ts';
+import { openSharedServerStore } from '../helpers/stored.ts';
 
 const pieces = publishedSourcePieces();
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 /** Inputs that would break a naive FTS5 query, or the page around it. */
 const HOSTILE_QUERIES = [
@@ -115,14 +115,12 @@ describe('GET /search', () => {
 	});
 
 	it("shows a community story's snippet as text", async () => {
-		const database = openServerDatabase();
-		await shareAndPublish(database, {
+		await shareAndPublish(store, {
 			title: 'Snippets that read as text',
 			body: '## Week one\n\nWhat helped most:\n\n- **Zephyrwalks**, every morning , before work.\n- Calling my sister.\n\nThat was enough to get through the first week without drinking. '.concat(
 				'The second week was quieter, and I started to notice the mornings again. '.repeat(3),
 			),
 		});
-		database.$client.close();
 		const { document } = await fetchDocument('/search?q=zephyrwalks');
 		expect(textOf(document.querySelector('.search-snippet'))).toMatch(
 			/What helped most: Zephyrwalks, every morning, before work\. Calling my sister/,
@@ -154,13 +152,12 @@ describe('GET /search with more matches than it ranks', () => {
 		(_, index) => `/stories/cap-${index}`,
 	);
 
-	beforeAll(() => {
+	beforeAll(async () => {
 		// Index rows only (no stories behind them), enough to pass the cap, with a word no
 		// other test searches for; taken out again afterwards.
-		const database = openServerDatabase();
-		database.transaction((transaction) => {
-			paths.forEach((path, index) =>
-				indexForSearchSqlite(transaction, {
+		await store.transact(async (scope) => {
+			for (const [index, path] of paths.entries())
+				await indexForSearch(scope, {
 					path,
 					kind: 'community',
 					topics: ['family'],
@@ -168,17 +165,13 @@ describe('GET /search with more matches than it ranks', () => {
 					summary: '',
 					body: `A ${word} by the pond.`,
 					publishedAt: new Date(Date.UTC(2024, 0, 1) + index * 1000),
-				}),
-			);
+				});
 		});
-		database.$client.close();
 	});
-	afterAll(() => {
-		const database = openServerDatabase();
-		database.transaction((transaction) => {
-			for (const path of paths) removeFromSearchSqlite(transaction, path);
+	afterAll(async () => {
+		await store.transact(async (scope) => {
+			for (const path of paths) await removeFromSearch(scope, path);
 		});
-		database.$client.close();
 	});
 
 	it('says "more than 1,000" and pages stop at the cap', async () => {

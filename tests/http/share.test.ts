@@ -1,22 +1,21 @@
 import { parse } from 'node-html-parser';
-import { count } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { submissions } from '../../db/schema.ts';
 import { DECLINE_REASONS } from '../../src/lib/guidelines.ts';
 import { REVIEW_PROMISE_DAYS } from '../../src/lib/settings.ts';
 import { textOf } from '../helpers/html.ts';
 import { get, postForm, siteUrl } from '../helpers/http.ts';
-import { fetchFormToken, openServerDatabase, submitStory, validStory } from '../helpers/share.ts';
+import { fetchFormToken, submitStory, validStory } from '../helpers/share.ts';
+import { openSharedServerStore, storedStoryCount } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
-const storedRows = () => database.select({ total: count() }).from(submissions).get()!.total;
-const storedTitles = () =>
-	database
-		.select({ title: submissions.title })
-		.from(submissions)
-		.all()
-		.map(({ title }) => title);
+const store = openSharedServerStore();
+afterAll(() => store.close());
+const storedRows = () => storedStoryCount(store);
+const storedTitles = async () =>
+	(
+		await store.read(({ query, tables: { submissions } }) =>
+			query.select({ title: submissions.title }).from(submissions),
+		)
+	).map(({ title }) => title);
 
 async function share(fields: Record<string, string | string[] | undefined>) {
 	const response = await postForm('/share?_action=shareStory', {
@@ -94,14 +93,14 @@ describe('POST /share, without JavaScript', () => {
 			true,
 		);
 
-		const before = storedRows();
+		const before = await storedRows();
 		const { response, html, receiptCode } = await submitStory(story);
 		expect(response.status).toBe(200);
 		expect(response.headers.get('cache-control')).toBe('no-store');
 		expect(receiptCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
 		expect(html).toMatch(/shown only once/);
-		expect(storedRows()).toBe(before + 1);
-		expect(storedTitles()).toContain(story.title);
+		expect(await storedRows()).toBe(before + 1);
+		expect(await storedTitles()).toContain(story.title);
 	});
 
 	it('lists identifying details and safety flags in the preview, with suggestions', async () => {
@@ -138,21 +137,21 @@ describe('POST /share, without JavaScript', () => {
 		'refuses %s with a 400 and a message next to the field, keeping the text',
 		async (_case, change, field, message) => {
 			const story = validStory(change);
-			const before = storedRows();
+			const before = await storedRows();
 			const { response, document } = await share({ ...story, intent: 'submit' });
 			expect(response.status).toBe(400);
 			expect(textOf(document.querySelector(`#${field}-error`))).toMatch(message);
 			expect(textOf(document.querySelector('.form-problem'))).toMatch(message);
 			if (typeof story.body === 'string')
 				expect(document.querySelector('textarea#body')?.textContent).toBe(story.body);
-			expect(storedRows()).toBe(before);
+			expect(await storedRows()).toBe(before);
 		},
 	);
 
 	it('keeps one row when the same form is posted twice, and both receipts work', async () => {
 		const story = validStory();
 		const formToken = await fetchFormToken();
-		const before = storedRows();
+		const before = await storedRows();
 		const post = async () => {
 			const response = await postForm('/share?_action=shareStory', {
 				...story,
@@ -162,7 +161,7 @@ describe('POST /share, without JavaScript', () => {
 			return parse(await response.text()).querySelector('#receipt-code')?.textContent ?? null;
 		};
 		const codes = [await post(), await post()];
-		expect(storedRows()).toBe(before + 1);
+		expect(await storedRows()).toBe(before + 1);
 		for (const code of codes) {
 			const response = await postForm('/my-story?_action=lookUpMyStory', { code: code! });
 			expect(textOf(parse(await response.text()).querySelector('#status-heading'))).toMatch(
@@ -173,10 +172,10 @@ describe('POST /share, without JavaScript', () => {
 
 	it('keeps the same text from two browsers apart: the second receipt opens only the second story', async () => {
 		const text = validStory();
-		const before = storedRows();
+		const before = await storedRows();
 		const first = await submitStory({ ...text, penName: 'Harbor' });
 		const second = await submitStory({ ...text, penName: 'Kestrel' });
-		expect(storedRows()).toBe(before + 2);
+		expect(await storedRows()).toBe(before + 2);
 		const lookUp = async (code: string) =>
 			parse(await (await postForm('/my-story?_action=lookUpMyStory', { code })).text());
 		const seenBySecond = await lookUp(second.receiptCode!);
@@ -193,13 +192,13 @@ describe('POST /share, without JavaScript', () => {
 	});
 
 	it('looks accepted but stores nothing when the honeypot is filled', async () => {
-		const before = storedRows();
+		const before = await storedRows();
 		const { response, receiptCode } = await submitStory(
 			validStory({ website: 'https://spam.example' }),
 		);
 		expect(response.status).toBe(200);
 		expect(receiptCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
-		expect(storedRows()).toBe(before);
+		expect(await storedRows()).toBe(before);
 		const lookup = await postForm('/my-story?_action=lookUpMyStory', { code: receiptCode! });
 		expect(lookup.status).toBe(404);
 	});
@@ -240,12 +239,12 @@ describe('malformed posts', () => {
 		['an overlong receipt code', '/my-story?_action=lookUpMyStory', `code=${'A'.repeat(500)}`],
 		['a bad withdraw intent', '/my-story?_action=withdrawMyStory', 'code=x&intent=explode'],
 	])('answers %s with a 4xx and a message, never a 500 or a row', async (_case, path, body) => {
-		const before = storedRows();
+		const before = await storedRows();
 		const response = await rawPost(path, body);
 		expect(response.status).toBeGreaterThanOrEqual(400);
 		expect(response.status).toBeLessThan(500);
 		expect(textOf(parse(await response.text()).querySelector('.form-problem'))).not.toBe('');
-		expect(storedRows()).toBe(before);
+		expect(await storedRows()).toBe(before);
 	});
 
 	it('refuses JSON sent to a form action with a 415', async () => {
@@ -258,7 +257,7 @@ describe('malformed posts', () => {
 		['1 MB', 1024 * 1024],
 		['2 MB', 2 * 1024 * 1024],
 	])('answers a %s body with 413 and a plain explanation', async (_size, bytes) => {
-		const before = storedRows();
+		const before = await storedRows();
 		const response = await rawPost(
 			'/share?_action=shareStory',
 			`consent=on&title=Hello+there&body=${'a'.repeat(bytes)}`,
@@ -267,7 +266,7 @@ describe('malformed posts', () => {
 		expect(textOf(parse(await response.text()).querySelector('.form-problem'))).toMatch(
 			/too much to send/,
 		);
-		expect(storedRows()).toBe(before);
+		expect(await storedRows()).toBe(before);
 	});
 
 	it.each([
@@ -275,11 +274,11 @@ describe('malformed posts', () => {
 		'/my-story?_action=lookUpMyStory',
 		'/my-story?_action=withdrawMyStory',
 	])('refuses a cross-origin or origin-less POST to %s', async (path) => {
-		const before = storedRows();
+		const before = await storedRows();
 		expect((await postForm(path, validStory(), { origin: 'https://evil.example' })).status).toBe(
 			403,
 		);
 		expect((await postForm(path, validStory(), { origin: null })).status).toBe(403);
-		expect(storedRows()).toBe(before);
+		expect(await storedRows()).toBe(before);
 	});
 });

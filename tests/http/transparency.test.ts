@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submissions } from '../../db/schema.ts';
 import { appendAuditEvent } from '../../src/lib/server/audit.ts';
-import { markPagesChangedSqlite } from '../../src/lib/server/page-generations.ts';
-import { sqliteStore } from '../../db/store.ts';
+import { markPagesChanged } from '../../src/lib/server/page-generations.ts';
 import { fetchDocument, textOf } from '../helpers/html.ts';
-import { openServerDatabase } from '../helpers/share.ts';
+import { openSharedServerStore } from '../helpers/stored.ts';
 
-const database = openServerDatabase();
-afterAll(() => database.$client.close());
+const store = openSharedServerStore();
+afterAll(() => store.close());
 
 /** The oldest month the page shows: other tests' stories all arrive today. */
 const now = new Date();
@@ -28,9 +26,8 @@ beforeAll(async () => {
 	for (const wait of [2, 2, 3, 4, 4]) {
 		const id = randomUUID();
 		titles.push(`Transparency seed ${id}`);
-		database
-			.insert(submissions)
-			.values({
+		await store.transact(({ query, tables: { submissions } }) =>
+			query.insert(submissions).values({
 				id,
 				title: titles.at(-1)!,
 				body: 'Words',
@@ -38,11 +35,11 @@ beforeAll(async () => {
 				createdDay: dayOfOldest(1).toISOString().slice(0, 10),
 				status: 'rejected',
 				decisionReason: 'medical-claims',
-			})
-			.run();
+			}),
+		);
 		const decided = dayOfOldest(1 + wait);
 		decided.setUTCHours(10);
-		await sqliteStore(database).transact((scope) =>
+		await store.transact((scope) =>
 			appendAuditEvent(
 				scope,
 				{ submissionId: id, action: 'decline', reason: 'medical-claims' },
@@ -50,7 +47,7 @@ beforeAll(async () => {
 			),
 		);
 	}
-	markPagesChangedSqlite(database);
+	await store.transact((scope) => markPagesChanged(scope));
 });
 
 /** Each row of a month's table, label to figure. */

@@ -22,6 +22,16 @@ async function serve(handler: NodeHandler, generation = () => 1): Promise<string
 	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A handler whose every render says which it is: `<p>render 1</p>`, `<p>render 2</p>`, … */
+function numberedRenders(): NodeHandler {
+	let renders = 0;
+	return (_, response) => {
+		renders += 1;
+		response.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'public' });
+		response.end(`<p>render ${renders}</p>`);
+	};
+}
+
 describe('createFrontDoor', () => {
 	it('keeps a library path out of the cache when the page rendered there chose no-store', async () => {
 		// As when Astro's URL parser takes an odd-looking library path to a private page.
@@ -53,15 +63,7 @@ describe('createFrontDoor', () => {
 
 	it('renders a cached page again once its generation has moved, and keeps the new one', async () => {
 		let generation = 1;
-		let renders = 0;
-		const baseUrl = await serve(
-			(_, response) => {
-				renders += 1;
-				response.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'public' });
-				response.end(`<p>render ${renders}</p>`);
-			},
-			() => generation,
-		);
+		const baseUrl = await serve(numberedRenders(), () => generation);
 		await rawRequest(baseUrl, 'GET', '/stories/a-story');
 		const kept = await rawRequest(baseUrl, 'GET', '/stories/a-story');
 		expect([kept.headers['x-page-cache'], kept.body]).toEqual(['hit', '<p>render 1</p>']);
@@ -70,6 +72,20 @@ describe('createFrontDoor', () => {
 		expect([changed.headers['x-page-cache'], changed.body]).toEqual(['miss', '<p>render 2</p>']);
 		const keptAgain = await rawRequest(baseUrl, 'GET', '/stories/a-story');
 		expect([keptAgain.headers['x-page-cache'], keptAgain.body]).toEqual(['hit', '<p>render 2</p>']);
+	});
+
+	it('renders a page whose generation is unknown (NaN) without keeping it or dropping the copy kept', async () => {
+		let generation = 1;
+		const baseUrl = await serve(numberedRenders(), () => generation);
+		await rawRequest(baseUrl, 'GET', '/stories/a-story');
+		generation = NaN;
+		for (const expected of ['<p>render 2</p>', '<p>render 3</p>']) {
+			const unknown = await rawRequest(baseUrl, 'GET', '/stories/a-story');
+			expect([unknown.headers['x-page-cache'], unknown.body]).toEqual([undefined, expected]);
+		}
+		generation = 1;
+		const known = await rawRequest(baseUrl, 'GET', '/stories/a-story');
+		expect([known.headers['x-page-cache'], known.body]).toEqual(['hit', '<p>render 1</p>']);
 	});
 
 	it('answers a client that takes no compression without waiting for any; others get theirs once made', async () => {

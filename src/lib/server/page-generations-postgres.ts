@@ -32,8 +32,15 @@ interface Follower {
 	learn(scope: string, generation: number): void;
 }
 
-/** The followers in this process: each takes the commits made through its own server at once. */
-const followersHere = new Set<Follower>();
+/**
+ * The followers in this process: each takes the commits made through its own server at once.
+ * Kept on the global object: the front door (dist/serve.mjs) and Astro's pages are separate
+ * bundles, each with its own copy of this module, and the pages' commits must reach the
+ * front door's follower.
+ */
+const FOLLOWERS = Symbol.for('common-thread.page-generation-followers');
+const followersHere = ((globalThis as Record<symbol, Set<Follower> | undefined>)[FOLLOWERS] ??=
+	new Set<Follower>());
 
 /**
  * Tells every server that cached pages in `pageScope` are out of date, in the caller's

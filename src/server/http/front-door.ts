@@ -21,7 +21,8 @@ export type NodeHandler = (request: IncomingMessage, response: ServerResponse) =
 export interface FrontDoorOptions {
 	/**
 	 * Looks at the database once; the function returned gives the generation of the public
-	 * library as it concerns a path, as of that look (page-generations.ts).
+	 * library as it concerns a path, as of that look (page-generations.ts), or NaN when it
+	 * cannot tell: such a page is rendered and nothing is kept.
 	 */
 	lookAtGenerations(): (pathname: string) => number;
 	/** Requests carrying this cookie (a signed-in moderator) never touch the cache. */
@@ -325,12 +326,17 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 		settle(renderAndServe(request, response, key, rule, generation, cache), response);
 	}
 
+	/** Renders and answers, keeping nothing and leaving what the cache holds as it is. */
+	function renderUncached(waiter: CacheableRequest): void {
+		settle(passThrough(waiter.request, waiter.response), waiter.response);
+	}
+
 	/** Without the database we cannot know what is current: render, keep nothing. */
 	function bypassCache(waiter: CacheableRequest, error: unknown): void {
 		// The driver's message only: drizzle's own would repeat the query and the path read.
 		const cause = (error as { cause?: Error }).cause ?? (error as Error);
 		console.error(`Page cache bypassed: ${cause.message}`);
-		settle(passThrough(waiter.request, waiter.response), waiter.response);
+		renderUncached(waiter);
 	}
 
 	/**
@@ -359,7 +365,10 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 				bypassCache(waiter, error);
 				continue;
 			}
-			serveCacheable(waiter, generation);
+			// Not known yet, or not vouched for (PostgreSQL's follower while disconnected): a
+			// copy kept at NaN could never be a hit, and looking one up would drop the good one.
+			if (Number.isNaN(generation)) renderUncached(waiter);
+			else serveCacheable(waiter, generation);
 		}
 	}
 
