@@ -19,7 +19,7 @@ import { ADDRESS_KEY_SETTING, readSharedAddressSecret } from '../src/lib/server/
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { readTrustedProxyHops } from '../src/server/http/client-address.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
-import { createFrontDoor } from '../src/server/http/front-door.ts';
+import { createFrontDoor, type FrontDoorOptions } from '../src/server/http/front-door.ts';
 import { answerClientError, refuseTunnel } from '../src/server/http/socket-answers.ts';
 import { pageGenerationLooker } from '../src/lib/server/page-generations.ts';
 import { followPageGenerations } from '../src/lib/server/page-generations-postgres.ts';
@@ -54,7 +54,7 @@ function postgresLocation(url: string): string {
 /** The engine's own pieces: what the front door looks at, and what shutdown closes. */
 interface Storage {
 	engine: 'sqlite' | 'postgres';
-	lookAtGenerations: () => (pathname: string) => number;
+	lookAtGenerations: FrontDoorOptions['lookAtGenerations'];
 	close(): Promise<void>;
 }
 
@@ -84,7 +84,7 @@ async function openStorage(): Promise<Storage> {
 		const follower = followPageGenerations(url);
 		return {
 			engine: 'postgres',
-			lookAtGenerations: () => follower.lookAtGenerations(),
+			lookAtGenerations: (pathnames) => follower.lookAtGenerationsOf(pathnames),
 			// The store's pool is opened by the first domain call that needs it (getStore()).
 			close: async () => void (await Promise.all([follower.close(), getStore().close()])),
 		};

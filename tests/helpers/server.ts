@@ -21,6 +21,9 @@ export const TEST_ENGINE: TestEngine =
  */
 export const POSTGRES_CLUSTER_VARIABLE = 'TEST_POSTGRES_CLUSTER_URL';
 
+/** Test servers on one database key addresses alike, as one deployment's servers do. */
+const TEST_ADDRESS_KEY_SECRET = Buffer.alloc(32, 'test-secret').toString('base64');
+
 /** Where a server's data is: both fields are always set, the engine decides which is used. */
 export interface ServerDatabase {
 	/** The SQLite file (DATABASE_PATH); on PostgreSQL the server ignores it. */
@@ -90,6 +93,8 @@ export async function startServer(
 	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, SERVER_BUNDLE)], {
 		cwd: ROOT,
 		env: {
+			// The secret every server of one deployment shares (address-key.ts).
+			ADDRESS_KEY_SECRET: TEST_ADDRESS_KEY_SECRET,
 			...process.env,
 			...options.env,
 			HOST: '127.0.0.1',

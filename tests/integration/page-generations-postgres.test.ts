@@ -1,6 +1,7 @@
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPostgresStore, type Store } from '../../db/store.ts';
+import { openPostgresStore, postgresOf, type Store } from '../../db/store.ts';
 import { LIST_PAGES } from '../../src/lib/server/page-scopes.ts';
 import {
 	followPageGenerations,
@@ -151,5 +152,21 @@ describe('followPageGenerations', () => {
 		reconnect();
 		await known(b, LIST, STORY);
 		expect([b.generationOf(LIST), b.generationOf(STORY)]).toEqual([before[0]! + 1, before[1]! + 1]);
+	});
+
+	it("reads a batch's counters afresh: a change another server committed is seen before its notification", async () => {
+		const [a, b] = await twoServers();
+		const before = await known(b, LIST);
+		// A change whose notification never comes (as if lost): only a fresh read can see it.
+		await a.store.transact((scope) =>
+			postgresOf(scope).execute(
+				sql`INSERT INTO page_generations (scope, generation) VALUES (${LIST_PAGES}, 1)
+					ON CONFLICT (scope) DO UPDATE SET generation = page_generations.generation + 1`,
+			),
+		);
+		expect(b.generationOf(LIST)).toBe(before[0]);
+		const look = await b.follower.lookAtGenerationsOf([LIST, STORY]);
+		expect(look(LIST)).toBe(before[0]! + 1);
+		expect(look(STORY)).not.toBeNaN();
 	});
 });

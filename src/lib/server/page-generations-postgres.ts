@@ -75,6 +75,12 @@ export async function markPagesChangedPostgres(
 export interface PageGenerationFollower {
 	/** One look: the generation of each page as this server knows it now, NaN where it cannot. */
 	lookAtGenerations(): GenerationsAsLookedAt;
+	/**
+	 * One look at the database for a batch of requests: the counters their pages depend on
+	 * are read afresh first, so a change committed through any server before the batch was
+	 * read is seen, whether or not its notification has arrived. NaN where it cannot tell.
+	 */
+	lookAtGenerationsOf(pathnames: readonly string[]): Promise<GenerationsAsLookedAt>;
 	/** Settles at the next change to what a look answers (a notification, a load, a lost or regained connection). */
 	nextChange(): Promise<void>;
 	close(): Promise<void>;
@@ -217,10 +223,31 @@ export function followPageGenerations(
 		return sum;
 	};
 
+	async function readAfresh(pathnames: readonly string[]): Promise<GenerationsAsLookedAt> {
+		const listening = client;
+		if (!listening) return generationOf;
+		const scopes = [...new Set(pathnames.flatMap((path) => scopesOfPage(path)))];
+		const readOn = connection;
+		try {
+			const { rows } = await listening.query<{ scope: string; generation: number }>(
+				'SELECT scope, generation FROM page_generations WHERE scope = ANY($1)',
+				[scopes],
+			);
+			if (readOn === connection) {
+				const found = new Map(rows.map((row) => [row.scope, row.generation]));
+				for (const scope of scopes) follower.learn(scope, found.get(scope) ?? 0);
+			}
+		} catch {
+			// The connection failed: lost() forgets everything, and what is unknown reads NaN.
+		}
+		return generationOf;
+	}
+
 	followersHere.add(follower);
 	void connect(0);
 	return {
 		lookAtGenerations: () => generationOf,
+		lookAtGenerationsOf: readAfresh,
 		nextChange: () => new Promise<void>((resolve) => waiting.push(resolve)),
 		async close() {
 			closed = true;

@@ -15,16 +15,20 @@ import {
 import { buildCachedPage, PageCache, type CachedPage } from './page-cache.ts';
 import { captureResponse, releaseResponse, type CapturedResponse } from './response-capture.ts';
 import { ALLOW, HANDLED_METHODS } from './socket-answers.ts';
+import type { GenerationsAsLookedAt } from '../../lib/server/page-scopes.ts';
 
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 export interface FrontDoorOptions {
 	/**
-	 * Looks at the database once; the function returned gives the generation of the public
-	 * library as it concerns a path, as of that look (page-generations.ts), or NaN when it
-	 * cannot tell: such a page is rendered and nothing is kept.
+	 * Looks at the database once for the paths of a batch of requests; the function returned
+	 * gives the generation of the public library as it concerns a path, as of that look
+	 * (page-generations.ts; on PostgreSQL a read, page-generations-postgres.ts), or NaN when
+	 * it cannot tell: such a page is rendered and nothing is kept.
 	 */
-	lookAtGenerations(): (pathname: string) => number;
+	lookAtGenerations(
+		pathnames: readonly string[],
+	): GenerationsAsLookedAt | Promise<GenerationsAsLookedAt>;
 	/** Requests carrying this cookie (a signed-in moderator) never touch the cache. */
 	sessionCookieName: string;
 	/** Headers every response carries (security headers); pages may replace some. */
@@ -341,7 +345,8 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 
 	/**
 	 * Library pages wait for the end of this turn's reads, then share one look at the
-	 * database (a read of the shared-memory file, the dearest step of a cached answer). Every
+	 * database (on SQLite a read of the shared-memory file, the dearest step of a cached
+	 * answer; on PostgreSQL one query for the batch's counters). Every
 	 * request in the batch was read from its socket before the look, so a change its sender
 	 * could have seen committed, in any process, is seen. Read before rendering: a change
 	 * committed during a render makes the next request render again.
@@ -350,17 +355,33 @@ export function createFrontDoor(handler: NodeHandler, options: FrontDoorOptions)
 	function answerWaiting(): void {
 		const batch = waiting;
 		waiting = [];
-		let generationOf: (pathname: string) => number;
+		const pathnames = batch.map((waiter) => waiter.pathname.replace(/(.)\/+$/, '$1'));
+		let look: GenerationsAsLookedAt | Promise<GenerationsAsLookedAt>;
 		try {
-			generationOf = options.lookAtGenerations();
+			look = options.lookAtGenerations(pathnames);
 		} catch (error) {
 			for (const waiter of batch) bypassCache(waiter, error);
 			return;
 		}
-		for (const waiter of batch) {
+		if (look instanceof Promise) {
+			look.then(
+				(generationOf) => answerBatch(batch, pathnames, generationOf),
+				(error: unknown) => {
+					for (const waiter of batch) bypassCache(waiter, error);
+				},
+			);
+		} else answerBatch(batch, pathnames, look);
+	}
+
+	function answerBatch(
+		batch: readonly CacheableRequest[],
+		pathnames: readonly string[],
+		generationOf: GenerationsAsLookedAt,
+	): void {
+		for (const [index, waiter] of batch.entries()) {
 			let generation: number;
 			try {
-				generation = generationOf(waiter.pathname.replace(/(.)\/+$/, '$1'));
+				generation = generationOf(pathnames[index]!);
 			} catch (error) {
 				bypassCache(waiter, error);
 				continue;
