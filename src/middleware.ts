@@ -50,11 +50,20 @@ const clientAddress = defineMiddleware((context, next) => {
 });
 
 /**
+ * The error page (500.astro) marks a database out of reach with Retry-After; Astro answers
+ * its error page as 500 whatever the page sets, so the status is made 503 here.
+ */
+function unavailableWhenMarked(response: Response): Response {
+	if (response.status !== 500 || !response.headers.has('Retry-After')) return response;
+	return new Response(response.body, { status: 503, headers: response.headers });
+}
+
+/**
  * Adds the security and caching headers to every response Astro produces. Moderation pages
  * are never cached or indexed (a decision by path; who may see them is the guard's).
  */
 const securityHeaders = defineMiddleware(async (context, next) => {
-	const response = await next();
+	const response = unavailableWhenMarked(await next());
 	// Only a read can be public: the answer to a form post (a reaction on a story page, say)
 	// belongs to the one who sent it.
 	const { method } = context.request;

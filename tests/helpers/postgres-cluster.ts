@@ -18,6 +18,10 @@ export interface PostgresCluster {
 	createDatabase(): Promise<string>;
 	/** A new database with every migration in db/migrations-pg applied: its connection string. */
 	createMigratedDatabase(): Promise<string>;
+	/** Stops the server at once, as a crash would (immediate mode), keeping its data. */
+	halt(): Promise<void>;
+	/** Starts a halted server again on the same data and port. */
+	resume(): Promise<void>;
 	/** Stops the server (fast shutdown) and deletes its folder. */
 	stop(): Promise<void>;
 }
@@ -95,6 +99,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 		url,
 		createDatabase: () => createDatabaseIn(url),
 		createMigratedDatabase: () => createMigratedDatabaseIn(url),
+		async halt() {
+			await pgRun('pg_ctl', ['--pgdata', data, '--mode', 'immediate', '--wait', 'stop']);
+		},
+		async resume() {
+			await pgRun('pg_ctl', ['--pgdata', data, '--log', log, '--wait', 'start']);
+		},
 		async stop() {
 			await pgRun('pg_ctl', ['--pgdata', data, '--mode', 'fast', '--wait', 'stop']);
 			rmSync(folder, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rateLimitWindows } from '../../../db/schema-pg.ts';
 import { postgresOf, type Store } from '../../../db/store.ts';
 import type { RateLimitDecision } from '../rate-limiter.ts';
+import { isStorageFailure } from './storage-failure.ts';
 
 /**
  * FixedWindowRateLimiter's rule (src/lib/rate-limiter.ts) held in PostgreSQL, so a limit
@@ -30,8 +31,22 @@ export class SharedRateLimiter {
 		this.#now = options.now ?? Date.now;
 	}
 
-	/** Counts one event for `key` if its window still has room, and says whether it may proceed. */
+	/**
+	 * Counts one event for `key` if its window still has room, and says whether it may
+	 * proceed. While PostgreSQL cannot be reached nothing can be counted, and the request goes
+	 * on: what it would store fails by itself, with a 503 that keeps the writer's text, where
+	 * refusing here would turn an outage into "too many requests".
+	 */
 	async take(key: string): Promise<RateLimitDecision> {
+		try {
+			return await this.#take(key);
+		} catch (error) {
+			if (!isStorageFailure(error)) throw error;
+			return { allowed: true, retryAt: new Date(this.#now() + this.#windowMs) };
+		}
+	}
+
+	async #take(key: string): Promise<RateLimitDecision> {
 		const now = this.#now();
 		const endedBefore = now - this.#windowMs;
 		// One statement, atomic by itself (the row is locked while it changes). It needs no
