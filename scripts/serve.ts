@@ -10,20 +10,14 @@
  * With DATABASE_URL it runs on PostgreSQL (README, Running on PostgreSQL), else on SQLite.
  */
 import { createServer } from 'node:http';
-import { getDatabase, resolveDatabasePath } from '../db/client.ts';
-import { migrateDatabase } from '../db/migrate.ts';
-import { migratePostgres } from '../db/migrate-postgres.ts';
 import { getStore } from '../db/store.ts';
-import { isPostgresUrl } from '../db/postgres-url.ts';
-import { ADDRESS_KEY_SETTING, readSharedAddressSecret } from '../src/lib/server/address-key.ts';
 import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { readTrustedProxyHops } from '../src/server/http/client-address.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
-import { createFrontDoor, type FrontDoorOptions } from '../src/server/http/front-door.ts';
+import { createFrontDoor } from '../src/server/http/front-door.ts';
 import { answerClientError, refuseTunnel } from '../src/server/http/socket-answers.ts';
-import { pageGenerationLooker } from '../src/lib/server/page-generations.ts';
-import { followPageGenerations } from '../src/lib/server/page-generations-postgres.ts';
 import { readDeclinedRetentionDays, startDailyPurge } from '../src/lib/server/retention.ts';
+import { openStorage } from '../src/lib/server/serving-storage.ts';
 import { SESSION_COOKIE_NAME } from '../src/lib/server/session.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 
@@ -34,72 +28,6 @@ const trustedProxyHops = readTrustedProxyHops(process.env);
 
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 4321);
-
-/** Where the database is, for the log: host, port and database, never the password. */
-function postgresLocation(url: string): string {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		// pg also takes forms a URL parser refuses (`user:password@/database?host=/run/postgresql`).
-		return 'DATABASE_URL';
-	}
-	// A Unix socket's folder comes percent-encoded as the host, or as `?host=`.
-	const host =
-		decodeURIComponent(parsed.hostname) || parsed.searchParams.get('host') || 'localhost';
-	const port = parsed.port || parsed.searchParams.get('port') || '5432';
-	return `${host}:${port}${parsed.pathname}`;
-}
-
-/** The engine's own pieces: what the front door looks at, and what shutdown closes. */
-interface Storage {
-	engine: 'sqlite' | 'postgres';
-	lookAtGenerations: FrontDoorOptions['lookAtGenerations'];
-	close(): Promise<void>;
-}
-
-/**
- * PostgreSQL at DATABASE_URL, else SQLite at DATABASE_PATH, migrated before the first
- * request is accepted (on PostgreSQL under an advisory lock: servers may start together).
- */
-async function openStorage(): Promise<Storage> {
-	const url = process.env.DATABASE_URL;
-	if (url) {
-		if (!isPostgresUrl(url)) {
-			throw new Error(
-				'DATABASE_URL must be a PostgreSQL URL (postgres://user@host:port/database).',
-			);
-		}
-		// Every server must key an address alike (address-key.ts, SECURITY.md).
-		if (!readSharedAddressSecret(process.env)) {
-			throw new Error(
-				`${ADDRESS_KEY_SETTING} must be set on PostgreSQL, the same on every server: ` +
-					'at least 32 random bytes in base64 (openssl rand -base64 32).',
-			);
-		}
-		const applied = await migratePostgres(url);
-		console.log(`Database ready at ${postgresLocation(url)} (${applied} migration(s) applied).`);
-		// Another server's change arrives by LISTEN/NOTIFY; a page whose generation is not
-		// known (NaN) is rendered and not kept (front-door.ts).
-		const follower = followPageGenerations(url);
-		return {
-			engine: 'postgres',
-			lookAtGenerations: (pathnames) => follower.lookAtGenerationsOf(pathnames),
-			// The store's pool is opened by the first domain call that needs it (getStore()).
-			close: async () => void (await Promise.all([follower.close(), getStore().close()])),
-		};
-	}
-	const databasePath = resolveDatabasePath();
-	const database = getDatabase();
-	const applied = migrateDatabase(database);
-	console.log(`Database ready at ${databasePath} (${applied} migration(s) applied).`);
-	return {
-		engine: 'sqlite',
-		lookAtGenerations: pageGenerationLooker(database),
-		// As before the store: the handle ends with the process.
-		close: async () => {},
-	};
-}
 
 const storage = await openStorage();
 // Declined stories lose their text after the retention period, and the day's reader marks
