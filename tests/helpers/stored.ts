@@ -1,6 +1,6 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { inject } from 'vitest';
-import type { Store } from '../../db/store.ts';
+import { selectRows, type Store } from '../../db/store.ts';
 import { openServerStore } from './server.ts';
 
 /**
@@ -52,4 +52,56 @@ export async function storedStoryCount(store: Store): Promise<number> {
 		query.select({ total: count() }).from(submissions),
 	);
 	return row!.total;
+}
+
+export interface StoredCell {
+	table: string;
+	column: string;
+	value: unknown;
+}
+
+/**
+ * Every value of every column of every table, as someone holding a copy of the database
+ * would read it. On SQLite hidden rowids too, as the column "(rowid)"; on PostgreSQL each
+ * row as row_to_json gives it (bigints as numbers), JSON columns as their text, as SQLite
+ * stores them.
+ */
+export function everyStoredCell(store: Store): Promise<StoredCell[]> {
+	return store.read(async (scope) => {
+		const tables = await selectRows<{ name: string }>(
+			scope,
+			scope.engine === 'sqlite'
+				? sql`SELECT name FROM sqlite_master WHERE type = 'table'`
+				: sql`SELECT table_name AS name FROM information_schema.tables
+						WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+		);
+		const cells: StoredCell[] = [];
+		for (const { name } of tables) {
+			const table = sql.identifier(name);
+			let rows: Record<string, unknown>[];
+			if (scope.engine === 'postgres') {
+				const json = await selectRows<{ row: Record<string, unknown> }>(
+					scope,
+					sql`SELECT row_to_json(t) AS row FROM ${table} t`,
+				);
+				// jsonb comes back parsed: as text again, as SQLite holds it.
+				const asText = (value: unknown) =>
+					value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+				rows = json.map(({ row }) =>
+					Object.fromEntries(Object.entries(row).map(([column, value]) => [column, asText(value)])),
+				);
+			} else {
+				try {
+					rows = await selectRows(scope, sql`SELECT rowid AS "(rowid)", * FROM ${table}`);
+				} catch {
+					// A table without rowids (WITHOUT ROWID, some virtual tables).
+					rows = await selectRows(scope, sql`SELECT * FROM ${table}`);
+				}
+			}
+			for (const row of rows)
+				for (const [column, value] of Object.entries(row))
+					cells.push({ table: name, column, value });
+		}
+		return cells;
+	});
 }

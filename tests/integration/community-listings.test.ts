@@ -1,7 +1,5 @@
-import { sqliteStore } from '../../db/store.ts';
-import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { submissions } from '../../db/schema.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../db/store.ts';
 import {
 	countListings,
 	countListingsByTopic,
@@ -14,20 +12,10 @@ import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
 import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';
 import type { MilestoneSlug, TopicSlug } from '../../src/lib/taxonomy.ts';
-import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+import { storedSubmission } from '../helpers/stored.ts';
+import { useTestStores } from '../helpers/stores.ts';
 
-let temp: TempDatabase;
-let moderator: string;
-beforeEach(async () => {
-	temp = createTempDatabase();
-	moderator = (
-		await addModerator(
-			{ username: 'alice', password: 'lantern-orchard-47-quiet', isAdmin: true },
-			sqliteStore(temp.database),
-		)
-	).id;
-});
-afterEach(() => temp.remove());
+const { freshStore } = useTestStores();
 
 const MARKDOWN_BODY = [
 	'# The first winter',
@@ -37,58 +25,63 @@ const MARKDOWN_BODY = [
 	'After that came the long part. '.repeat(60),
 ].join('\n');
 
-async function publishStory(
-	title: string,
-	topics: TopicSlug[],
-	milestone: MilestoneSlug | null = null,
-	body = MARKDOWN_BODY,
-) {
-	const { receiptCode } = await receiveStory(
-		{ title, body, penName: null, topics, contentWarnings: [], milestone },
-		sqliteStore(temp.database),
-	);
-	const row = temp.database.select().from(submissions).where(eq(submissions.title, title)).get()!;
-	await decideSubmission(
-		row.id,
-		moderator,
-		row.version,
-		{ kind: 'publish', identifyingDetailsConfirmed: true },
-		sqliteStore(temp.database),
-	);
-	const published = temp.database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.id, row.id))
-		.get()!;
-	return { row: published, receiptCode };
-}
+describe.each(['sqlite', 'postgres'] as const)('community listings on %s', (engine) => {
+	let store: Store;
+	let moderator: string;
+	beforeEach(async () => {
+		store = await freshStore(engine);
+		moderator = (
+			await addModerator(
+				{ username: 'alice', password: 'lantern-orchard-47-quiet', isAdmin: true },
+				store,
+			)
+		).id;
+	});
 
-/** Every listed story, counted by hand from the listings themselves. */
-async function countedByHand(topic: TopicSlug | null, milestone: MilestoneSlug | null) {
-	return (
-		await listingsPage({ topic: null, milestone: null }, 0, 1000, sqliteStore(temp.database))
-	).filter(
-		(listing) =>
-			(topic === null || listing.topics.includes(topic)) &&
-			(milestone === null || listing.milestone === milestone),
-	).length;
-}
+	async function publishStory(
+		title: string,
+		topics: TopicSlug[],
+		milestone: MilestoneSlug | null = null,
+		body = MARKDOWN_BODY,
+	) {
+		const { receiptCode } = await receiveStory(
+			{ title, body, penName: null, topics, contentWarnings: [], milestone },
+			store,
+		);
+		const row = (await storedSubmission(store, { title }))!;
+		await decideSubmission(
+			row.id,
+			moderator,
+			row.version,
+			{ kind: 'publish', identifyingDetailsConfirmed: true },
+			store,
+		);
+		const published = (await storedSubmission(store, { id: row.id }))!;
+		return { row: published, receiptCode };
+	}
 
-async function expectCountsToMatchTheListings() {
-	for (const topic of [null, 'alcohol', 'work', 'gambling'] as const) {
-		for (const milestone of [null, 'first-year', 'after-a-relapse'] as const) {
-			expect(
-				await countListings({ topic, milestone }, sqliteStore(temp.database)),
-				`${topic} ${milestone}`,
-			).toBe(await countedByHand(topic, milestone));
+	/** Every listed story, counted by hand from the listings themselves. */
+	async function countedByHand(topic: TopicSlug | null, milestone: MilestoneSlug | null) {
+		return (await listingsPage({ topic: null, milestone: null }, 0, 1000, store)).filter(
+			(listing) =>
+				(topic === null || listing.topics.includes(topic)) &&
+				(milestone === null || listing.milestone === milestone),
+		).length;
+	}
+
+	async function expectCountsToMatchTheListings() {
+		for (const topic of [null, 'alcohol', 'work', 'gambling'] as const) {
+			for (const milestone of [null, 'first-year', 'after-a-relapse'] as const) {
+				expect(await countListings({ topic, milestone }, store), `${topic} ${milestone}`).toBe(
+					await countedByHand(topic, milestone),
+				);
+			}
 		}
 	}
-}
 
-describe('community listings', () => {
 	it('store a plain-text summary and reading time, worked out once at publishing', async () => {
 		const { row } = await publishStory('A first winter', ['alcohol']);
-		const listing = (await findListing(row.slug!, sqliteStore(temp.database)))!;
+		const listing = (await findListing(row.slug!, store))!;
 		expect(
 			listing.summary.startsWith('The first winter I kept a list of the days, and a link'),
 		).toBe(true);
@@ -104,16 +97,14 @@ describe('community listings', () => {
 		await publishStory('Story two here', ['alcohol', 'work'], 'after-a-relapse');
 		await publishStory('Story three here', ['work']);
 		const titles = async (topic: TopicSlug | null, milestone: MilestoneSlug | null = null) =>
-			(await listingsPage({ topic, milestone }, 0, 10, sqliteStore(temp.database))).map(
-				(listing) => listing.title,
-			);
+			(await listingsPage({ topic, milestone }, 0, 10, store)).map((listing) => listing.title);
 		expect(new Set(await titles(null))).toEqual(
 			new Set(['Story one here', 'Story two here', 'Story three here']),
 		);
 		expect(new Set(await titles('alcohol'))).toEqual(new Set(['Story one here', 'Story two here']));
 		expect(await titles('work', 'after-a-relapse')).toEqual(['Story two here']);
 		expect(await titles(null, 'first-year')).toEqual(['Story one here']);
-		expect(await countListingsByTopic(sqliteStore(temp.database))).toEqual(
+		expect(await countListingsByTopic(store)).toEqual(
 			new Map([
 				['alcohol', 2],
 				['work', 2],
@@ -138,26 +129,22 @@ describe('community listings', () => {
 				contentWarnings: [],
 				milestone: 'first-year',
 			},
-			sqliteStore(temp.database),
+			store,
 		);
-		expect((await findListing(edited.slug!, sqliteStore(temp.database)))!.topics).toEqual([
-			'gambling',
-		]);
+		expect((await findListing(edited.slug!, store))!.topics).toEqual(['gambling']);
 		await decideSubmission(
 			unpublished.id,
 			moderator,
 			unpublished.version,
 			{ kind: 'unpublish', note: 'Reported.' },
-			sqliteStore(temp.database),
+			store,
 		);
-		expect(await withdrawStory(receiptCode, sqliteStore(temp.database))).toBe('done');
-		expect(await findListing(unpublished.slug!, sqliteStore(temp.database))).toBeNull();
-		expect(await findListing(withdrawn.slug!, sqliteStore(temp.database))).toBeNull();
-		expect(
-			await listingsPage({ topic: null, milestone: null }, 0, 10, sqliteStore(temp.database)),
-		).toHaveLength(1);
-		expect((await countListingsByTopic(sqliteStore(temp.database))).get('alcohol') ?? 0).toBe(0);
-		expect((await countListingsByTopic(sqliteStore(temp.database))).get('gambling')).toBe(1);
+		expect(await withdrawStory(receiptCode, store)).toBe('done');
+		expect(await findListing(unpublished.slug!, store)).toBeNull();
+		expect(await findListing(withdrawn.slug!, store)).toBeNull();
+		expect(await listingsPage({ topic: null, milestone: null }, 0, 10, store)).toHaveLength(1);
+		expect((await countListingsByTopic(store)).get('alcohol') ?? 0).toBe(0);
+		expect((await countListingsByTopic(store)).get('gambling')).toBe(1);
 		await expectCountsToMatchTheListings();
 	});
 });

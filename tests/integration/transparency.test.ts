@@ -1,68 +1,70 @@
-import { sqliteStore } from '../../db/store.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reports, submissions } from '../../db/schema.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../db/store.ts';
 import { appendAuditEvent } from '../../src/lib/server/audit.ts';
+import { randomRowId } from '../../src/lib/server/row-ids.ts';
 import { getTransparencyReport } from '../../src/lib/server/transparency.ts';
-import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
+import { useTestStores } from '../helpers/stores.ts';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 
-let temp: TempDatabase;
-let storyNumber = 0;
-beforeEach(() => {
-	temp = createTempDatabase();
-	storyNumber = 0;
-});
-afterEach(() => temp.remove());
+const { freshStore } = useTestStores();
 
-/** A story that arrived on `createdDay`; returns its id. */
-function arrived(createdDay: string): string {
-	const id = `story-${++storyNumber}`;
-	temp.database
-		.insert(submissions)
-		.values({
-			id,
-			title: `Title of ${id}`,
-			body: 'Words',
-			bodyHtml: '<p>Words</p>',
-			createdDay,
-		})
-		.run();
-	return id;
-}
+describe.each(['sqlite', 'postgres'] as const)('the transparency report on %s', (engine) => {
+	let store: Store;
+	let storyNumber = 0;
+	beforeEach(async () => {
+		store = await freshStore(engine);
+		storyNumber = 0;
+	});
 
-async function event(
-	submissionId: string,
-	action: string,
-	at: string,
-	reason: string | null = null,
-) {
-	await sqliteStore(temp.database).transact((scope) =>
-		appendAuditEvent(scope, { submissionId, action, reason }, new Date(at)),
-	);
-}
+	/** A story that arrived on `createdDay`; returns its id. */
+	async function arrived(createdDay: string): Promise<string> {
+		const id = `story-${++storyNumber}`;
+		await store.transact(({ query, tables }) =>
+			query.insert(tables.submissions).values({
+				id,
+				title: `Title of ${id}`,
+				body: 'Words',
+				bodyHtml: '<p>Words</p>',
+				createdDay,
+			}),
+		);
+		return id;
+	}
 
-function report(submissionId: string, createdDay: string, resolvedAt: string | null = null) {
-	temp.database
-		.insert(reports)
-		.values({
-			submissionId,
-			reason: 'spam',
-			createdAt: new Date(`${createdDay}T00:00:00Z`),
-			resolvedAt: resolvedAt ? new Date(resolvedAt) : null,
-			resolution: resolvedAt ? 'Unpublished' : null,
-		})
-		.run();
-}
+	async function event(
+		submissionId: string,
+		action: string,
+		at: string,
+		reason: string | null = null,
+	) {
+		await store.transact((scope) =>
+			appendAuditEvent(scope, { submissionId, action, reason }, new Date(at)),
+		);
+	}
 
-const monthIn = async (month: string) =>
-	(await getTransparencyReport(sqliteStore(temp.database), NOW)).find(
-		(row) => row.month === month,
-	)!;
+	async function report(
+		submissionId: string,
+		createdDay: string,
+		resolvedAt: string | null = null,
+	) {
+		await store.transact(({ query, tables }) =>
+			query.insert(tables.reports).values({
+				id: randomRowId(),
+				submissionId,
+				reason: 'spam',
+				createdAt: new Date(`${createdDay}T00:00:00Z`),
+				resolvedAt: resolvedAt ? new Date(resolvedAt) : null,
+				resolution: resolvedAt ? 'Unpublished' : null,
+			}),
+		);
+	}
 
-describe('the transparency report', () => {
+	const monthIn = async (month: string) =>
+		(await getTransparencyReport(store, NOW)).find((row) => row.month === month)!;
+
 	it('lists the last twelve months, newest first, every figure withheld when nothing happened', async () => {
-		const months = await getTransparencyReport(sqliteStore(temp.database), NOW);
+		const months = await getTransparencyReport(store, NOW);
 		expect(months.map((row) => row.month)).toEqual([
 			'2026-06',
 			'2026-05',
@@ -87,11 +89,11 @@ describe('the transparency report', () => {
 	it('counts stories received and published per month, with the median days to decision', async () => {
 		const waits = [1, 2, 3, 4, 10];
 		for (const wait of waits) {
-			const id = arrived('2026-03-01');
+			const id = await arrived('2026-03-01');
 			await event(id, 'publish', `2026-03-${String(1 + wait).padStart(2, '0')}T09:30:00Z`);
 		}
-		arrived('2026-03-20');
-		arrived('2026-04-02');
+		await arrived('2026-03-20');
+		await arrived('2026-04-02');
 
 		const march = await monthIn('2026-03');
 		expect(march.received).toBe(6);
@@ -103,9 +105,14 @@ describe('the transparency report', () => {
 
 	it('counts declines by reason and withholds every reason with fewer than five stories', async () => {
 		for (let index = 0; index < 5; index++) {
-			await event(arrived('2026-04-01'), 'decline', '2026-04-03T10:00:00Z', 'identifying-details');
+			await event(
+				await arrived('2026-04-01'),
+				'decline',
+				'2026-04-03T10:00:00Z',
+				'identifying-details',
+			);
 		}
-		await event(arrived('2026-04-01'), 'decline', '2026-04-06T10:00:00Z', 'unsafe-detail');
+		await event(await arrived('2026-04-01'), 'decline', '2026-04-06T10:00:00Z', 'unsafe-detail');
 
 		const april = await monthIn('2026-04');
 		expect(april.declined).toBe(6);
@@ -122,12 +129,12 @@ describe('the transparency report', () => {
 
 	it('counts withdrawals and a story decided twice once, at its first decision', async () => {
 		for (const decidedOn of ['02', '02', '02', '10', '10']) {
-			const id = arrived('2026-05-01');
+			const id = await arrived('2026-05-01');
 			await event(id, 'decline', `2026-05-${decidedOn}T10:00:00Z`, 'crisis');
 			await event(id, 'writer-withdrew', '2026-05-20T00:00:00Z');
 		}
 		// Decided before the window, resubmitted and decided again inside it: no new wait.
-		const old = arrived('2025-01-10');
+		const old = await arrived('2025-01-10');
 		await event(old, 'decline', '2025-01-12T10:00:00Z', 'crisis');
 		await event(old, 'publish', '2026-05-25T10:00:00Z');
 
@@ -139,20 +146,20 @@ describe('the transparency report', () => {
 	});
 
 	it('withholds report figures by the stories reported, not the number of reports', async () => {
-		const reportedTwice = [arrived('2026-05-01'), arrived('2026-05-01')];
+		const reportedTwice = [await arrived('2026-05-01'), await arrived('2026-05-01')];
 		for (const id of reportedTwice)
-			for (let index = 0; index < 3; index++) report(id, '2026-05-04');
-		const reportedOnce = Array.from({ length: 5 }, () => arrived('2026-06-01'));
-		for (const id of reportedOnce) report(id, '2026-06-02', '2026-06-03T08:00:00Z');
+			for (let index = 0; index < 3; index++) await report(id, '2026-05-04');
+		const reportedOnce = await Promise.all(Array.from({ length: 5 }, () => arrived('2026-06-01')));
+		for (const id of reportedOnce) await report(id, '2026-06-02', '2026-06-03T08:00:00Z');
 
 		expect((await monthIn('2026-05')).reportsReceived).toBeNull();
 		expect(await monthIn('2026-06')).toMatchObject({ reportsReceived: 5, reportsActedOn: 5 });
 	});
 
 	it('says nothing about any one story', async () => {
-		const ids = Array.from({ length: 5 }, () => arrived('2026-03-01'));
+		const ids = await Promise.all(Array.from({ length: 5 }, () => arrived('2026-03-01')));
 		for (const id of ids) await event(id, 'publish', '2026-03-04T10:00:00Z');
-		const published = JSON.stringify(await getTransparencyReport(sqliteStore(temp.database), NOW));
+		const published = JSON.stringify(await getTransparencyReport(store, NOW));
 		for (const id of ids) {
 			expect(published).not.toContain(id);
 			expect(published).not.toContain(`Title of ${id}`);
