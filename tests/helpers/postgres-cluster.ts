@@ -116,12 +116,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
  * A new, empty database in the cluster whose superuser connects at `clusterUrl`: its
  * connection string. Random names: test processes of one run share one cluster.
  */
-export async function createDatabaseIn(clusterUrl: string): Promise<string> {
+export async function createDatabaseIn(clusterUrl: string, template?: string): Promise<string> {
 	const name = `test_${randomBytes(8).toString('hex')}`;
 	const admin = new pg.Client({ connectionString: clusterUrl });
 	await admin.connect();
 	try {
-		await admin.query(`CREATE DATABASE ${name}`);
+		await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
 	} finally {
 		await admin.end();
 	}
@@ -130,11 +130,23 @@ export async function createDatabaseIn(clusterUrl: string): Promise<string> {
 	return databaseUrl.href;
 }
 
+/** Per cluster, in this process: a database migrated once, copied for every test that asks. */
+const migratedTemplates = new Map<string, Promise<string>>();
+
 /** A new database in the cluster with every migration in db/migrations-pg applied. */
 async function createMigratedDatabaseIn(clusterUrl: string): Promise<string> {
-	const databaseUrl = await createDatabaseIn(clusterUrl);
-	await migratePostgres(databaseUrl);
-	return databaseUrl;
+	let template = migratedTemplates.get(clusterUrl);
+	if (!template) {
+		template = (async () => {
+			const templateUrl = await createDatabaseIn(clusterUrl);
+			await migratePostgres(templateUrl);
+			return new URL(templateUrl).pathname.slice(1);
+		})();
+		migratedTemplates.set(clusterUrl, template);
+	}
+	// A copy of the migrated database: the migrations' own test (postgres-schema) migrates an
+	// empty one itself.
+	return createDatabaseIn(clusterUrl, await template);
 }
 
 /** A cluster for the test file: started before its first test, stopped after its last. */
