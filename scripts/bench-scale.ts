@@ -1,6 +1,7 @@
 /**
- * `npm run bench:scale -- --stories 10000,100000,1000000 [--reuse]`: how each cost grows
- * with the library (issue 13). For each size, a database with that many SYNTHETIC stories
+ * `npm run bench:scale -- --stories 10000,100000,1000000 [--reuse] [--database postgres]`:
+ * how each cost grows with the library (issue 13), on SQLite or on PostgreSQL (a throw-away
+ * cluster, started and stopped here). For each size, a database with that many SYNTHETIC stories
  * (seed-library.ts), a fresh built server on it, and: seeding time, time to listening, the
  * first /stories, /stories after a withdrawal made through the site, a deep page, a story
  * page miss, the server's memory after the load, and uncached search p50/p99 on one
@@ -23,11 +24,20 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { backupPostgres } from '../db/backup-postgres.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrateDatabase, MIGRATIONS_FOLDER } from '../db/migrate.ts';
+import { POSTGRES_MIGRATIONS_FOLDER } from '../db/migrate-postgres.ts';
+import { postgresProgram } from '../db/postgres-programs.ts';
+import { openPostgresStore, postgresOf, selectRows, sqliteStore, type Store } from '../db/store.ts';
 import { STORIES_PER_PAGE } from '../src/lib/library.ts';
 import { PROJECT_ROOT, buildIfStale } from './build.ts';
 import { SERVER_BUNDLE } from './server-bundle.ts';
+import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
+import { describeEngine, postgresServerEnv } from './bench/bench-engine.ts';
 import { startChildServer } from './bench/child-server.ts';
 import { parseScaleArguments, SCALE_USAGE } from './bench/scale-arguments.ts';
 import {
@@ -39,6 +49,7 @@ import {
 	type ScaleFigures,
 } from './bench/scale-report.ts';
 import { seedLibrary, type SeededLibrary } from './bench/seed-library.ts';
+import { seedLibraryPostgres } from './bench/seed-library-postgres.ts';
 import { createSearchQueryPool, searchPath } from './bench/synthetic-stories.ts';
 
 /**
@@ -74,10 +85,10 @@ if (!parsed.ok) {
 	console.error(`${parsed.error}\n\n${SCALE_USAGE}`);
 	process.exit(64);
 }
-const { stories: sizes, reuse } = parsed.value;
+const { stories: sizes, reuse, database: engine } = parsed.value;
 
 /** The migrations' fingerprint: a cached file seeded under another schema is seeded again. */
-function schemaHash(): string {
+function schemaHash(migrationsFolder: string): string {
 	const hash = createHash('sha256');
 	const addFolder = (folder: string) => {
 		for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
@@ -88,7 +99,7 @@ function schemaHash(): string {
 			else hash.update(entry.name).update(readFileSync(path));
 		}
 	};
-	addFolder(MIGRATIONS_FOLDER);
+	addFolder(migrationsFolder);
 	return hash.digest('hex').slice(0, 12);
 }
 
@@ -109,7 +120,7 @@ async function seedFile(path: string, stories: number): Promise<SeededFile> {
 async function seededFile(stories: number, folder: string): Promise<SeededFile> {
 	if (!reuse) return seedFile(join(folder, `${stories}.db`), stories);
 	mkdirSync(SEEDED_FOLDER, { recursive: true });
-	const path = join(SEEDED_FOLDER, `${stories}-${schemaHash()}.db`);
+	const path = join(SEEDED_FOLDER, `${stories}-${schemaHash(MIGRATIONS_FOLDER)}.db`);
 	const description = `${path}.json`;
 	if (existsSync(path) && existsSync(description)) {
 		const saved = JSON.parse(readFileSync(description, 'utf8')) as Omit<SeededFile, 'cached'>;
@@ -144,17 +155,118 @@ function residentMegabytes(pid: number): number {
 	return Number(kilobytes) / 1024;
 }
 
-async function measure(stories: number, seeded: SeededFile, folder: string): Promise<ScaleFigures> {
+/**
+ * A seeded library in a database of its own, as the measurement takes it: what a server is
+ * given to run on it and the size of what was seeded.
+ */
+interface SeededDatabase extends Omit<SeededFile, 'path'> {
+	serverEnv: Record<string, string>;
+	databaseBytes(): Promise<number>;
+	/** Deletes what only this measurement used. */
+	discard(): void;
+}
+
+/** The SQLite file for `stories`; one kept for later runs is measured on a copy. */
+async function sqliteDatabase(stories: number, folder: string): Promise<SeededDatabase> {
+	const seeded = await seededFile(stories, folder);
 	// The withdrawal changes the file: one kept for later runs is measured on a copy.
 	const databasePath = reuse ? join(folder, `${stories}-copy.db`) : seeded.path;
 	if (reuse) copyFileSync(seeded.path, databasePath);
+	return {
+		...seeded,
+		serverEnv: { DATABASE_PATH: databasePath },
+		databaseBytes: async () => statSync(seeded.path).size,
+		discard() {
+			for (const suffix of ['', '-wal', '-shm'])
+				rmSync(`${databasePath}${suffix}`, { force: true });
+		},
+	};
+}
+
+const run = promisify(execFile);
+
+/** Runs `work` on a store at `url`, closed afterwards. */
+async function onPostgres<T>(url: string, work: (store: Store) => Promise<T>): Promise<T> {
+	const store = openPostgresStore(url, { maxConnections: 1 });
+	try {
+		return await work(store);
+	} finally {
+		await store.close();
+	}
+}
+
+/**
+ * A new database in `cluster` with the library for `stories`. With --reuse, the seed is kept
+ * as a `pg_dump --format=custom` file in bench-results/seeded/ (keyed by engine, size and
+ * the PostgreSQL migrations) and restored into a fresh database on later runs: the cluster
+ * lives only as long as this command, and restoring (which builds the GIN index once, in
+ * bulk) is several times faster than seeding again (which grows it row by row). Restored
+ * or seeded, the database ends with VACUUM ANALYZE, as seedLibraryPostgres does.
+ */
+async function postgresDatabase(
+	stories: number,
+	cluster: PostgresCluster,
+	folder: string,
+): Promise<SeededDatabase> {
+	const dumpPath = join(
+		SEEDED_FOLDER,
+		`postgres-${stories}-${schemaHash(POSTGRES_MIGRATIONS_FOLDER)}.dump`,
+	);
+	const description = `${dumpPath}.json`;
+	const opened = (url: string, seeded: Omit<SeededFile, 'path'>): SeededDatabase => ({
+		...seeded,
+		serverEnv: postgresServerEnv(url, folder),
+		databaseBytes: () =>
+			onPostgres(url, async (store) => {
+				const [row] = await store.read((scope) =>
+					selectRows<{ bytes: string }>(
+						scope,
+						sql`SELECT pg_database_size(current_database()) AS bytes`,
+					),
+				);
+				return Number(row!.bytes);
+			}),
+		// The whole cluster is deleted at the end.
+		discard: () => {},
+	});
+	if (reuse && existsSync(dumpPath) && existsSync(description)) {
+		const saved = JSON.parse(readFileSync(description, 'utf8')) as Omit<SeededFile, 'cached'>;
+		console.log(`Restoring ${dumpPath} (seeded in ${saved.seedingSeconds.toFixed(1)} s)…`);
+		const started = performance.now();
+		const url = await cluster.createDatabase();
+		await run(postgresProgram('pg_restore'), ['--no-owner', `--dbname=${url}`, dumpPath]);
+		await onPostgres(url, (store) =>
+			store.read((scope) => postgresOf(scope).execute(sql`VACUUM ANALYZE`)),
+		);
+		console.log(`Restored in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+		return opened(url, {
+			seedingSeconds: saved.seedingSeconds,
+			receipts: saved.receipts,
+			cached: true,
+		});
+	}
+	console.log(`Seeding ${stories.toLocaleString('en-US')} synthetic stories…`);
+	const started = performance.now();
+	const url = await cluster.createMigratedDatabase();
+	const { receipts } = await onPostgres(url, (store) => seedLibraryPostgres(store, { stories }));
+	const seedingSeconds = (performance.now() - started) / 1000;
+	console.log(`Seeded in ${seedingSeconds.toFixed(1)} s.`);
+	if (reuse) {
+		mkdirSync(SEEDED_FOLDER, { recursive: true });
+		await backupPostgres(url, dumpPath, { overwrite: true });
+		writeFileSync(description, JSON.stringify({ seedingSeconds, receipts }, null, '\t'));
+	}
+	return opened(url, { seedingSeconds, receipts, cached: false });
+}
+
+async function measure(stories: number, seeded: SeededDatabase): Promise<ScaleFigures> {
 	const [withdrawn, unvisited] = seeded.receipts;
 	if (!withdrawn || !unvisited) throw new Error('The seeder returned too few receipt codes.');
 
 	const startedAt = performance.now();
 	const site = await startChildServer(resolve(PROJECT_ROOT, SERVER_BUNDLE), {
 		cwd: PROJECT_ROOT,
-		env: { ...RELAXED_LIMITS, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath },
+		env: { ...RELAXED_LIMITS, HOST: '127.0.0.1', PORT: '0', ...seeded.serverEnv },
 	});
 	try {
 		const listeningMs = performance.now() - startedAt;
@@ -199,7 +311,7 @@ async function measure(stories: number, seeded: SeededFile, folder: string): Pro
 			stories,
 			seedingSeconds: seeded.seedingSeconds,
 			seedingCached: seeded.cached,
-			databaseBytes: statSync(seeded.path).size,
+			databaseBytes: await seeded.databaseBytes(),
 			listeningMs,
 			firstStoriesMs: firstStories.ms,
 			storiesAfterChangeMs: afterChange.ms,
@@ -213,10 +325,18 @@ async function measure(stories: number, seeded: SeededFile, folder: string): Pro
 		};
 	} finally {
 		await site.stop();
-		if (reuse) {
-			for (const suffix of ['', '-wal', '-shm'])
-				rmSync(`${databasePath}${suffix}`, { force: true });
-		}
+		seeded.discard();
+	}
+}
+
+/** The engine and its version, read from a store on `cluster` or a scratch SQLite file. */
+async function engineDescription(cluster: PostgresCluster | undefined, folder: string) {
+	if (cluster) return onPostgres(cluster.url, describeEngine);
+	const store = sqliteStore(openDatabase(join(folder, 'version.db')));
+	try {
+		return await describeEngine(store);
+	} finally {
+		await store.close();
 	}
 }
 
@@ -226,20 +346,42 @@ console.log(
 );
 buildIfStale();
 const folder = mkdtempSync(join(os.tmpdir(), 'common-thread-scale-'));
+let cluster: PostgresCluster | undefined;
+// One clean-up, however many ask (Ctrl-C, and the run that fails because of it).
+let cleaning: Promise<void> | undefined;
+const cleanUp = () =>
+	(cleaning ??= (async () => {
+		try {
+			await cluster?.stop();
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	})());
+process.once('SIGINT', () => {
+	console.error('\nInterrupted; stopping PostgreSQL and removing the temp folder.');
+	void cleanUp().then(() => process.exit(130));
+});
 const figures: ScaleFigures[] = [];
+let engineVersion: { name: string; version: string };
 try {
+	if (engine === 'postgres') {
+		console.log('Starting a throw-away PostgreSQL cluster…');
+		cluster = await startPostgresCluster();
+	}
+	engineVersion = await engineDescription(cluster, folder);
 	for (const stories of sizes) {
-		const seeded = await seededFile(stories, folder);
+		const seeded = cluster
+			? await postgresDatabase(stories, cluster, folder)
+			: await sqliteDatabase(stories, folder);
 		console.log(`Measuring ${stories.toLocaleString('en-US')} stories…`);
-		figures.push(await measure(stories, seeded, folder));
-		if (!reuse)
-			for (const suffix of ['', '-wal', '-shm']) rmSync(`${seeded.path}${suffix}`, { force: true });
+		figures.push(await measure(stories, seeded));
 	}
 } finally {
-	rmSync(folder, { recursive: true, force: true });
+	await cleanUp();
 }
 
 const targets = evaluateScaleTargets(figures);
+console.log(`\nOn ${engineVersion.name} ${engineVersion.version}.`);
 console.log(`\n${formatScaleTable(figures)}\n\n${formatScaleTargets(targets)}`);
 const loadAverageAtEnd = os.loadavg();
 console.log(
@@ -256,6 +398,7 @@ writeFileSync(
 	`${JSON.stringify(
 		{
 			machine: { cpus: os.availableParallelism(), loadAverageAtStart, loadAverageAtEnd },
+			engine: engineVersion,
 			figures,
 			targets,
 		},

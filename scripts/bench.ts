@@ -2,8 +2,10 @@
  * `npm run bench`: the load benchmark (DESIGN.md, Performance).
  *
  *   npm run bench -- [--stories 10000] [--connections 10,50] [--search-connections 1] [--duration 10]
+ *                    [--database sqlite|postgres]
  *
- * Builds if needed, seeds a temporary database with SYNTHETIC published stories, times
+ * Builds if needed, seeds a temporary database with SYNTHETIC published stories (SQLite, or
+ * with `--database postgres` a database in a throw-away PostgreSQL cluster), times
  * `searchPublished` on it in this process (no HTTP), starts the production server on it,
  * and measures it one case at a time: the reading pages, search (three fixed queries, which
  * the page cache answers after the first time, and a different query on every request,
@@ -23,7 +25,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/client.ts';
+import { count, eq } from 'drizzle-orm';
+import type { Store } from '../db/store.ts';
 import { PROJECT_ROOT, buildIfStale } from './build.ts';
 import { SERVER_BUNDLE } from './server-bundle.ts';
 import {
@@ -35,8 +38,10 @@ import {
 	warmupSeconds,
 	type BenchCase,
 } from './bench/cases.ts';
+import { describeEngine } from './bench/bench-engine.ts';
+import { parseBenchEngine, type BenchEngine } from './bench/scale-arguments.ts';
 import { startChildServer } from './bench/child-server.ts';
-import { lookUpSiteFixtures, seedDatabase, startBaseline } from './bench/fixtures.ts';
+import { lookUpSiteFixtures, seedBenchDatabase, startBaseline } from './bench/fixtures.ts';
 import { measureSearchInProcess } from './bench/in-process-search.ts';
 import { chooseLoadGenerator } from './bench/load.ts';
 import {
@@ -54,7 +59,7 @@ import {
 	type BenchSummary,
 } from './bench/summary.ts';
 
-const USAGE = `Usage: npm run bench -- [--stories N] [--connections 10,50] [--search-connections 1] [--duration S] [--cases LIST]
+const USAGE = `Usage: npm run bench -- [--stories N] [--connections 10,50] [--search-connections 1] [--duration S] [--cases LIST] [--database ENGINE]
 
   --stories N                synthetic published community stories to seed (default 10000)
   --connections LIST         concurrent connections, comma-separated; each case runs at each
@@ -65,7 +70,10 @@ const USAGE = `Usage: npm run bench -- [--stories N] [--connections 10,50] [--se
                              short warm-up runs before each)
   --cases LIST               only these cases, comma-separated (default all: ${CASE_IDS.join(', ')});
                              the baseline always runs, and targets of cases left out read
-                             "not measured"`;
+                             "not measured"
+  --database ENGINE          sqlite (default: a temp file) or postgres (a database in a
+                             throw-away cluster this command starts and stops; needs the
+                             Debian postgresql package)`;
 
 const EXIT_USAGE = 64;
 
@@ -83,6 +91,7 @@ interface BenchOptions {
 	searchConnections: number[];
 	durationSeconds: number;
 	cases: CaseId[];
+	database: BenchEngine;
 }
 
 class UsageError extends Error {}
@@ -115,6 +124,7 @@ function readOptions(args: string[]): BenchOptions | 'help' {
 				'search-connections': { type: 'string', default: '1' },
 				duration: { type: 'string', default: '10' },
 				cases: { type: 'string', default: CASE_IDS.join(',') },
+				database: { type: 'string', default: 'sqlite' },
 				help: { type: 'boolean', short: 'h', default: false },
 			},
 		});
@@ -123,6 +133,8 @@ function readOptions(args: string[]): BenchOptions | 'help' {
 	}
 	const { values } = parsed;
 	if (values.help) return 'help';
+	const database = parseBenchEngine(values.database);
+	if (!database.ok) throw new UsageError(database.error);
 	const list = (name: string, raw: string) =>
 		[...new Set(raw.split(',').map((item) => wholeNumber(name, item)))].sort((a, b) => a - b);
 	return {
@@ -131,6 +143,7 @@ function readOptions(args: string[]): BenchOptions | 'help' {
 		searchConnections: list('--search-connections', values['search-connections']),
 		durationSeconds: wholeNumber('--duration', values.duration),
 		cases: caseList(values.cases),
+		database: database.value,
 	};
 }
 
@@ -157,18 +170,26 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
 
 	console.log(`Seeding ${options.stories.toLocaleString('en-US')} synthetic stories…`);
-	const { databasePath, slugs, seedingSeconds } = await seedDatabase(folder, options.stories);
+	const { serverEnv, slugs, seedingSeconds, openStore } = await seedBenchDatabase(
+		options.database,
+		folder,
+		options.stories,
+		cleanups,
+	);
 	console.log(`Seeded in ${seedingSeconds.toFixed(1)} s.`);
 
 	// Before the server starts, so nothing else runs while the calls are timed.
 	console.log('Timing searches in process…');
 	const timingStarted = performance.now();
-	const inProcessSearch = await measureSearchInProcess(databasePath);
+	const { engine, inProcessSearch } = await withStore(openStore(), async (store) => ({
+		engine: await describeEngine(store),
+		inProcessSearch: await measureSearchInProcess(store),
+	}));
 	console.log(`Timed in ${((performance.now() - timingStarted) / 1000).toFixed(1)} s.`);
 
 	const site = await startChildServer(resolve(PROJECT_ROOT, SERVER_BUNDLE), {
 		cwd: PROJECT_ROOT,
-		env: { ...RELAXED_LIMITS, HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath },
+		env: { ...RELAXED_LIMITS, HOST: '127.0.0.1', PORT: '0', ...serverEnv },
 	});
 	cleanups.unshift(() => site.stop());
 	const startupOutputLength = site.output().length;
@@ -293,11 +314,7 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	}
 
 	// Every accepted submission must be a stored row (none folded, none dropped as a bot's).
-	const check = openDatabase(databasePath);
-	const { stored } = check.$client
-		.prepare(`SELECT count(*) AS stored FROM submissions WHERE status = 'pending'`)
-		.get() as { stored: number };
-	check.$client.close();
+	const stored = await withStore(openStore(), countPendingSubmissions);
 
 	const serverOutput = site.output().slice(startupOutputLength).trim();
 	const order = (row: BenchRow) => cases.findIndex((benchCase) => benchCase.id === row.case);
@@ -317,6 +334,7 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 		date: new Date().toISOString(),
 		machine,
 		code,
+		engine,
 		loadGenerator,
 		options: { ...options, warmupSeconds: warmup },
 		seedingSeconds,
@@ -340,6 +358,26 @@ async function runBench(options: BenchOptions, cleanups: (() => Promise<void> | 
 	console.log(`Written to ${writeSummary(summary)}`);
 }
 
+/** Runs `work` with `store`, closed afterwards. */
+async function withStore<T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> {
+	try {
+		return await work(store);
+	} finally {
+		await store.close();
+	}
+}
+
+/** Stories waiting for a moderator: here, the submissions the load made (and the trial one). */
+async function countPendingSubmissions(store: Store): Promise<number> {
+	const [row] = await store.read(({ query, tables }) =>
+		query
+			.select({ stored: count() })
+			.from(tables.submissions)
+			.where(eq(tables.submissions.status, 'pending')),
+	);
+	return row?.stored ?? 0;
+}
+
 async function main(): Promise<number> {
 	let options;
 	try {
@@ -354,12 +392,25 @@ async function main(): Promise<number> {
 		return 0;
 	}
 
-	// Servers are put first, so they stop before their temp folder is deleted.
+	// Servers are put first, so they stop before their temp folder is deleted (and the
+	// PostgreSQL cluster after them).
 	const cleanups: (() => Promise<void> | void)[] = [];
-	const cleanUp = async () => {
-		for (const cleanup of cleanups.splice(0)) await cleanup();
-	};
+	// One clean-up, however many ask: Ctrl-C also stops the servers, so the run fails and
+	// its `finally` asks too, and the process must not exit before the first one is done.
+	let cleaning: Promise<void> | undefined;
+	const cleanUp = () =>
+		(cleaning ??= (async () => {
+			for (const cleanup of cleanups.splice(0)) {
+				try {
+					await cleanup();
+				} catch (error) {
+					console.error(`Cleaning up failed: ${(error as Error).message}`);
+				}
+			}
+		})());
+	let interrupted = false;
 	process.once('SIGINT', () => {
+		interrupted = true;
 		console.error('\nInterrupted; stopping the servers and removing the temp folder.');
 		void cleanUp().then(() => process.exit(130));
 	});
@@ -367,8 +418,8 @@ async function main(): Promise<number> {
 		await runBench(options, cleanups);
 		return 0;
 	} catch (error) {
-		console.error(error);
-		return 1;
+		if (!interrupted) console.error(error);
+		return interrupted ? 130 : 1;
 	} finally {
 		await cleanUp();
 	}

@@ -8,7 +8,11 @@ import { join, resolve } from 'node:path';
 import { parse } from 'node-html-parser';
 import { openDatabase } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
+import { openPostgresStore, sqliteStore, type Store } from '../../db/store.ts';
 import { PROJECT_ROOT } from '../build.ts';
+import { startPostgresCluster } from '../postgres-cluster.ts';
+import { postgresServerEnv } from './bench-engine.ts';
+import type { BenchEngine } from './scale-arguments.ts';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import {
 	SEARCH_QUERIES,
@@ -18,6 +22,7 @@ import {
 	syntheticStory,
 } from './synthetic-stories.ts';
 import type { CaseId } from './report.ts';
+import { seedLibraryPostgres } from './seed-library-postgres.ts';
 
 /** The page `/stories?page=` is measured at (a deep page of the list). */
 const DEEP_STORIES_PAGE = 50;
@@ -28,14 +33,14 @@ const SUBMISSION_FORMS = 200;
 /** A successful submission shows the receipt code. */
 export const RECEIPT_SHOWN = 'id="receipt-code"';
 
-export interface SeededDatabase {
+interface SeededDatabase {
 	databasePath: string;
 	slugs: string[];
 	seedingSeconds: number;
 }
 
 /** A new database in `folder` with `stories` SYNTHETIC published community stories. */
-export async function seedDatabase(folder: string, stories: number): Promise<SeededDatabase> {
+async function seedDatabase(folder: string, stories: number): Promise<SeededDatabase> {
 	const databasePath = join(folder, 'bench.db');
 	const started = performance.now();
 	const database = openDatabase(databasePath);
@@ -43,6 +48,59 @@ export async function seedDatabase(folder: string, stories: number): Promise<See
 	const slugs = await seedSyntheticStories(database, stories);
 	database.$client.close();
 	return { databasePath, slugs, seedingSeconds: (performance.now() - started) / 1000 };
+}
+
+export interface BenchDatabase {
+	engine: BenchEngine;
+	/** What the server is given to run on it. */
+	serverEnv: Record<string, string>;
+	slugs: string[];
+	/** Migrating and seeding (on PostgreSQL with VACUUM ANALYZE; not the cluster's start). */
+	seedingSeconds: number;
+	/** A new store on the database, for the caller to close. */
+	openStore: () => Store;
+}
+
+/**
+ * A database on `engine` with `stories` SYNTHETIC published community stories: a SQLite
+ * file in `folder` (seedDatabase), or a database in a throw-away PostgreSQL cluster started
+ * here, whose stop is added to `cleanups` (so it stops on failure and Ctrl-C too).
+ */
+export async function seedBenchDatabase(
+	engine: BenchEngine,
+	folder: string,
+	stories: number,
+	cleanups: (() => Promise<void> | void)[],
+): Promise<BenchDatabase> {
+	if (engine === 'sqlite') {
+		const { databasePath, slugs, seedingSeconds } = await seedDatabase(folder, stories);
+		return {
+			engine,
+			serverEnv: { DATABASE_PATH: databasePath },
+			slugs,
+			seedingSeconds,
+			openStore: () => sqliteStore(openDatabase(databasePath)),
+		};
+	}
+	console.log('(in a throw-away PostgreSQL cluster, started now)');
+	const cluster = await startPostgresCluster();
+	cleanups.push(() => cluster.stop());
+	const started = performance.now();
+	const url = await cluster.createMigratedDatabase();
+	const store = openPostgresStore(url);
+	let slugs: string[];
+	try {
+		({ slugs } = await seedLibraryPostgres(store, { stories }));
+	} finally {
+		await store.close();
+	}
+	return {
+		engine,
+		serverEnv: postgresServerEnv(url, folder),
+		slugs,
+		seedingSeconds: (performance.now() - started) / 1000,
+		openStore: () => openPostgresStore(url),
+	};
 }
 
 /** GET as the load generators do it: no compression asked for, so the bytes are the plain page. */

@@ -2,7 +2,6 @@
  * The command lines of `npm run bench:seed` and `npm run bench:scale`, read into options or
  * a usage error (the commands exit 64 with the usage text then).
  */
-
 export const SEED_USAGE = `Usage: npm run bench:seed -- --stories N --database FILE [--force]
 
 Creates and migrates FILE, then fills it with N SYNTHETIC published community stories
@@ -10,12 +9,14 @@ Creates and migrates FILE, then fills it with N SYNTHETIC published community st
 time and the file size. A FILE that already holds stories is refused unless --force is
 given, which deletes it first.`;
 
-export const SCALE_USAGE = `Usage: npm run bench:scale -- --stories 10000,100000,1000000 [--reuse]
+export const SCALE_USAGE = `Usage: npm run bench:scale -- --stories 10000,100000,1000000 [--reuse] [--database ENGINE]
 
 For each library size: seeds a database, starts the built server on it, and measures
 start-up, the first /stories, /stories after a withdrawal, a deep page, a story page miss,
 server memory and uncached search, with each figure's ratio to the smallest size.
 --reuse keeps the seeded files in bench-results/seeded/ so a later run skips seeding.
+--database sqlite (default) or postgres: a throw-away PostgreSQL cluster, started and
+stopped by the command (seeds kept with --reuse are pg_dump files, restored each run).
 Results: bench-results/scale-<time>.json.`;
 
 export interface SeedArguments {
@@ -28,9 +29,21 @@ export interface ScaleArguments {
 	/** Ascending, distinct. */
 	stories: number[];
 	reuse: boolean;
+	database: BenchEngine;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const BENCH_ENGINES = ['sqlite', 'postgres'] as const;
+export type BenchEngine = (typeof BENCH_ENGINES)[number];
+
+/** The engines a benchmark runs on: `sqlite` or `postgres`, as `--database` takes them (any case). */
+export function parseBenchEngine(text: string): Parsed<BenchEngine> {
+	const engine = BENCH_ENGINES.find((name) => name === text.trim().toLowerCase());
+	return engine
+		? { ok: true, value: engine }
+		: { ok: false, error: `--database must be sqlite or postgres, not "${text}".` };
+}
 
 /** Most stories either command seeds: beyond this the disk, not the code, is measured. */
 export const MAX_STORIES = 10_000_000;
@@ -86,7 +99,7 @@ export function parseSeedArguments(args: readonly string[]): Parsed<SeedArgument
 }
 
 export function parseScaleArguments(args: readonly string[]): Parsed<ScaleArguments> {
-	const read = readOptions(args, ['--stories'], ['--reuse']);
+	const read = readOptions(args, ['--stories', '--database'], ['--reuse']);
 	if (!read.ok) return read;
 	const storiesText = read.value.get('--stories');
 	if (typeof storiesText !== 'string') {
@@ -104,5 +117,14 @@ export function parseScaleArguments(args: readonly string[]): Parsed<ScaleArgume
 		sizes.push(size);
 	}
 	const stories = [...new Set(sizes)].sort((first, second) => first - second);
-	return { ok: true, value: { stories, reuse: read.value.has('--reuse') } };
+	const databaseText = read.value.get('--database');
+	const database =
+		typeof databaseText === 'string'
+			? parseBenchEngine(databaseText)
+			: { ok: true as const, value: 'sqlite' as const };
+	if (!database.ok) return database;
+	return {
+		ok: true,
+		value: { stories, reuse: read.value.has('--reuse'), database: database.value },
+	};
 }

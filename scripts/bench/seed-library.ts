@@ -139,13 +139,14 @@ function startWorkers(size: number): BatchMaker {
 }
 
 /**
- * Seeds `stories` SYNTHETIC published community stories into a migrated database. A file
- * without stories is written with fast (unsafe) settings, restored afterwards; a file that
- * has stories is written with its own settings.
+ * Makes the batches of a SYNTHETIC library of `options.stories` stories on worker threads
+ * and hands each to `write`, in order, one at a time, while the workers make the next ones.
+ * Engine-neutral: seedLibrary writes the batches to SQLite, seed-library-postgres.ts to
+ * PostgreSQL.
  */
-export async function seedLibrary(
-	database: Database,
+export async function writeSyntheticBatches(
 	options: SeedOptions,
+	write: (batch: readonly SyntheticStoryRows[]) => Promise<void> | void,
 ): Promise<SeededLibrary> {
 	const seed = options.seed ?? 7;
 	const slugs = syntheticSlugs(options.stories, seed);
@@ -154,41 +155,53 @@ export async function seedLibrary(
 	const batches = Math.ceil(slugs.length / batchSize);
 	const workerCount = Math.min(availableParallelism(), batches);
 	const receipts: SeededLibrary['receipts'] = [];
-	const seedAll = async () => {
-		const workers = batches > 1 ? startWorkers(workerCount) : makeHere;
-		try {
-			const request = (batchIndex: number) =>
-				workers.make({
-					seed,
-					batchIndex,
-					slugs: slugs.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize),
-					now,
-					keepReceiptCodes: batchIndex === 0 ? KEPT_RECEIPT_CODES : 0,
-				});
-			// Each worker has one batch queued behind the one it is making.
-			const inFlight: Promise<SyntheticStoryRows[]>[] = [];
-			let requested = 0;
-			for (; requested < Math.min(batches, Math.max(1, workerCount) * 2); requested++) {
-				inFlight.push(request(requested));
-			}
-			for (let written = 0; written < batches; written++) {
-				const batch = await inFlight.shift()!;
-				if (requested < batches) inFlight.push(request(requested++));
-				database.transaction((transaction) => writeBatch(transaction, batch), {
-					behavior: 'immediate',
-				});
-				for (const rows of batch) {
-					if (rows.receiptCode) {
-						receipts.push({ slug: rows.submission.slug, receiptCode: rows.receiptCode });
-					}
-				}
-				options.onProgress?.(Math.min((written + 1) * batchSize, slugs.length));
-			}
-		} finally {
-			await workers.stop();
+	const workers = batches > 1 ? startWorkers(workerCount) : makeHere;
+	try {
+		const request = (batchIndex: number) =>
+			workers.make({
+				seed,
+				batchIndex,
+				slugs: slugs.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize),
+				now,
+				keepReceiptCodes: batchIndex === 0 ? KEPT_RECEIPT_CODES : 0,
+			});
+		// Each worker has one batch queued behind the one it is making.
+		const inFlight: Promise<SyntheticStoryRows[]>[] = [];
+		let requested = 0;
+		for (; requested < Math.min(batches, Math.max(1, workerCount) * 2); requested++) {
+			inFlight.push(request(requested));
 		}
-	};
-	if (holdsNoStories(database)) await withFastWrites(database, seedAll);
-	else await seedAll();
+		for (let written = 0; written < batches; written++) {
+			const batch = await inFlight.shift()!;
+			if (requested < batches) inFlight.push(request(requested++));
+			await write(batch);
+			for (const rows of batch) {
+				if (rows.receiptCode) {
+					receipts.push({ slug: rows.submission.slug, receiptCode: rows.receiptCode });
+				}
+			}
+			options.onProgress?.(Math.min((written + 1) * batchSize, slugs.length));
+		}
+	} finally {
+		await workers.stop();
+	}
 	return { slugs, receipts };
+}
+
+/**
+ * Seeds `stories` SYNTHETIC published community stories into a migrated database. A file
+ * without stories is written with fast (unsafe) settings, restored afterwards; a file that
+ * has stories is written with its own settings.
+ */
+export async function seedLibrary(
+	database: Database,
+	options: SeedOptions,
+): Promise<SeededLibrary> {
+	const seedAll = () =>
+		writeSyntheticBatches(options, (batch) =>
+			database.transaction((transaction) => writeBatch(transaction, batch), {
+				behavior: 'immediate',
+			}),
+		);
+	return holdsNoStories(database) ? withFastWrites(database, seedAll) : seedAll();
 }

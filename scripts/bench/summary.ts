@@ -21,6 +21,8 @@ export interface BenchSummary {
 	date: string;
 	machine: ReturnType<typeof machineDescription>;
 	code: ReturnType<typeof codeVersion>;
+	/** The database engine the server ran on, and its version. */
+	engine: { name: string; version: string };
 	loadGenerator: LoadGenerator;
 	options: {
 		stories: number;
@@ -28,6 +30,7 @@ export interface BenchSummary {
 		searchConnections: number[];
 		durationSeconds: number;
 		cases: string[];
+		database: string;
 		warmupSeconds: number;
 	};
 	seedingSeconds: number;
@@ -92,7 +95,7 @@ export function printSummary(summary: BenchSummary): void {
 	console.log('');
 	console.log(
 		`${summary.machine.cpus} × ${summary.machine.cpuModel}, ${gibibytes(summary.machine.totalMemoryBytes)}, ` +
-			`Node ${summary.machine.node}, ${summary.options.stories.toLocaleString('en-US')} synthetic stories, ` +
+			`Node ${summary.machine.node}, ${summary.engine.name} ${summary.engine.version}, ${summary.options.stories.toLocaleString('en-US')} synthetic stories, ` +
 			`${summary.options.durationSeconds} s per case, load from ${summary.loadGenerator}, load average at start ` +
 			summary.machine.loadAverageAtStart.join(' ') +
 			(summary.code

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	MAX_STORIES,
+	parseBenchEngine,
 	parseScaleArguments,
 	parseSeedArguments,
 } from '../../scripts/bench/scale-arguments.ts';
@@ -42,11 +43,22 @@ describe('parseScaleArguments', () => {
 	it('reads the sizes ascending, without repeats, and --reuse', () => {
 		expect(parseScaleArguments(['--stories', '100000,10000,100000', '--reuse'])).toEqual({
 			ok: true,
-			value: { stories: [10_000, 100_000], reuse: true },
+			value: { stories: [10_000, 100_000], reuse: true, database: 'sqlite' },
 		});
 		expect(parseScaleArguments(['--stories=1000'])).toEqual({
 			ok: true,
-			value: { stories: [1000], reuse: false },
+			value: { stories: [1000], reuse: false, database: 'sqlite' },
+		});
+	});
+
+	it('reads --database in either spelling, sqlite when it is not given', () => {
+		expect(parseScaleArguments(['--stories', '1000', '--database', 'postgres'])).toEqual({
+			ok: true,
+			value: { stories: [1000], reuse: false, database: 'postgres' },
+		});
+		expect(parseScaleArguments(['--database=sqlite', '--stories=1000', '--reuse'])).toEqual({
+			ok: true,
+			value: { stories: [1000], reuse: true, database: 'sqlite' },
 		});
 	});
 
@@ -55,12 +67,37 @@ describe('parseScaleArguments', () => {
 		[['--stories', '10000,'], /not ""/],
 		[['--stories', '10k'], /not "10k"/],
 		[['--stories', '1000', '--reuse=yes'], /Unknown argument/],
-		[['--database', 'x.db'], /Unknown argument/],
+		[['--database', 'postgres'], /--stories 10000,100000/],
+		[['--stories', '1000', '--database', 'x.db'], /sqlite or postgres, not "x.db"/],
+		[['--stories', '1000', '--database'], /--database needs a value/],
+		[['--stories', '1000', '--database', 'sqlite', '--database', 'postgres'], /twice/],
+		[['--stories', '1000', '--file', 'x.db'], /Unknown argument/],
 	])('refuses %j', (args, message) => {
 		it('with a usage error that says what is wrong', () => {
 			const parsed = parseScaleArguments(args);
 			expect(parsed.ok).toBe(false);
 			if (!parsed.ok) expect(parsed.error).toMatch(message);
+		});
+	});
+});
+
+describe('parseBenchEngine', () => {
+	describe.each([
+		['sqlite', 'sqlite'],
+		['postgres', 'postgres'],
+		['POSTGRES', 'postgres'],
+		[' SQLite ', 'sqlite'],
+	] as const)('reads %j', (text, engine) => {
+		it(`as ${engine}`, () => {
+			expect(parseBenchEngine(text)).toEqual({ ok: true, value: engine });
+		});
+	});
+
+	describe.each(['', 'postgresql', 'pg', 'mysql', 'sqlite3'])('refuses %j', (text) => {
+		it('naming the engines it takes', () => {
+			const parsed = parseBenchEngine(text);
+			expect(parsed.ok).toBe(false);
+			if (!parsed.ok) expect(parsed.error).toMatch(/--database must be sqlite or postgres/);
 		});
 	});
 });

@@ -40,18 +40,28 @@ function rowOf(document: SearchDocument, fingerprint: string | null) {
 	};
 }
 
-/** Writes a piece's row, replacing the one for the same path: one statement, keyed on the path. */
-async function upsertDocument(
+/**
+ * Writes the pieces' rows, each replacing the one for the same path: one statement, keyed on
+ * the path (`excluded` is the row that was refused as a duplicate). The paths must differ.
+ */
+async function upsertDocuments(
 	queryable: PostgresQueryable,
-	document: SearchDocument,
+	documents: readonly SearchDocument[],
 	fingerprint: string | null,
 ): Promise<void> {
-	const row = rowOf(document, fingerprint);
-	const { path: _path, ...changed } = row;
+	const rows = documents.map((document) => rowOf(document, fingerprint));
+	if (rows.length === 0) return;
+	const { path: _path, ...changed } = rows[0]!;
+	const set = Object.fromEntries(
+		Object.keys(changed).map((key) => {
+			const column = searchIndex[key as keyof typeof changed];
+			return [key, sql`excluded.${sql.identifier(column.name)}`];
+		}),
+	);
 	await queryable
 		.insert(searchIndex)
-		.values(row)
-		.onConflictDoUpdate({ target: searchIndex.path, set: changed });
+		.values(rows)
+		.onConflictDoUpdate({ target: searchIndex.path, set });
 }
 
 /** Takes a piece out of the index (unpublished, withdrawn, hidden), in the caller's transaction. */
@@ -67,7 +77,18 @@ export async function indexForSearchPostgres(
 	queryable: PostgresQueryable,
 	document: SearchDocument,
 ): Promise<void> {
-	await upsertDocument(queryable, document, null);
+	await upsertDocuments(queryable, [document], null);
+}
+
+/**
+ * indexForSearchPostgres for many pieces at once, in one statement (the benchmark's seeder
+ * writes its library's rows this way); the paths must differ.
+ */
+export async function indexAllForSearchPostgres(
+	queryable: PostgresQueryable,
+	documents: readonly SearchDocument[],
+): Promise<void> {
+	await upsertDocuments(queryable, documents, null);
 }
 
 /**
@@ -96,7 +117,7 @@ export async function refreshCuratedSearchPostgres(
 		for (const document of curated) {
 			const fingerprint = fingerprintOf(document);
 			if (indexed.get(document.path) !== fingerprint)
-				await upsertDocument(transaction, document, fingerprint);
+				await upsertDocuments(transaction, [document], fingerprint);
 		}
 	});
 }
