@@ -51,11 +51,15 @@ export class SharedRateLimiter {
 		const endedBefore = now - this.#windowMs;
 		// One statement, atomic by itself (the row is locked while it changes). It needs no
 		// transaction: a SERIALIZABLE one would fail concurrent takes of the site-wide row,
-		// where this lets them wait their turn. The count stops at limit + 1: past the limit.
+		// where this lets them wait their turn. Its commit does not wait for the disk
+		// (synchronous_commit off, for this statement only): a count lost in a crash costs
+		// nothing, and the site-wide row, which every story updates, would otherwise take one
+		// story per disk flush. The count stops at limit + 1: past the limit.
 		const [window] = await this.#store().read(async (scope) => {
 			const { rows } = await postgresOf(scope).execute<{ startedAt: string; count: number }>(sql`
 				INSERT INTO ${rateLimitWindows} (name, key, started_at, count)
-				VALUES (${this.#name}, ${key}, ${now}, 1)
+				SELECT ${this.#name}, ${key}, ${now}::bigint, 1
+				FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_waiting_for_disk
 				ON CONFLICT (name, key) DO UPDATE SET
 					started_at = CASE WHEN ${rateLimitWindows.startedAt} <= ${endedBefore}::bigint
 						THEN excluded.started_at ELSE ${rateLimitWindows.startedAt} END,
