@@ -136,6 +136,23 @@ export function followPageGenerations(
 		},
 	};
 
+	/**
+	 * Counters of `scopes` as stored now, read on the listening connection: it was LISTENing
+	 * before the read began, so a commit the read does not see is notified. One read at a
+	 * time: pg will refuse a query sent while another runs on the same connection.
+	 */
+	let reading: Promise<unknown> = Promise.resolve();
+	function readCounters(listening: pg.Client, scopes: readonly string[]) {
+		const read = reading.then(() =>
+			listening.query<{ scope: string; generation: number }>(
+				'SELECT scope, generation FROM page_generations WHERE scope = ANY($1)',
+				[scopes],
+			),
+		);
+		reading = read.catch(() => {});
+		return read;
+	}
+
 	async function load(): Promise<void> {
 		const listening = client;
 		if (!listening || wanted.size === 0) return;
@@ -144,12 +161,7 @@ export function followPageGenerations(
 		for (const scope of scopes) loading.add(scope);
 		const loadedOn = connection;
 		try {
-			// On the listening connection: it was LISTENing before this read began, so a commit
-			// the read does not see is notified.
-			const { rows } = await listening.query<{ scope: string; generation: number }>(
-				'SELECT scope, generation FROM page_generations WHERE scope = ANY($1)',
-				[scopes],
-			);
+			const { rows } = await readCounters(listening, scopes);
 			if (loadedOn !== connection) return;
 			const found = new Map(rows.map((row) => [row.scope, row.generation]));
 			for (const scope of scopes) follower.learn(scope, found.get(scope) ?? 0);
@@ -229,10 +241,7 @@ export function followPageGenerations(
 		const scopes = [...new Set(pathnames.flatMap((path) => scopesOfPage(path)))];
 		const readOn = connection;
 		try {
-			const { rows } = await listening.query<{ scope: string; generation: number }>(
-				'SELECT scope, generation FROM page_generations WHERE scope = ANY($1)',
-				[scopes],
-			);
+			const { rows } = await readCounters(listening, scopes);
 			if (readOn === connection) {
 				const found = new Map(rows.map((row) => [row.scope, row.generation]));
 				for (const scope of scopes) follower.learn(scope, found.get(scope) ?? 0);
