@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
-import { listingOf } from '../../src/lib/server/community-listings.ts';
+import { listableColumnsOf, listingOf } from '../../src/lib/server/community-listings.ts';
 import { markPagesChangedSqlite } from '../../src/lib/server/page-generations.ts';
 import type { DataStep } from '../data-steps.ts';
 import { communityListings, submissions } from '../schema.ts';
@@ -13,16 +13,7 @@ export const listPublishedStories: DataStep = {
 	name: 'list-published-community-stories',
 	runBatch(transaction, after, batchSize) {
 		const stories = transaction
-			.select({
-				slug: submissions.slug,
-				title: submissions.title,
-				body: submissions.body,
-				penName: submissions.penName,
-				topics: submissions.topics,
-				contentWarnings: submissions.contentWarnings,
-				milestone: submissions.milestone,
-				publishedAt: submissions.publishedAt,
-			})
+			.select(listableColumnsOf(submissions))
 			.from(submissions)
 			.where(
 				and(

@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openPostgresStore, postgresOf, type Store } from '../../db/store.ts';
 import { forgetEarlierDays } from '../../src/lib/server/daily-marks.ts';
-import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
-import { getModerationQueue } from '../../src/lib/server/moderation/queue.ts';
 import { addReaction } from '../../src/lib/server/reactions.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
 import { SharedRateLimiter } from '../../src/lib/server/shared-rate-limiter.ts';
-import { receiveStory } from '../../src/lib/server/submissions.ts';
+import { addModeratorRow, publishThroughDomain } from '../helpers/domain-stories.ts';
 import { useTestStores } from '../helpers/stores.ts';
 
 /**
@@ -26,33 +24,14 @@ async function twoServers(): Promise<[Store, Store]> {
 
 /** A published story, as a moderator publishes one. */
 async function publishedStory(store: Store): Promise<string> {
-	await store.transact(({ query, tables }) =>
-		query.insert(tables.moderators).values({
-			id: 'moderator-1',
-			username: 'sam',
-			passwordHash: 'not used here',
-			createdAt: new Date(),
-		}),
-	);
-	await receiveStory(
-		{
-			title: 'Ninety days',
-			body: 'I counted the days on the fridge calendar. '.repeat(8),
-			penName: null,
-			topics: ['alcohol'],
-			contentWarnings: [],
-		},
-		store,
-	);
-	const [card] = (await getModerationQueue('waiting', 1, store)).cards;
-	const published = await decideSubmission(
-		card!.id,
-		'moderator-1',
-		1,
-		{ kind: 'publish', identifyingDetailsConfirmed: true },
-		store,
-	);
-	return (published as { slug: string }).slug;
+	const draft = {
+		title: 'Ninety days',
+		body: 'I counted the days on the fridge calendar. '.repeat(8),
+		penName: null,
+		topics: ['alcohol' as const],
+		contentWarnings: [],
+	};
+	return publishThroughDomain(store, draft, await addModeratorRow(store));
 }
 
 const markRows = (store: Store) =>

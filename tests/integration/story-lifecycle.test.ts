@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../db/store.ts';
 import { findListing, listingsPage } from '../../src/lib/server/community-listings.ts';
 import { findCommunityStory } from '../../src/lib/server/community-stories.ts';
 import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
@@ -15,6 +14,7 @@ import {
 } from '../../src/lib/server/submissions.ts';
 import { getTransparencyReport } from '../../src/lib/server/transparency.ts';
 import type { StoryDraft } from '../../src/lib/story-draft.ts';
+import { addModeratorRow, publishThroughDomain } from '../helpers/domain-stories.ts';
 import { useTestStores } from '../helpers/stores.ts';
 
 /**
@@ -35,19 +35,6 @@ const draft: StoryDraft = {
 	topics: ['alcohol'],
 	contentWarnings: [],
 };
-
-/** A moderator row, as `npm run moderator -- add` writes one (the audit trail names it). */
-async function addModeratorRow(store: Store): Promise<string> {
-	await store.transact(({ query, tables }) =>
-		query.insert(tables.moderators).values({
-			id: 'moderator-1',
-			username: 'sam',
-			passwordHash: 'not used here',
-			createdAt: new Date(),
-		}),
-	);
-	return 'moderator-1';
-}
 
 describe.each(['sqlite', 'postgres'] as const)('a story on %s', (engine) => {
 	it('goes from shared to published to withdrawn, and is gone everywhere readers looked', async () => {
@@ -99,17 +86,7 @@ describe.each(['sqlite', 'postgres'] as const)('a story on %s', (engine) => {
 
 	it('hides a story once enough readers report it, counting each reader once', async () => {
 		const store = await freshStore(engine);
-		const moderatorId = await addModeratorRow(store);
-		await receiveStory(draft, store);
-		const [card] = (await getModerationQueue('waiting', 1, store)).cards;
-		const published = await decideSubmission(
-			card!.id,
-			moderatorId,
-			1,
-			{ kind: 'publish', identifyingDetailsConfirmed: true },
-			store,
-		);
-		const slug = (published as { slug: string }).slug;
+		const slug = await publishThroughDomain(store, draft, await addModeratorRow(store));
 
 		const report = (reader: string) => reportStory(slug, 'spam', null, reader, store, 2);
 		expect(await report('a')).toEqual({ outcome: 'received', hidden: false });

@@ -1,5 +1,9 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
-import type { communityListings, communityListingTopics } from '../../../db/schema.ts';
+import type {
+	communityListings,
+	communityListingTopics,
+	submissions as submissionsTable,
+} from '../../../db/schema.ts';
 import { getStore, type Scope, type Store } from '../../../db/store.ts';
 import type { LibraryPiece } from '../library.ts';
 import { plainTextExcerpt } from '../plain-text.ts';
@@ -61,17 +65,7 @@ export async function listStory(
 ): Promise<{ replaced: CommunityListing | null; listing: CommunityListing | null }> {
 	const { submissions, communityListings } = scope.tables;
 	const [story] = await scope.query
-		.select({
-			slug: submissions.slug,
-			status: submissions.status,
-			title: submissions.title,
-			body: submissions.body,
-			penName: submissions.penName,
-			topics: submissions.topics,
-			contentWarnings: submissions.contentWarnings,
-			milestone: submissions.milestone,
-			publishedAt: submissions.publishedAt,
-		})
+		.select({ status: submissions.status, ...listableColumnsOf(submissions) })
 		.from(submissions)
 		.where(eq(submissions.slug, slug))
 		.limit(1);
@@ -81,6 +75,20 @@ export async function listStory(
 	const listing = listingOf({ ...story, slug, publishedAt: story.publishedAt });
 	await scope.query.insert(communityListings).values(listing);
 	return { replaced, listing };
+}
+
+/** The stored columns a story's listing is made from (listingOf), to select. */
+export function listableColumnsOf(submissions: typeof submissionsTable) {
+	return {
+		slug: submissions.slug,
+		title: submissions.title,
+		body: submissions.body,
+		penName: submissions.penName,
+		topics: submissions.topics,
+		contentWarnings: submissions.contentWarnings,
+		milestone: submissions.milestone,
+		publishedAt: submissions.publishedAt,
+	};
 }
 
 /** What a published story needs for its listing: its stored columns. */
