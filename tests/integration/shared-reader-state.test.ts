@@ -87,6 +87,25 @@ describe('on two app servers sharing PostgreSQL', () => {
 		expect(await markRows(one)).toEqual([]);
 	});
 
+	it('stores only the clock hour a window began, never the moment of the request', async () => {
+		const [one] = await twoServers();
+		const moment = Date.parse('2026-12-03T12:34:56.789Z');
+		const limiter = new SharedRateLimiter({
+			name: 'test',
+			limit: 5,
+			windowMs: 3_600_000,
+			store: () => one,
+			now: () => moment,
+		});
+		expect((await limiter.take('address-key')).retryAt).toEqual(new Date('2026-12-03T13:00:00Z'));
+		const { rows } = await one.read((scope) =>
+			postgresOf(scope).execute<{ startedAt: string }>(
+				sql`SELECT started_at AS "startedAt" FROM rate_limit_windows`,
+			),
+		);
+		expect(rows.map((row) => Number(row.startedAt))).toEqual([Date.parse('2026-12-03T12:00:00Z')]);
+	});
+
 	it('holds a rate limit across servers, opens it again when the window ends, and deletes ended windows', async () => {
 		const [one, two] = await twoServers();
 		let now = Date.parse('2026-12-03T12:00:00Z');

@@ -5,9 +5,9 @@ import type { RateLimitDecision } from '../rate-limiter.ts';
 import { isStorageFailure } from './storage-failure.ts';
 
 /**
- * FixedWindowRateLimiter's rule (src/lib/rate-limiter.ts) held in PostgreSQL, so a limit
- * holds whichever app server a request reaches. A window is one row per limit and daily
- * address key (address-key.ts), deleted once it has ended.
+ * A fixed-window rate limit held in PostgreSQL, so that it holds whichever app server a
+ * request reaches. A window is one row per limit and daily address key (address-key.ts),
+ * for one whole clock period, deleted once it has ended.
  */
 export class SharedRateLimiter {
 	readonly #name: string;
@@ -48,7 +48,9 @@ export class SharedRateLimiter {
 
 	async #take(key: string): Promise<RateLimitDecision> {
 		const now = this.#now();
-		const endedBefore = now - this.#windowMs;
+		// Windows are whole clock periods (12:00–13:00 for an hour), never begun at a request:
+		// a start kept in the database must not record when a writer or reader acted.
+		const windowStart = now - (now % this.#windowMs);
 		// One statement, atomic by itself (the row is locked while it changes). It needs no
 		// transaction: a SERIALIZABLE one would fail concurrent takes of the site-wide row,
 		// where this lets them wait their turn. Its commit does not wait for the disk
@@ -58,17 +60,16 @@ export class SharedRateLimiter {
 		const [window] = await this.#store().read(async (scope) => {
 			const { rows } = await postgresOf(scope).execute<{ startedAt: string; count: number }>(sql`
 				INSERT INTO ${rateLimitWindows} (name, key, started_at, count)
-				SELECT ${this.#name}, ${key}, ${now}::bigint, 1
+				SELECT ${this.#name}, ${key}, ${windowStart}::bigint, 1
 				FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_waiting_for_disk
 				ON CONFLICT (name, key) DO UPDATE SET
-					started_at = CASE WHEN ${rateLimitWindows.startedAt} <= ${endedBefore}::bigint
-						THEN excluded.started_at ELSE ${rateLimitWindows.startedAt} END,
-					count = CASE WHEN ${rateLimitWindows.startedAt} <= ${endedBefore}::bigint
+					started_at = excluded.started_at,
+					count = CASE WHEN ${rateLimitWindows.startedAt} < excluded.started_at
 						THEN 1 ELSE least(${rateLimitWindows.count} + 1, ${this.#limit + 1}::integer) END
 				RETURNING started_at AS "startedAt", count`);
 			return rows;
 		});
-		if (now >= this.#nextCleanupAt) await this.#deleteEnded(endedBefore);
+		if (now >= this.#nextCleanupAt) await this.#deleteEnded(windowStart);
 		return {
 			allowed: window!.count <= this.#limit,
 			retryAt: new Date(Number(window!.startedAt) + this.#windowMs),
@@ -76,12 +77,12 @@ export class SharedRateLimiter {
 	}
 
 	/** Windows that have ended hold nothing worth keeping: deleted at most once a minute. */
-	async #deleteEnded(endedBefore: number): Promise<void> {
+	async #deleteEnded(windowStart: number): Promise<void> {
 		this.#nextCleanupAt = this.#now() + 60_000;
 		await this.#store().read((scope) =>
 			postgresOf(scope).execute(sql`
 				DELETE FROM ${rateLimitWindows}
-				WHERE name = ${this.#name} AND started_at <= ${endedBefore}::bigint`),
+				WHERE name = ${this.#name} AND started_at < ${windowStart}::bigint`),
 		);
 	}
 }
