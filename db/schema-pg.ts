@@ -39,7 +39,8 @@ export const submissions = pgTable(
 	'submissions',
 	{
 		id: text('id').primaryKey(),
-		slug: text('slug').unique(),
+		/** Unique through submission_slugs (a partitioned table's unique keys must hold its partition key). */
+		slug: text('slug'),
 		title: text('title').notNull(),
 		body: text('body').notNull(),
 		bodyHtml: text('body_html').notNull(),
@@ -72,12 +73,33 @@ export const submissions = pgTable(
 			'submissions_status_known',
 			sql`${table.status} IN (${sql.raw(SUBMISSION_STATUSES.map((status) => `'${status}'`).join(', '))})`,
 		),
+		index('submissions_slug_idx').on(table.slug),
 		index('submissions_status_published_idx').on(table.status, table.publishedAt),
 		index('submissions_resubmission_key_idx').on(table.resubmissionKey, table.createdDay),
 		index('submissions_created_day_idx').on(table.createdDay),
 		index('submissions_declined_idx').on(table.status, table.declinedAt),
 	],
 );
+
+/**
+ * Every slug a submission holds, once: `submissions` is split into partitions by id
+ * (migration 0006), and a partitioned table can only keep a key unique within a partition.
+ * A trigger on submissions keeps this table in step.
+ */
+export const submissionSlugs = pgTable('submission_slugs', {
+	slug: text('slug').primaryKey(),
+});
+
+/**
+ * The partitions (and small tables) where text was erased or replaced since they were last
+ * rewritten, marked by triggers in the same transaction (migration 0006); erasure-postgres.ts
+ * rewrites each and deletes its row. Holds table names only.
+ */
+export const pendingRewrites = pgTable('pending_rewrites', {
+	relation: text('relation').primaryKey(),
+	/** Raised by every new mark, so a rewrite that began before it does not clear it. */
+	generation: bigint('generation', { mode: 'number' }).notNull().default(1),
+});
 
 export const submissionReceipts = pgTable(
 	'submission_receipts',

@@ -55,6 +55,19 @@ export interface Store {
 /** drizzle's node-postgres database or one of its transactions. */
 export type PostgresQueryable = PgDatabase<NodePgQueryResultHKT, typeof postgresSchema>;
 
+/**
+ * The connection pool under a `read` scope, for work that needs one connection of its own
+ * outside any transaction (VACUUM). Told apart by shape, not by class: the front door and
+ * Astro's pages are separate bundles, each with its own copy of pg.
+ */
+export function postgresPoolOf(scope: Pick<Scope, 'engine' | 'query'>): pg.Pool {
+	const client = (postgresOf(scope) as { $client?: Partial<pg.Pool> }).$client;
+	if (typeof client?.connect !== 'function' || typeof client.options !== 'object') {
+		throw new Error('This needs a read scope, not a transaction.');
+	}
+	return client as pg.Pool;
+}
+
 /** The SQLite handle under a scope, for what only SQLite has (FTS5, pragmas, its files). */
 export function sqliteOf(scope: Pick<Scope, 'engine' | 'query'>): Database {
 	if (scope.engine !== 'sqlite') throw new Error('This needs the SQLite engine.');

@@ -13,6 +13,8 @@ const run = promisify(execFile);
 export interface PostgresCluster {
 	/** A connection string for the superuser `postgres` over the cluster's Unix socket. */
 	url: string;
+	/** The cluster's data folder: what a copy of the server's disk would hold. */
+	dataFolder: string;
 	/** A new, empty database in the cluster: its connection string. */
 	createDatabase(): Promise<string>;
 	/** A new database with every migration in db/migrations-pg applied: its connection string. */
@@ -88,6 +90,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 			`unix_socket_directories = '${folder}'`,
 			`port = ${port}`,
 			'fsync = on',
+			// As SECURITY.md asks of production: old WAL segments are removed, not kept for reuse.
+			'wal_recycle = off',
 			'',
 		].join('\n'),
 	);
@@ -96,6 +100,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 	const url = `postgresql://postgres@${encodeURIComponent(folder)}:${port}/postgres`;
 	return {
 		url,
+		dataFolder: data,
 		createDatabase: () => createDatabaseIn(url),
 		createMigratedDatabase: () => createMigratedDatabaseIn(url),
 		async halt() {

@@ -50,20 +50,28 @@ function pagesOf(file: string, table: string): number[] {
 	}
 }
 
+export interface WordsOnDiskOptions {
+	/** SQLite: the pages of these tables in the file. */
+	skipTablePages?: { databaseFile: string; tables: string[] };
+	/** PostgreSQL: these relation files (paths below the folder), with their 1 GB segments. */
+	skipFiles?: string[];
+}
+
 /**
  * Every occurrence of the words (see needlesOf) in every file of `folder`, read as raw bytes.
- * `skipTablePages` leaves out the pages of tables that are meant to hold the words (an
- * unpublished story keeps its text for a possible restore; only its other copies must go).
+ * The options leave out the tables that are meant to hold the words (an unpublished story
+ * keeps its text for a possible restore; only its other copies must go).
  */
 export function findWordsOnDisk(
 	folder: string,
 	words: readonly string[],
-	options: { skipTablePages?: { databaseFile: string; tables: string[] } } = {},
+	options: WordsOnDiskOptions = {},
 ): WordOnDisk[] {
 	const found: WordOnDisk[] = [];
+	const skipped = new Set(options.skipFiles);
 	for (const name of readdirSync(folder, { recursive: true }) as string[]) {
 		const file = join(folder, name);
-		if (!statSync(file).isFile()) continue;
+		if (!statSync(file).isFile() || skipped.has(name.replace(/\.\d+$/, ''))) continue;
 		const bytes = lowerCaseAscii(readFileSync(file));
 		const skip = options.skipTablePages;
 		if (skip && file === skip.databaseFile) {

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openPostgresStore, sqliteStore, type Store } from '../../db/store.ts';
+import { sql } from 'drizzle-orm';
+import {
+	openPostgresStore,
+	postgresPoolOf,
+	selectRows,
+	sqliteStore,
+	type Store,
+} from '../../db/store.ts';
+import { forgetArrivalOrder } from '../../src/lib/server/arrival-order.ts';
+import { rewriteErasedText } from '../../src/lib/server/erasure-postgres.ts';
 import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
 import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
 import { resolveReports } from '../../src/lib/server/moderation/reports.ts';
@@ -272,4 +281,52 @@ describe('after a day of mixed activity (SQLite only: the hidden rowids SQLite g
 			});
 		},
 	);
+});
+
+describe('after a day of mixed activity and the night after it (PostgreSQL only: every row version carries the id of the transaction that wrote it, in order)', () => {
+	let store: Store;
+	beforeAll(async () => {
+		store = openPostgresStore(await testStores.cluster.createMigratedDatabase());
+		await liveADay(store);
+	});
+	afterAll(() => store.close());
+
+	/** The transaction id of every row version on every page of `table` and its partitions. */
+	async function idsOnEveryPage(table: string): Promise<Set<string>> {
+		const rows = await store.read((scope) =>
+			selectRows<{ xmin: string }>(
+				scope,
+				sql`SELECT DISTINCT item.t_xmin::text AS xmin
+				FROM pg_class relation
+				CROSS JOIN generate_series(0, pg_relation_size(relation.oid) / current_setting('block_size')::int - 1) AS page
+				CROSS JOIN heap_page_items(get_raw_page(relation.oid::regclass::text, page::int)) AS item
+				WHERE relation.relkind = 'r' AND item.t_xmin IS NOT NULL AND (
+					relation.oid = ${table}::regclass
+					OR relation.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = ${table}::regclass)
+				)`,
+			),
+		);
+		return new Set(rows.map((row) => row.xmin));
+	}
+
+	it('keeps the rows writers and readers wrote in no order, and no older version of them', async () => {
+		await store.read((scope) => selectRows(scope, sql`CREATE EXTENSION IF NOT EXISTS pageinspect`));
+		const tables = ['submissions', 'submission_receipts', 'reports', 'reaction_counts'];
+		const moderators = await idsOnEveryPage('moderation_events');
+		// Before the night the order is there to read: the check below does look.
+		expect((await idsOnEveryPage('submissions')).size).toBeGreaterThan(5);
+
+		expect(await forgetArrivalOrder(store)).toBeGreaterThan(0);
+		expect(await store.read((scope) => rewriteErasedText(postgresPoolOf(scope)))).toBe(true);
+
+		const ids = new Set<string>();
+		for (const table of [...tables, 'page_generations', 'community_listing_counts']) {
+			for (const id of await idsOnEveryPage(table)) ids.add(id);
+		}
+		expect(ids.size).toBe(1);
+		const [night] = [...ids].map(Number);
+		expect([...moderators].every((id) => Number(id) < night!)).toBe(true);
+		// The moderators' own events keep their order, as their times.
+		expect(await idsOnEveryPage('moderation_events')).toEqual(moderators);
+	});
 });

@@ -1,9 +1,16 @@
-import { sqliteStore } from '../../db/store.ts';
 import { dirname } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import Sqlite from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { submissions } from '../../db/schema.ts';
+import {
+	openPostgresStore,
+	postgresOf,
+	postgresPoolOf,
+	sqliteStore,
+	type Store,
+} from '../../db/store.ts';
+import { rewriteErasedText } from '../../src/lib/server/erasure-postgres.ts';
 import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
 import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
 import { resolveReports } from '../../src/lib/server/moderation/reports.ts';
@@ -11,57 +18,110 @@ import { addModerator } from '../../src/lib/server/moderators.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
 import { receiveStory, withdrawStory } from '../../src/lib/server/submissions.ts';
 import type { StoryDraft } from '../../src/lib/story-draft.ts';
-import { findWordsOnDisk } from '../helpers/disk-words.ts';
+import { findWordsOnDisk, type WordsOnDiskOptions } from '../helpers/disk-words.ts';
+import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-database.ts';
 
-let temp: TempDatabase;
+/** One engine's data folder: a fresh SQLite file, or a whole PostgreSQL cluster of its own. */
+interface DataFolder {
+	store: Store;
+	/** The SQLite file, on SQLite. */
+	databaseFile?: string;
+	/** The database's connection string, on PostgreSQL. */
+	url?: string;
+	folder: string;
+	/** What findWordsOnDisk must leave out to skip the pages of the story rows. */
+	storyRows(): Promise<WordsOnDiskOptions>;
+	remove(): Promise<void>;
+}
+
+async function sqliteFolder(): Promise<DataFolder> {
+	const temp: TempDatabase = createTempDatabase();
+	return {
+		store: sqliteStore(temp.database),
+		databaseFile: temp.path,
+		folder: dirname(temp.path),
+		storyRows: async () => ({
+			skipTablePages: { databaseFile: temp.path, tables: ['submissions'] },
+		}),
+		remove: async () => temp.remove(),
+	};
+}
+
+async function postgresFolder(): Promise<DataFolder> {
+	// A cluster per test: the WAL is the cluster's, shared by every database in it.
+	const cluster: PostgresCluster = await startPostgresCluster();
+	const url = await cluster.createMigratedDatabase();
+	const store = openPostgresStore(url);
+	return {
+		store,
+		url,
+		folder: cluster.dataFolder,
+		async storyRows() {
+			// The files of every partition of submissions, its TOAST table and their indexes.
+			const { rows } = await store.read((scope) =>
+				postgresOf(scope).execute<{ file: string }>(
+					sql`SELECT pg_relation_filepath(c.oid) AS file FROM pg_class c
+						JOIN pg_inherits i ON c.oid = i.inhrelid OR c.oid IN (
+							SELECT reltoastrelid FROM pg_class WHERE oid = i.inhrelid
+						)
+						WHERE i.inhparent = 'submissions'::regclass`,
+				),
+			);
+			return { skipFiles: rows.map((row) => row.file) };
+		},
+		async remove() {
+			await store.close();
+			await cluster.stop();
+		},
+	};
+}
+
+let data: DataFolder;
+
+/**
+ * The words still in the data folder once the erasure has run: at once on SQLite; on
+ * PostgreSQL the rewrite follows the answer in the background, and is waited for here.
+ */
+async function wordsOnDisk(words: readonly string[], options?: WordsOnDiskOptions) {
+	if (store.engine === 'postgres')
+		await store.read((scope) => rewriteErasedText(postgresPoolOf(scope)));
+	return findWordsOnDisk(folder, words, options);
+}
+let store: Store;
 let folder: string;
 let moderatorId: string;
-beforeEach(async () => {
-	temp = createTempDatabase();
-	folder = dirname(temp.path);
-	moderatorId = (
-		await addModerator(
-			{ username: 'erin', password: 'amber-kettle-58-steady', isAdmin: false },
-			sqliteStore(temp.database),
-		)
-	).id;
-	// Other published stories, so the search index holds more than the one story.
-	for (const name of ['harbour', 'lantern', 'meadow']) {
-		await publish(await receive(draft(`A ${name} of small wins`, `${name} `.repeat(80))));
-	}
-});
-afterEach(() => temp.remove());
 
 function draft(title: string, body: string, penName: string | null = null): StoryDraft {
 	return { title, body, penName, topics: ['alcohol'], contentWarnings: [], milestone: null };
 }
 
-async function receive(story: StoryDraft) {
-	const { receiptCode } = await receiveStory(story, sqliteStore(temp.database));
-	const row = temp.database
-		.select()
-		.from(submissions)
-		.where(eq(submissions.title, story.title))
-		.get()!;
-	return { id: row.id, receiptCode };
+async function current(id: string) {
+	const [row] = await store.read(({ query, tables }) =>
+		query.select().from(tables.submissions).where(eq(tables.submissions.id, id)),
+	);
+	return row!;
 }
 
-function current(id: string) {
-	return temp.database.select().from(submissions).where(eq(submissions.id, id)).get()!;
+async function receive(story: StoryDraft) {
+	const { receiptCode } = await receiveStory(story, store);
+	const [row] = await store.read(({ query, tables }) =>
+		query.select().from(tables.submissions).where(eq(tables.submissions.title, story.title)),
+	);
+	return { id: row!.id, receiptCode };
 }
 
 async function publish(story: { id: string }) {
 	const outcome = await decideSubmission(
 		story.id,
 		moderatorId,
-		current(story.id).version,
+		(await current(story.id)).version,
 		// The story carries an email and a phone number on purpose: publish past the check.
 		{ kind: 'publish', identifyingDetailsConfirmed: true },
-		sqliteStore(temp.database),
+		store,
 	);
 	expect(outcome.outcome).toBe('done');
-	return current(story.id).slug!;
+	return (await current(story.id)).slug!;
 }
 
 const STORY_WORDS = ['Zorbelwick', 'Thrumpledown', 'Vexalind', 'Glimmerquack'];
@@ -79,124 +139,169 @@ const identifyingStory = draft(
 	'Glimmerquack',
 );
 
-describe('erasing a story leaves no word of it in any file of the data folder', () => {
-	it('after publish, a reader report with a note, and withdrawal', async () => {
-		const story = await receive(identifyingStory);
-		const slug = await publish(story);
-		const report = await reportStory(
-			slug,
-			'identifying-details',
-			'Snorvantic knows this family from Plimbertoft',
-			'reader-key',
-			sqliteStore(temp.database),
-		);
-		expect(report.outcome).toBe('received');
-		expect(await withdrawStory(story.receiptCode, sqliteStore(temp.database))).toBe('done');
+/** A fresh data folder of the engine for each test, holding three other published stories. */
+function useDataFolder(open: () => Promise<DataFolder>) {
+	beforeEach(async () => {
+		data = await open();
+		({ store, folder } = data);
+		moderatorId = (
+			await addModerator(
+				{ username: 'erin', password: 'amber-kettle-58-steady', isAdmin: false },
+				store,
+			)
+		).id;
+		// Other published stories, so the search index holds more than the one story.
+		for (const name of ['harbour', 'lantern', 'meadow']) {
+			await publish(await receive(draft(`A ${name} of small wins`, `${name} `.repeat(80))));
+		}
+	}, 60_000);
+	afterEach(() => data.remove(), 60_000);
+}
 
-		expect(
-			findWordsOnDisk(folder, [...STORY_WORDS, ...CONTACT_WORDS, ...REPORT_NOTE_WORDS]),
-		).toEqual([]);
-	});
+describe.each([
+	['SQLite', sqliteFolder],
+	['PostgreSQL', postgresFolder],
+] as const)(
+	'erasing a story on %s leaves no word of it in any file of the data folder',
+	(_, open) => {
+		useDataFolder(open);
 
-	it('after a moderator redacts words before publishing', async () => {
-		const story = await receive(
-			draft(
-				'Mornings at the Brackenvoss mill',
-				`My neighbour Quistamel Ordwhistle drove me to detox. ${'Every day a little easier. '.repeat(20)}`,
-			),
-		);
-		const redacted = draft(
-			'Mornings at the mill',
-			`A neighbour drove me to detox. ${'Every day a little easier. '.repeat(20)}`,
-		);
-		const edited = await editSubmission(
-			story.id,
-			moderatorId,
-			current(story.id).version,
-			redacted,
-			sqliteStore(temp.database),
-		);
-		expect(edited.outcome).toBe('done');
-		await publish(story);
+		it('after publish, a reader report with a note, and withdrawal', async () => {
+			const story = await receive(identifyingStory);
+			const slug = await publish(story);
+			const report = await reportStory(
+				slug,
+				'identifying-details',
+				'Snorvantic knows this family from Plimbertoft',
+				'reader-key',
+				store,
+			);
+			expect(report.outcome).toBe('received');
+			expect(await withdrawStory(story.receiptCode, store)).toBe('done');
 
-		expect(findWordsOnDisk(folder, ['Brackenvoss', 'Quistamel', 'Ordwhistle'])).toEqual([]);
-	});
+			expect(await wordsOnDisk([...STORY_WORDS, ...CONTACT_WORDS, ...REPORT_NOTE_WORDS])).toEqual(
+				[],
+			);
+		});
 
-	it('after a moderator redacts words from a published story', async () => {
-		const story = await receive(
-			draft(
-				'Evenings at the Fennimoor docks',
-				`My cousin Drabbleworth found me there. ${'Every day a little easier. '.repeat(20)}`,
-			),
-		);
-		await publish(story);
-		const edited = await editSubmission(
-			story.id,
-			moderatorId,
-			current(story.id).version,
-			draft(
-				'Evenings at the docks',
-				`My cousin found me. ${'Every day a little easier. '.repeat(20)}`,
-			),
-			sqliteStore(temp.database),
-		);
-		expect(edited.outcome).toBe('done');
+		it('after withdrawals among many stories that share their pages', async () => {
+			const stories = [];
+			for (let index = 0; index < 40; index += 1) {
+				const story = await receive(
+					draft(
+						`Story ${index} of the autumn`,
+						`Mark${index}word${index} by the river. `.repeat(12),
+					),
+				);
+				await publish(story);
+				stories.push(story);
+			}
+			for (const index of [0, 20, 39]) {
+				expect(await withdrawStory(stories[index]!.receiptCode, store)).toBe('done');
+			}
 
-		expect(findWordsOnDisk(folder, ['Fennimoor', 'Drabbleworth'])).toEqual([]);
-	});
+			expect(await wordsOnDisk(['Mark0word0', 'Mark20word20', 'Mark39word39'])).toEqual([]);
+			expect(await wordsOnDisk(['Mark21word21'])).not.toEqual([]);
+		});
 
-	it('after unpublishing, only the story row itself still holds its words', async () => {
-		const story = await receive(identifyingStory);
-		await publish(story);
-		const outcome = await decideSubmission(
-			story.id,
-			moderatorId,
-			current(story.id).version,
-			{ kind: 'unpublish', note: 'identifying details' },
-			sqliteStore(temp.database),
-		);
-		expect(outcome.outcome).toBe('done');
-
-		expect(
-			findWordsOnDisk(folder, [...STORY_WORDS, ...CONTACT_WORDS], {
-				skipTablePages: { databaseFile: temp.path, tables: ['submissions'] },
-			}),
-		).toEqual([]);
-	});
-
-	it("after a report is resolved, its note is gone and the story's text stays", async () => {
-		const story = await receive(draft('A quiet spring', 'Every day a little easier. '.repeat(20)));
-		const slug = await publish(story);
-		await reportStory(
-			slug,
-			'other',
-			'Wubblesnork says Crindlemarsh is mentioned',
-			'reader-key',
-			sqliteStore(temp.database),
-		);
-		expect(
-			await resolveReports(
+		it('after a moderator redacts words before publishing', async () => {
+			const story = await receive(
+				draft(
+					'Mornings at the Bruxtenvoss mill',
+					`My neighbour Quistamel Ordwhistle drove me to detox. ${'Every day a little easier. '.repeat(20)}`,
+				),
+			);
+			const redacted = draft(
+				'Mornings at the mill',
+				`A neighbour drove me to detox. ${'Every day a little easier. '.repeat(20)}`,
+			);
+			const edited = await editSubmission(
 				story.id,
 				moderatorId,
-				'Checked; nothing identifying.',
-				sqliteStore(temp.database),
-			),
-		).toBe(1);
+				(await current(story.id)).version,
+				redacted,
+				store,
+			);
+			expect(edited.outcome).toBe('done');
+			await publish(story);
 
-		expect(findWordsOnDisk(folder, ['Wubblesnork', 'Crindlemarsh'])).toEqual([]);
-		expect(current(story.id).title).toBe('A quiet spring');
-	});
+			expect(await wordsOnDisk(['Bruxtenvoss', 'Quistamel', 'Ordwhistle'])).toEqual([]);
+		});
 
-	it('finishes the erasure on a timer once another reader lets go of an old snapshot', async () => {
+		it('after a moderator redacts words from a published story', async () => {
+			const story = await receive(
+				draft(
+					'Evenings at the Fennimoor docks',
+					`My cousin Drabbleworth found me there. ${'Every day a little easier. '.repeat(20)}`,
+				),
+			);
+			await publish(story);
+			const edited = await editSubmission(
+				story.id,
+				moderatorId,
+				(await current(story.id)).version,
+				draft(
+					'Evenings at the docks',
+					`My cousin found me. ${'Every day a little easier. '.repeat(20)}`,
+				),
+				store,
+			);
+			expect(edited.outcome).toBe('done');
+
+			expect(await wordsOnDisk(['Fennimoor', 'Drabbleworth'])).toEqual([]);
+		});
+
+		it('after unpublishing, only the story row itself still holds its words', async () => {
+			const story = await receive(identifyingStory);
+			await publish(story);
+			const outcome = await decideSubmission(
+				story.id,
+				moderatorId,
+				(await current(story.id)).version,
+				{ kind: 'unpublish', note: 'identifying details' },
+				store,
+			);
+			expect(outcome.outcome).toBe('done');
+
+			expect(await wordsOnDisk([...STORY_WORDS, ...CONTACT_WORDS], await data.storyRows())).toEqual(
+				[],
+			);
+		});
+
+		it("after a report is resolved, its note is gone and the story's text stays", async () => {
+			const story = await receive(
+				draft('A quiet spring', 'Every day a little easier. '.repeat(20)),
+			);
+			const slug = await publish(story);
+			await reportStory(
+				slug,
+				'other',
+				'Wubblesnork says Crindlemarsh is mentioned',
+				'reader-key',
+				store,
+			);
+			expect(
+				await resolveReports(story.id, moderatorId, 'Checked; nothing identifying.', store),
+			).toBe(1);
+
+			expect(await wordsOnDisk(['Wubblesnork', 'Crindlemarsh'])).toEqual([]);
+			expect((await current(story.id)).title).toBe('A quiet spring');
+		});
+	},
+);
+describe('on SQLite, an erasure held up by a reader', () => {
+	useDataFolder(sqliteFolder);
+
+	it('finishes on a timer once the reader lets go of its old snapshot', async () => {
 		const story = await receive(identifyingStory);
 		await publish(story);
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-		const reader = new Sqlite(temp.path, { readonly: true });
+		const reader = new Sqlite(data.databaseFile, { readonly: true });
 		try {
 			// Another process (a second server, a backup) in the middle of a read.
 			reader.exec('BEGIN');
 			reader.prepare('SELECT count(*) FROM submissions').get();
-			expect(await withdrawStory(story.receiptCode, sqliteStore(temp.database))).toBe('done');
+			expect(await withdrawStory(story.receiptCode, store)).toBe('done');
 			expect(findWordsOnDisk(folder, STORY_WORDS)).not.toEqual([]);
 
 			reader.exec('COMMIT');
@@ -205,6 +310,36 @@ describe('erasing a story leaves no word of it in any file of the data folder', 
 		} finally {
 			reader.close();
 			vi.useRealTimers();
+		}
+	});
+});
+
+describe('on PostgreSQL, an erasure held up by a reader', () => {
+	useDataFolder(postgresFolder);
+
+	it('finishes on a timer once the reader lets go of its lock', async () => {
+		const story = await receive(identifyingStory);
+		await publish(story);
+		const reader = new pg.Client({ connectionString: data.url });
+		await reader.connect();
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			// Another server (or a backup) in the middle of a long read of the stories.
+			await reader.query('BEGIN');
+			await reader.query('SELECT count(*) FROM submissions');
+			expect(await withdrawStory(story.receiptCode, store)).toBe('done');
+			// The rewrite that runs in the background, and this one after it, wait for the lock in vain.
+			expect(await store.read((scope) => rewriteErasedText(postgresPoolOf(scope)))).toBe(false);
+			expect(findWordsOnDisk(folder, STORY_WORDS)).not.toEqual([]);
+
+			await reader.query('COMMIT');
+			vi.advanceTimersByTime(5_000);
+			await vi.waitFor(() => expect(findWordsOnDisk(folder, STORY_WORDS)).toEqual([]), {
+				timeout: 20_000,
+			});
+		} finally {
+			vi.useRealTimers();
+			await reader.end();
 		}
 	});
 });

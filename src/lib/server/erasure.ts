@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
-import { postgresOf, sqliteOf, type Store } from '../../../db/store.ts';
+import { postgresPoolOf, sqliteOf, type Store } from '../../../db/store.ts';
+import { rewriteInBackground } from './erasure-postgres.ts';
 
 /**
  * Privacy: erased means erased on disk. A withdrawn story, words a moderator redacted, a
@@ -12,10 +12,8 @@ import { postgresOf, sqliteOf, type Store } from '../../../db/store.ts';
  * back, and it never shrinks by itself. So every erasure is followed by a checkpoint that
  * truncates the log to nothing (see /work/shared/notes/sqlite-erasure.md).
  *
- * On PostgreSQL an erasure leaves dead row versions holding the old text until VACUUM frees
- * them, so the tables erasures touch are vacuumed. Freed space is not zeroed, though: a
- * dead version's bytes can stay in the page until new rows overwrite them, and the WAL
- * keeps them until its segments are recycled (SECURITY.md says what operators must do).
+ * On PostgreSQL the partitions an erasure touched are rewritten, in the background
+ * (erasure-postgres.ts).
  */
 
 /** How long the checkpoint may wait for a reader here; longer would stall every request. */
@@ -25,24 +23,15 @@ const RETRY_AFTER_MS = 2_000;
 
 const retries = new WeakMap<Database, NodeJS.Timeout>();
 
-/** Tables whose rows hold a writer's or reader's text, or what was derived from it. */
-const TABLES_HOLDING_TEXT = [
-	'submissions',
-	'search_index',
-	'community_listings',
-	'community_listing_topics',
-	'reports',
-];
-
 /**
  * Call after every transaction that erased text has committed: every erasure path does.
- * Returns whether the erasure reached the files now.
+ * Returns whether the erasure reached the files now (on PostgreSQL it is on its way).
  */
 export async function eraseFromDisk(store: Store): Promise<boolean> {
 	return store.read(async (scope) => {
 		if (scope.engine === 'sqlite') return eraseFromSqliteFiles(sqliteOf(scope));
-		await postgresOf(scope).execute(sql.raw(`VACUUM ${TABLES_HOLDING_TEXT.join(', ')}`));
-		return true;
+		rewriteInBackground(postgresPoolOf(scope));
+		return false;
 	});
 }
 

@@ -2,6 +2,7 @@ import { and, eq, lte } from 'drizzle-orm';
 import { getStore, type Store } from '../../../db/store.ts';
 import { appendAuditEvent } from './audit.ts';
 import { forgetEarlierDays } from './daily-marks.ts';
+import { forgetArrivalOrder } from './arrival-order.ts';
 import { eraseFromDisk } from './erasure.ts';
 import { eraseStoryText } from './submissions.ts';
 
@@ -75,7 +76,8 @@ function untilMidnight(now: number): number {
 
 /**
  * Runs the purge in this server process shortly after start and then once a day, and
- * deletes the day's reader marks (daily-marks.ts) as each UTC day ends. The timers are
+ * deletes the day's reader marks (daily-marks.ts) as each UTC day ends, then (on PostgreSQL)
+ * the order in which the day's rows arrived (arrival-order.ts). The timers are
  * unref'd: they never keep the process alive. A failure is logged in one line (it holds no
  * story text) and tried again at the next turn.
  */
@@ -90,9 +92,10 @@ export function startDailyPurge(
 		);
 	};
 	const forgetMarks = () => {
-		forgetEarlierDays(store).catch((error: Error) =>
-			log(`Deleting yesterday's reader marks failed: ${error.message}`),
-		);
+		forgetEarlierDays(store)
+			.catch((error: Error) => log(`Deleting yesterday's reader marks failed: ${error.message}`))
+			.then(() => forgetArrivalOrder(store))
+			.catch((error: Error) => log(`Forgetting the day's arrival order failed: ${error.message}`));
 	};
 	const timers = [setTimeout(purge, FIRST_PURGE_AFTER_MS), setInterval(purge, DAY_MS)];
 	// A second late, so the new UTC day has begun on a clock a little behind.

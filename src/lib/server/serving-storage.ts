@@ -2,9 +2,11 @@ import { getDatabase, resolveDatabasePath } from '../../../db/client.ts';
 import { migrateDatabase } from '../../../db/migrate.ts';
 import { migratePostgres } from '../../../db/migrate-postgres.ts';
 import { isPostgresUrl } from '../../../db/postgres-url.ts';
-import { getStore } from '../../../db/store.ts';
+import { getStore, postgresPoolOf, type Store } from '../../../db/store.ts';
 import type { FrontDoorOptions } from '../../server/http/front-door.ts';
 import { ADDRESS_KEY_SETTING, readSharedAddressSecret } from './address-key.ts';
+import { eraseFromDisk } from './erasure.ts';
+import { settingsKeepingOldWal } from './erasure-postgres.ts';
 import { pageGenerationLooker } from './page-generations.ts';
 import { followPageGenerations } from './page-generations-postgres.ts';
 
@@ -28,6 +30,16 @@ function postgresLocation(url: string): string {
 		decodeURIComponent(parsed.hostname) || parsed.searchParams.get('host') || 'localhost';
 	const port = parsed.port || parsed.searchParams.get('port') || '5432';
 	return `${host}:${port}${parsed.pathname}`;
+}
+
+/**
+ * Says what in PostgreSQL's settings keeps erased text in WAL, and rewrites in the background
+ * what an erasure marked before a crash (or another server's restart) could rewrite it.
+ */
+async function startErasure(store: Store): Promise<void> {
+	const pool = await store.read(async (scope) => postgresPoolOf(scope));
+	for (const line of await settingsKeepingOldWal(pool)) console.warn(`Erasure: ${line}`);
+	await eraseFromDisk(store);
 }
 
 /** The engine's own pieces: what the front door looks at, and what shutdown closes. */
@@ -57,6 +69,7 @@ export async function openStorage(): Promise<Storage> {
 		}
 		const applied = await migratePostgres(url);
 		console.log(`Database ready at ${postgresLocation(url)} (${applied} migration(s) applied).`);
+		await startErasure(getStore());
 		// Another server's change arrives by LISTEN/NOTIFY; a page whose generation is not
 		// known (NaN) is rendered and not kept (front-door.ts).
 		const follower = followPageGenerations(url);
