@@ -198,4 +198,26 @@ CREATE TRIGGER reports_removed AFTER DELETE ON reports
 --> statement-breakpoint
 ALTER TABLE reports ALTER COLUMN note SET STATISTICS 0;
 --> statement-breakpoint
+-- The night's rewrite of arrival order (arrival-order.ts) writes the events of writers and
+-- readers again, unchanged, so that their row versions no longer carry the order they came
+-- in. The audit trail stays append-only: a statement may update it only in a transaction
+-- that says it is that rewrite, and then no row may change.
+CREATE FUNCTION refuse_audit_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_setting('common_thread.rewriting_arrival_order', true) = 'on' THEN
+		RETURN NULL;
+	END IF;
+	RAISE EXCEPTION USING MESSAGE = 'moderation_events is append-only', ERRCODE = 'restrict_violation';
+END;
+$$;
+--> statement-breakpoint
+DROP TRIGGER moderation_events_no_update ON moderation_events;
+--> statement-breakpoint
+CREATE TRIGGER moderation_events_no_update BEFORE UPDATE ON moderation_events
+	FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_update();
+--> statement-breakpoint
+CREATE TRIGGER moderation_events_unchanged BEFORE UPDATE ON moderation_events
+	FOR EACH ROW WHEN (NEW IS DISTINCT FROM OLD)
+	EXECUTE FUNCTION refuse_change('moderation_events is append-only');
+--> statement-breakpoint
 DROP FUNCTION split_into_hash_partitions(text, text);

@@ -309,24 +309,73 @@ describe('after a day of mixed activity and the night after it (PostgreSQL only:
 		return new Set(rows.map((row) => row.xmin));
 	}
 
+	/** Each audit event's transaction id, and whether a moderator made it. */
+	const auditIds = () =>
+		store.read((scope) =>
+			selectRows<{ id: string; xmin: string; moderator: boolean }>(
+				scope,
+				sql`SELECT id::text, xmin::text, moderator_id IS NOT NULL AS moderator FROM moderation_events`,
+			),
+		);
+
 	it('keeps the rows writers and readers wrote in no order, and no older version of them', async () => {
 		await store.read((scope) => selectRows(scope, sql`CREATE EXTENSION IF NOT EXISTS pageinspect`));
-		const tables = ['submissions', 'submission_receipts', 'reports', 'reaction_counts'];
-		const moderators = await idsOnEveryPage('moderation_events');
-		// Before the night the order is there to read: the check below does look.
+		const before = await auditIds();
+		// Before the night the order is there to read: the checks below do look.
 		expect((await idsOnEveryPage('submissions')).size).toBeGreaterThan(5);
+		expect(
+			new Set(before.filter((event) => !event.moderator).map((event) => event.xmin)).size,
+		).toBeGreaterThan(5);
 
 		expect(await forgetArrivalOrder(store)).toBeGreaterThan(0);
 		expect(await store.read((scope) => rewriteErasedText(postgresPoolOf(scope)))).toBe(true);
 
 		const ids = new Set<string>();
-		for (const table of [...tables, 'page_generations', 'community_listing_counts']) {
+		for (const table of [
+			'submissions',
+			'submission_receipts',
+			'reports',
+			'reaction_counts',
+			'page_generations',
+			'community_listing_counts',
+			'daily_marks',
+		]) {
 			for (const id of await idsOnEveryPage(table)) ids.add(id);
 		}
 		expect(ids.size).toBe(1);
-		const [night] = [...ids].map(Number);
-		expect([...moderators].every((id) => Number(id) < night!)).toBe(true);
-		// The moderators' own events keep their order, as their times.
-		expect(await idsOnEveryPage('moderation_events')).toEqual(moderators);
+		const night = [...ids][0]!;
+		// Moderators' events keep their order, as they keep their times; the others now carry
+		// the night's id, and no version of the audit trail's pages holds another.
+		const after = await auditIds();
+		const moderatorIds = before.filter((event) => event.moderator).map((event) => event.xmin);
+		expect(after.filter((event) => event.moderator).map((event) => event.xmin)).toEqual(
+			moderatorIds,
+		);
+		expect(new Set(after.filter((event) => !event.moderator).map((event) => event.xmin))).toEqual(
+			new Set([night]),
+		);
+		expect(await idsOnEveryPage('moderation_events')).toEqual(new Set([...moderatorIds, night]));
+		expect(moderatorIds.every((id) => Number(id) < Number(night))).toBe(true);
+		// A listing's topic rows come with a moderator's publishing (a trigger, same transaction).
+		for (const id of await idsOnEveryPage('community_listing_topics')) {
+			expect(moderatorIds).toContain(id);
+		}
+		// The events themselves are as they were.
+		expect(after.map(({ id }) => id).sort()).toEqual(before.map(({ id }) => id).sort());
+	});
+
+	it('keeps the audit trail append-only outside that rewrite', async () => {
+		await expect(
+			store.read((scope) => selectRows(scope, sql`UPDATE moderation_events SET action = action`)),
+		).rejects.toMatchObject({ cause: { code: '23001' } });
+		await expect(
+			store.transact(async (scope) => {
+				await selectRows(
+					scope,
+					sql`SELECT set_config('common_thread.rewriting_arrival_order', 'on', true)`,
+				);
+				await selectRows(scope, sql`UPDATE moderation_events SET action = 'changed'`);
+			}),
+		).rejects.toMatchObject({ cause: { code: '23001' } });
 	});
 });

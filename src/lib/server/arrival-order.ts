@@ -15,17 +15,39 @@ import { eraseFromDisk } from './erasure.ts';
  * rewritten, so each is marked for the rewrite erasures use (erasure-postgres.ts).
  */
 
-/** Tables a writer's or reader's action writes, and a column each that can be set to itself. */
+/**
+ * The tables a writer's or reader's action writes, and a column each that can be set to
+ * itself. moderation_events only for the events of writers, readers and the system: a
+ * moderator's event keeps its order, as it keeps its time.
+ */
 const WRITTEN_BY_WRITERS_AND_READERS = [
-	['submissions', 'version'],
-	['submission_receipts', 'submission_id'],
-	['reports', 'reason'],
-	['reaction_counts', 'count'],
-	['page_generations', 'generation'],
-	['community_listing_counts', 'count'],
-	['daily_marks', 'mark'],
-	['rate_limit_windows', 'count'],
+	['submissions', 'version', sql`true`],
+	['submission_receipts', 'submission_id', sql`true`],
+	['reports', 'reason', sql`true`],
+	['reaction_counts', 'count', sql`true`],
+	['page_generations', 'generation', sql`true`],
+	['community_listing_counts', 'count', sql`true`],
+	['daily_marks', 'mark', sql`true`],
+	['rate_limit_windows', 'count', sql`true`],
+	['moderation_events', 'action', sql`moderator_id IS NULL`],
 ] as const;
+
+/**
+ * Small tables rewritten every night whatever changed: rows deleted in them (a day's marks,
+ * an hour's windows, a listing's topics, a rewrite's own mark) leave versions that carry
+ * the id of the transaction that deleted them.
+ */
+const REWRITTEN_EVERY_NIGHT = [
+	'reports',
+	'reaction_counts',
+	'page_generations',
+	'community_listing_counts',
+	'community_listing_topics',
+	'daily_marks',
+	'rate_limit_windows',
+	'pending_rewrites',
+	'moderation_events',
+];
 
 /** Where the oldest transaction still running at the last night's rewrite is kept. */
 const LAST_NIGHT = 'arrival-order-forgotten-from';
@@ -45,13 +67,17 @@ export async function forgetArrivalOrder(store: Store): Promise<number> {
 		// A transaction still running now may commit after this one: its rows count as new
 		// next night, as does everything this one has not seen. Frozen rows are centuries old.
 		const since = last ? sql`age(xmin) < age(${last.value}::xid)` : sql`true`;
+		// The audit trail's guard lets this transaction write its rows again, unchanged (0006).
+		await postgresOf(scope).execute(
+			sql`SELECT set_config('common_thread.rewriting_arrival_order', 'on', true)`,
+		);
 		let count = 0;
-		for (const [table, column] of WRITTEN_BY_WRITERS_AND_READERS) {
+		for (const [table, column, which] of WRITTEN_BY_WRITERS_AND_READERS) {
 			const [row] = await selectRows<{ rows: number }>(
 				scope,
 				sql`WITH written AS (
 					UPDATE ${sql.identifier(table)} SET ${sql.identifier(column)} = ${sql.identifier(column)}
-					WHERE ${since} RETURNING tableoid::regclass::text AS relation
+					WHERE ${since} AND ${which} RETURNING tableoid::regclass::text AS relation
 				), marked AS (
 					INSERT INTO pending_rewrites (relation) SELECT DISTINCT relation FROM written
 					ON CONFLICT (relation) DO UPDATE SET generation = pending_rewrites.generation + 1
@@ -60,9 +86,12 @@ export async function forgetArrivalOrder(store: Store): Promise<number> {
 			);
 			count += row!.rows;
 		}
-		// Deleted rows (a day's marks, an hour's windows) keep their ids until rewritten too.
 		await postgresOf(scope).execute(sql`
-			INSERT INTO pending_rewrites (relation) VALUES ('daily_marks'), ('rate_limit_windows')
+			INSERT INTO pending_rewrites (relation)
+			VALUES ${sql.join(
+				REWRITTEN_EVERY_NIGHT.map((table) => sql`(${table})`),
+				sql`, `,
+			)}
 			ON CONFLICT (relation) DO UPDATE SET generation = pending_rewrites.generation + 1`);
 		await postgresOf(scope).execute(sql`
 			INSERT INTO site_settings (name, value)
