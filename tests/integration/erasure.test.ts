@@ -29,6 +29,8 @@ interface DataFolder {
 	databaseFile?: string;
 	/** The database's connection string, on PostgreSQL. */
 	url?: string;
+	/** The database's own cluster, on PostgreSQL. */
+	cluster?: PostgresCluster;
 	folder: string;
 	/** What findWordsOnDisk must leave out to skip the pages of the story rows. */
 	storyRows(): Promise<WordsOnDiskOptions>;
@@ -56,6 +58,7 @@ async function postgresFolder(): Promise<DataFolder> {
 	return {
 		store,
 		url,
+		cluster,
 		folder: cluster.dataFolder,
 		async storyRows() {
 			// The files of every partition of submissions, its TOAST table and their indexes.
@@ -341,5 +344,27 @@ describe('on PostgreSQL, an erasure held up by a reader', () => {
 			vi.useRealTimers();
 			await reader.end();
 		}
-	});
+	}, 60_000);
+
+	it('fails a rewrite cut off by a restart of PostgreSQL, not the server, and finishes it after', async () => {
+		const story = await receive(identifyingStory);
+		await publish(story);
+		const reader = new pg.Client({ connectionString: data.url });
+		reader.on('error', () => {}); // cut off by the restart below, as expected
+		await reader.connect();
+		await reader.query('BEGIN');
+		await reader.query('SELECT count(*) FROM submissions');
+		expect(await withdrawStory(story.receiptCode, store)).toBe('done');
+		// This rewrite waits for the reader's lock when PostgreSQL stops under it.
+		const cutOff = expect(
+			store.read((scope) => rewriteErasedText(postgresPoolOf(scope))),
+		).rejects.toThrow();
+		await data.cluster!.halt();
+		await cutOff;
+		await reader.end().catch(() => {});
+
+		await data.cluster!.resume();
+		expect(await store.read((scope) => rewriteErasedText(postgresPoolOf(scope)))).toBe(true);
+		expect(findWordsOnDisk(folder, STORY_WORDS)).toEqual([]);
+	}, 60_000);
 });

@@ -77,6 +77,9 @@ async function sweep(pool: pg.Pool, state: Sweeps): Promise<boolean> {
 	// A connection of its own, not the pool's: a rewrite or a checkpoint can take seconds,
 	// which must neither take a connection from requests nor hold up the pool's closing.
 	const client = new pg.Client(pool.options);
+	// Lost mid-query (a restart), the query fails and says so; unheard, the event would end
+	// the process.
+	client.on('error', () => {});
 	await client.connect();
 	try {
 		const { rows } = await client.query<{ relation: string; generation: string }>(
