@@ -26,6 +26,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { setTimeout as wait } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { backupPostgres } from '../db/backup-postgres.ts';
 import { openDatabase } from '../db/client.ts';
@@ -162,6 +163,8 @@ function residentMegabytes(pid: number): number {
 interface SeededDatabase extends Omit<SeededFile, 'path'> {
 	serverEnv: Record<string, string>;
 	databaseBytes(): Promise<number>;
+	/** Resolves once an erasure the server answered has reached every file. */
+	erasureOnDisk(): Promise<void>;
 	/** Deletes what only this measurement used. */
 	discard(): void;
 }
@@ -176,6 +179,8 @@ async function sqliteDatabase(stories: number, folder: string): Promise<SeededDa
 		...seeded,
 		serverEnv: { DATABASE_PATH: databasePath },
 		databaseBytes: async () => statSync(seeded.path).size,
+		// SQLite's erasure (a checkpoint) is done before the withdrawal is answered.
+		erasureOnDisk: async () => {},
 		discard() {
 			for (const suffix of ['', '-wal', '-shm'])
 				rmSync(`${databasePath}${suffix}`, { force: true });
@@ -225,6 +230,23 @@ async function postgresDatabase(
 					),
 				);
 				return Number(row!.bytes);
+			}),
+		// The server rewrites what the withdrawal marked after answering (erasure-postgres.ts):
+		// until the marks are gone, then until its checkpoint is (a CHECKPOINT waits for one
+		// running).
+		erasureOnDisk: () =>
+			onPostgres(url, async (store) => {
+				for (;;) {
+					const [left] = await store.read((scope) =>
+						selectRows<{ count: number }>(
+							scope,
+							sql`SELECT count(*)::int AS count FROM pending_rewrites`,
+						),
+					);
+					if (left!.count === 0) break;
+					await wait(10);
+				}
+				await store.read((scope) => postgresOf(scope).execute(sql`CHECKPOINT`));
 			}),
 		// The whole cluster is deleted at the end.
 		discard: () => {},
@@ -287,6 +309,9 @@ async function measure(stories: number, seeded: SeededDatabase): Promise<ScaleFi
 		expectStatus('the withdrawal', withdrawal.status, 200);
 		const afterChange = await timedRequest(url(changedPage));
 		expectStatus(changedPage, afterChange.status, 200);
+		const erasureStarted = performance.now();
+		await seeded.erasureOnDisk();
+		const erasureOnDiskMs = performance.now() - erasureStarted;
 		expectStatus(
 			`/stories/${withdrawn.slug}`,
 			(await timedRequest(url(`/stories/${withdrawn.slug}`))).status,
@@ -315,6 +340,7 @@ async function measure(stories: number, seeded: SeededDatabase): Promise<ScaleFi
 			listeningMs,
 			firstStoriesMs: firstStories.ms,
 			storiesAfterChangeMs: afterChange.ms,
+			erasureOnDiskMs,
 			deepPage,
 			deepPageMs: deep.ms,
 			storyMissMs: storyMiss.ms,

@@ -18,6 +18,12 @@ export interface ScaleFigures {
 	firstStoriesMs: number;
 	/** `/stories?page=3` after a withdrawal made through the site. */
 	storiesAfterChangeMs: number;
+	/**
+	 * From the withdrawal's answer until its text is out of every file: 0 on SQLite (done
+	 * before the answer); on PostgreSQL the rewrite of what it touched and the checkpoint
+	 * after it. The figures below are measured once it is done.
+	 */
+	erasureOnDiskMs: number;
 	deepPage: number;
 	deepPageMs: number;
 	/** A community story page not yet cached. */
@@ -35,6 +41,7 @@ const SCALE_COLUMNS = [
 	{ key: 'listeningMs', label: 'listening', unit: 'ms' },
 	{ key: 'firstStoriesMs', label: 'first /stories', unit: 'ms' },
 	{ key: 'storiesAfterChangeMs', label: '/stories after change', unit: 'ms' },
+	{ key: 'erasureOnDiskMs', label: 'withdrawal off the disk', unit: 'ms' },
 	{ key: 'deepPageMs', label: 'deep page', unit: 'ms' },
 	{ key: 'storyMissMs', label: 'story page miss', unit: 'ms' },
 	{ key: 'rssMb', label: 'RSS', unit: 'MB' },

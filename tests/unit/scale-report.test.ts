@@ -19,6 +19,7 @@ function figures(stories: number, overrides: Partial<ScaleFigures> = {}): ScaleF
 		listeningMs: 300,
 		firstStoriesMs: 50,
 		storiesAfterChangeMs: 20,
+		erasureOnDiskMs: 0,
 		deepPage: 833,
 		deepPageMs: 20,
 		storyMissMs: 15,
@@ -116,6 +117,10 @@ describe('formatScaleTable', () => {
 			/10\.0 ×1\.0\s+95\.0 \(cached\) ×9\.5$/,
 		);
 		expect(lines.find((line) => line.startsWith('deep page (number)'))).toMatch(/833\s+833$/);
+		// Zero at the smallest size (SQLite erases before answering): no ratio to show.
+		expect(lines.find((line) => line.startsWith('withdrawal off the disk (ms)'))).toMatch(
+			/0\.00\s+0\.00$/,
+		);
 	});
 });
 
