@@ -291,7 +291,10 @@ describe.each([
 			expect((await current(story.id)).title).toBe('A quiet spring');
 		});
 	},
+	// Real work on a loaded machine: a cluster of its own per PostgreSQL case, 40 stories in one.
+	60_000,
 );
+
 describe('on SQLite, an erasure held up by a reader', () => {
 	useDataFolder(sqliteFolder);
 
