@@ -381,6 +381,30 @@ describe.each([SQLITE, POSTGRES])('searchPublished on $name', (engine) => {
 			expect(shown).not.toContain(lanternStory(0).path);
 			expect((await search('lantern', { page: lastPage + 1 })).hits).toEqual([]);
 		});
+
+		it('finds the newest matches however many newer pieces do not match', async () => {
+			// As many newer stories without the word as there are with it: the newest pieces
+			// of the library hold none of the matches.
+			await engine.index(
+				Array.from({ length: SEARCH_RESULT_CAP + 6 }, (_, index) => ({
+					...lanternStory(SEARCH_RESULT_CAP + 6 + index),
+					path: `/stories/shared-candle-${index}`,
+					body: 'A candle in the window, and ordinary words about the day.',
+				})),
+			);
+			const newestLanterns = (page: number) =>
+				Array.from(
+					{ length: SEARCH_PAGE_SIZE },
+					(_, index) =>
+						lanternStory(SEARCH_RESULT_CAP + 5 - (page - 1) * SEARCH_PAGE_SIZE - index).path,
+				);
+			const lastPage = SEARCH_RESULT_CAP / SEARCH_PAGE_SIZE;
+			for (const page of [1, 2, lastPage]) {
+				const found = await search('lantern', { page });
+				expect(found).toMatchObject({ total: SEARCH_RESULT_CAP, moreThanCap: true });
+				expect(found.hits.map((hit) => hit.path)).toEqual(newestLanterns(page));
+			}
+		});
 	});
 });
 
