@@ -10,6 +10,7 @@ import {
 	sqliteStore,
 	type Store,
 } from '../../db/store.ts';
+import { migratePostgres } from '../../db/migrate-postgres.ts';
 import { rewriteErasedText } from '../../src/lib/server/erasure-postgres.ts';
 import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
 import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
@@ -29,6 +30,8 @@ interface DataFolder {
 	databaseFile?: string;
 	/** The database's connection string, on PostgreSQL. */
 	url?: string;
+	/** A superuser's connection string to the same database, when the site's role is not one. */
+	adminUrl?: string;
 	/** The database's own cluster, on PostgreSQL. */
 	cluster?: PostgresCluster;
 	folder: string;
@@ -50,14 +53,42 @@ async function sqliteFolder(): Promise<DataFolder> {
 	};
 }
 
-async function postgresFolder(): Promise<DataFolder> {
-	// A cluster per test: the WAL is the cluster's, shared by every database in it.
+/** A role that owns the site's database and is no superuser, as in production (README). */
+const SITE_ROLE = 'common_thread';
+
+/**
+ * A database owned by SITE_ROLE, migrated by it: its connection string as that role, and a
+ * superuser's in the same database.
+ */
+async function databaseOwnedBySiteRole(cluster: PostgresCluster) {
+	const admin = new pg.Client({ connectionString: cluster.url });
+	await admin.connect();
+	try {
+		await admin.query(`CREATE ROLE ${SITE_ROLE} LOGIN`);
+		await admin.query(`CREATE DATABASE ${SITE_ROLE} OWNER ${SITE_ROLE}`);
+	} finally {
+		await admin.end();
+	}
+	const inSiteDatabase = cluster.url.replace(/\/postgres$/, `/${SITE_ROLE}`);
+	const url = inSiteDatabase.replace('//postgres@', `//${SITE_ROLE}@`);
+	await migratePostgres(url);
+	return { url, adminUrl: inSiteDatabase };
+}
+
+/**
+ * A cluster of its own (the WAL is the cluster's, shared by every database in it), with
+ * the site's database as the superuser's, or as SITE_ROLE's when `asSiteRole`.
+ */
+async function postgresFolder({ asSiteRole = false } = {}): Promise<DataFolder> {
 	const cluster: PostgresCluster = await startPostgresCluster();
-	const url = await cluster.createMigratedDatabase();
+	const { url, adminUrl } = asSiteRole
+		? await databaseOwnedBySiteRole(cluster)
+		: { url: await cluster.createMigratedDatabase(), adminUrl: undefined };
 	const store = openPostgresStore(url);
 	return {
 		store,
 		url,
+		adminUrl,
 		cluster,
 		folder: cluster.dataFolder,
 		async storyRows() {
@@ -163,7 +194,7 @@ function useDataFolder(open: () => Promise<DataFolder>) {
 
 describe.each([
 	['SQLite', sqliteFolder],
-	['PostgreSQL', postgresFolder],
+	['PostgreSQL', () => postgresFolder()],
 ] as const)(
 	'erasing a story on %s leaves no word of it in any file of the data folder',
 	(_, open) => {
@@ -321,7 +352,7 @@ describe('on SQLite, an erasure held up by a reader', () => {
 });
 
 describe('on PostgreSQL, an erasure held up by a reader', () => {
-	useDataFolder(postgresFolder);
+	useDataFolder(() => postgresFolder());
 
 	it('finishes on a timer once the reader lets go of its lock', async () => {
 		const story = await receive(identifyingStory);
@@ -367,6 +398,37 @@ describe('on PostgreSQL, an erasure held up by a reader', () => {
 		await reader.end().catch(() => {});
 
 		await data.cluster!.resume();
+		expect(await store.read((scope) => rewriteErasedText(postgresPoolOf(scope)))).toBe(true);
+		expect(findWordsOnDisk(folder, STORY_WORDS)).toEqual([]);
+	}, 60_000);
+});
+
+describe('on PostgreSQL, a role that may not let the old WAL go', () => {
+	useDataFolder(() => postgresFolder({ asSiteRole: true }));
+
+	it('keeps the WAL marked until a sweep may let it go, and the words leave the disk then', async () => {
+		const story = await receive(identifyingStory);
+		await publish(story);
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+		try {
+			expect(await withdrawStory(story.receiptCode, store)).toBe('done');
+			// The partitions are rewritten, but the WAL that logged the story cannot be let go.
+			expect(await store.read((scope) => rewriteErasedText(postgresPoolOf(scope)))).toBe(false);
+			expect(logged).toHaveBeenCalledWith(expect.stringContaining('pg_checkpoint'));
+			expect(findWordsOnDisk(folder, STORY_WORDS)).not.toEqual([]);
+		} finally {
+			logged.mockRestore();
+		}
+
+		// The operator grants what SECURITY.md asks; the next sweep (an erasure, a start) finishes.
+		const admin = new pg.Client({ connectionString: data.adminUrl });
+		await admin.connect();
+		try {
+			await admin.query(`GRANT pg_checkpoint TO ${SITE_ROLE}`);
+			await admin.query(`GRANT EXECUTE ON FUNCTION pg_switch_wal() TO ${SITE_ROLE}`);
+		} finally {
+			await admin.end();
+		}
 		expect(await store.read((scope) => rewriteErasedText(postgresPoolOf(scope)))).toBe(true);
 		expect(findWordsOnDisk(folder, STORY_WORDS)).toEqual([]);
 	}, 60_000);

@@ -21,6 +21,12 @@ const LOCK_WAIT_MS = 1_000;
 const RETRY_AFTER_MS = 5_000;
 /** A relation name as migration 0006 makes them; anything else is not rewritten. */
 const RELATION_NAME = /^[a-z_]+(_\d\d)?$/;
+/**
+ * The mark of a rewrite whose old WAL has not been let go yet: it replaces the relation's
+ * own mark in the same statement, so a crash or a refused checkpoint between the two keeps
+ * it, and the next sweep switches and checkpoints again. (No relation has this name.)
+ */
+const WAL_MARK = 'pg_wal';
 /** SQLSTATE 55P03: the lock was not granted within lock_timeout. */
 const LOCK_NOT_AVAILABLE = '55P03';
 /** SQLSTATE 42501: the role may not checkpoint or switch the WAL. */
@@ -52,8 +58,9 @@ export function rewriteInBackground(pool: pg.Pool): void {
 /**
  * Rewrites every relation marked in pending_rewrites, then lets the WAL go. A sweep that
  * starts while another runs waits for it and runs once more for every caller that came
- * meanwhile, so it sees their marks. Returns whether nothing was left marked; what was left
- * is tried again on a timer.
+ * meanwhile, so it sees their marks. Returns whether nothing was left marked: a relation
+ * left (its lock not granted) is tried again on a timer, the WAL of a role without the
+ * grants at the next sweep.
  */
 export function rewriteErasedText(pool: pg.Pool): Promise<boolean> {
 	let sweeps = sweepsOf.get(pool);
@@ -86,9 +93,10 @@ async function sweep(pool: pg.Pool, state: Sweeps): Promise<boolean> {
 			'SELECT relation, generation FROM pending_rewrites ORDER BY relation',
 		);
 		if (rows.length === 0) return true;
+		const relations = rows.filter(({ relation }) => relation !== WAL_MARK);
 		await client.query(`SET lock_timeout = ${LOCK_WAIT_MS}`);
 		let rewritten = 0;
-		for (const { relation, generation } of rows) {
+		for (const { relation, generation } of relations) {
 			if (!RELATION_NAME.test(relation)) throw new Error(`Not a relation to rewrite: ${relation}`);
 			try {
 				await client.query(`VACUUM (FULL) "${relation}"`);
@@ -97,32 +105,50 @@ async function sweep(pool: pg.Pool, state: Sweeps): Promise<boolean> {
 				continue;
 			}
 			// A mark made during the rewrite raised the generation: that one stays for next time.
-			await client.query('DELETE FROM pending_rewrites WHERE relation = $1 AND generation = $2', [
-				relation,
-				generation,
-			]);
+			await client.query(
+				`WITH rewritten AS (
+					DELETE FROM pending_rewrites WHERE relation = $1 AND generation = $2
+				)
+				INSERT INTO pending_rewrites (relation) VALUES ($3)
+				ON CONFLICT (relation) DO UPDATE SET generation = pending_rewrites.generation + 1`,
+				[relation, generation, WAL_MARK],
+			);
 			rewritten += 1;
 		}
-		if (rewritten > 0) await letOldWalGo(client, state);
-		if (rewritten < rows.length) {
+		const walLetGo = await letOldWalGo(client, state);
+		if (rewritten < relations.length) {
 			state.retry = setTimeout(() => rewriteInBackground(pool), RETRY_AFTER_MS);
 			state.retry.unref();
 			return false;
 		}
-		return true;
+		return walLetGo;
 	} finally {
 		await client.end();
 	}
 }
 
 /**
- * The switch ends the WAL segment being written; the checkpoint after it starts its redo in
- * the next one, so it needs, and keeps, no segment written before the rewrite.
+ * Lets go of the WAL written before the rewrites marked WAL_MARK, and clears the mark;
+ * returns whether none is left. The switch ends the WAL segment being written; the
+ * checkpoint after it starts its redo in the next one, so it needs, and keeps, no segment
+ * written before. A role without the grants keeps the mark (and is told once): the next
+ * sweep tries again, and no timer does meanwhile, as only the operator can change that.
  */
-async function letOldWalGo(client: pg.Client, state: Sweeps): Promise<void> {
+async function letOldWalGo(client: pg.Client, state: Sweeps): Promise<boolean> {
+	const { rows } = await client.query<{ generation: string }>(
+		'SELECT generation FROM pending_rewrites WHERE relation = $1',
+		[WAL_MARK],
+	);
+	if (rows.length === 0) return true;
 	try {
 		await client.query('SELECT pg_switch_wal()');
 		await client.query('CHECKPOINT');
+		// A rewrite by another server meanwhile raised the generation: its WAL may be newer.
+		await client.query('DELETE FROM pending_rewrites WHERE relation = $1 AND generation = $2', [
+			WAL_MARK,
+			rows[0]!.generation,
+		]);
+		return true;
 	} catch (error) {
 		if ((error as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw error;
 		if (!state.warnedAboutWal) {
@@ -132,6 +158,7 @@ async function letOldWalGo(client: pg.Client, state: Sweeps): Promise<void> {
 					'EXECUTE on pg_switch_wal() (SECURITY.md, "Erasure and its limits").',
 			);
 		}
+		return false;
 	}
 }
 
