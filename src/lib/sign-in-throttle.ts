@@ -1,12 +1,12 @@
 import { FixedWindowRateLimiter, type RateLimitDecision } from './rate-limiter.ts';
 
-const FIFTEEN_MINUTES = 15 * 60 * 1000;
+export const FIFTEEN_MINUTES = 15 * 60 * 1000;
 /** Wrong passwords one address may try for one name, per 15 minutes. */
-const SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
+export const SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
 /** Wrong passwords one address may try in all, whatever the names, per 15 minutes. */
 export const SIGN_IN_FAILURES_PER_ADDRESS = 20;
 /** Wrong passwords for one name, from everywhere, before its password checks are paced. */
-const SIGN_IN_FAILURES_BEFORE_PACING = 10;
+export const SIGN_IN_FAILURES_BEFORE_PACING = 10;
 /** The longest gap a paced name keeps between two password checks. */
 const SIGN_IN_LONGEST_PACE_MS = 30_000;
 /** Names followed at once; past this the least recently failed is forgotten. */
@@ -34,7 +34,9 @@ interface AccountFailures {
  * a minute; the owner, on their own address, is at worst asked to try again in some seconds.
  *
  * Names are followed whether or not an account exists, so the answers tell no one which
- * names are real. Everything is in memory and bounded; a restart forgets it.
+ * names are real. Everything is in memory and bounded; a restart forgets it. (On PostgreSQL,
+ * where several servers take sign-ins, the same rules are kept in the database instead:
+ * server/shared-sign-in-throttle.ts.)
  */
 export class SignInThrottle {
 	readonly #byAccountAndAddress: FixedWindowRateLimiter;
@@ -119,7 +121,7 @@ function pairKey(name: string, addressKey: string): string {
 }
 
 /** The gap after the `failures`-th wrong password: 1 s, doubling, at most 30 s. */
-function paceMs(failures: number): number {
+export function paceMs(failures: number): number {
 	const doublings = Math.min(failures - SIGN_IN_FAILURES_BEFORE_PACING, 15);
 	return Math.min(SIGN_IN_LONGEST_PACE_MS, 1000 * 2 ** doublings);
 }

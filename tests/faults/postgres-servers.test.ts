@@ -1,6 +1,7 @@
 import { parse } from 'node-html-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPostgresStore, type Store } from '../../db/store.ts';
+import { sql } from 'drizzle-orm';
+import { openPostgresStore, selectRows, type Store } from '../../db/store.ts';
 import { postForm } from '../helpers/http.ts';
 import { createModerator, signIn } from '../helpers/moderators.ts';
 import { usePostgresCluster } from '../helpers/postgres-cluster.ts';
@@ -100,6 +101,41 @@ describe('two app servers on one PostgreSQL database', () => {
 		expect(await (await fetch(new URL('/stories', two))).text()).not.toContain(story.title);
 		const search = await fetch(new URL(`/search?q=${encodeURIComponent('meeting')}`, two));
 		expect(await search.text()).not.toContain(story.title);
+	});
+
+	it('hold the sign-in limits together: wrong passwords through one server count on the other', async () => {
+		const { servers, store } = await twoServersOnOneDatabase();
+		const moderator = await createModerator({ store });
+		// Five wrong passwords for one name from one address, taking turns between the servers.
+		const wrong = [];
+		for (let attempt = 0; attempt < 5; attempt++) {
+			const server = servers[attempt % 2]!.baseUrl;
+			wrong.push((await signIn(moderator.username, 'not-the-password', server)).response.status);
+		}
+		expect(wrong).toEqual([401, 401, 401, 401, 401]);
+		// That address is stopped on both, even with the right password.
+		for (const server of servers) {
+			const { response, cookie } = await signIn(
+				moderator.username,
+				moderator.password,
+				server.baseUrl,
+			);
+			expect(response.status).toBe(429);
+			expect(cookie).toBeNull();
+		}
+		// Nothing that names the moderator, or the address, is what the database keeps.
+		const kept = await store.read((scope) =>
+			selectRows<{ key: string; startedAt: string }>(
+				scope,
+				sql`SELECT key, started_at AS "startedAt" FROM rate_limit_windows`,
+			),
+		);
+		expect(kept.length).toBeGreaterThan(0);
+		for (const row of kept) {
+			expect(row.key).not.toContain(moderator.username);
+			expect(row.key).not.toContain('127.0.0.1');
+			expect(Number(row.startedAt) % (15 * 60 * 1000)).toBe(0);
+		}
 	});
 
 	it('loses no acknowledged story when one server is killed (SIGKILL) under mixed load', async () => {

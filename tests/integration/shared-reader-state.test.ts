@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openPostgresStore, postgresOf, type Store } from '../../db/store.ts';
+import { openPostgresStore, postgresOf, selectRows, type Store } from '../../db/store.ts';
 import { forgetEarlierDays } from '../../src/lib/server/daily-marks.ts';
 import { addReaction } from '../../src/lib/server/reactions.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
 import { SharedRateLimiter } from '../../src/lib/server/shared-rate-limiter.ts';
+import { SharedSignInThrottle } from '../../src/lib/server/shared-sign-in-throttle.ts';
 import { addModeratorRow, publishThroughDomain } from '../helpers/domain-stories.ts';
 import { useTestStores } from '../helpers/stores.ts';
 
@@ -136,5 +137,97 @@ describe('on two app servers sharing PostgreSQL', () => {
 			postgresOf(scope).execute(sql`SELECT key FROM rate_limit_windows ORDER BY key`),
 		);
 		expect(rows).toEqual([{ key: 'a-third-address' }]);
+	});
+});
+
+describe('moderator sign-in limits on two app servers sharing PostgreSQL', () => {
+	const MINUTE = 60_000;
+	/** Two servers' throttles on one clock, starting inside a quarter hour. */
+	function throttlesOnOneClock() {
+		let now = Date.UTC(2026, 11, 3, 12, 1);
+		const clock = { now: () => now, advance: (ms: number) => (now += ms) };
+		return { clock, one: new SharedSignInThrottle(clock), two: new SharedSignInThrottle(clock) };
+	}
+	/** A wrong password, as sign-in.ts counts one after an allowed check. */
+	async function fail(throttle: SharedSignInThrottle, address: string, store: Store) {
+		const decision = await throttle.beginAttempt('sam', address, store);
+		if (decision.allowed) await throttle.recordFailure('sam', address, store);
+		return decision.allowed;
+	}
+
+	it('stops an address after 5 wrong passwords for a name on either server, until the quarter hour ends', async () => {
+		const [storeOne, storeTwo] = await twoServers();
+		const { clock, one, two } = throttlesOnOneClock();
+		const answers = [];
+		for (let attempt = 0; attempt < 6; attempt++)
+			answers.push(
+				await fail(attempt % 2 ? two : one, 'address-x', attempt % 2 ? storeTwo : storeOne),
+			);
+		expect(answers).toEqual([true, true, true, true, true, false]);
+		const refused = await one.beginAttempt('sam', 'address-x', storeOne);
+		expect(refused.retryAt.toISOString()).toBe('2026-12-03T12:15:00.000Z');
+		// The owner, elsewhere, is not stopped; and the next quarter hour starts afresh.
+		expect((await two.beginAttempt('sam', 'address-y', storeTwo)).allowed).toBe(true);
+		clock.advance(14 * MINUTE);
+		expect((await two.beginAttempt('sam', 'address-x', storeTwo)).allowed).toBe(true);
+	});
+
+	it('clears an address’s failures for a name when its right password is given on the other server', async () => {
+		const [storeOne, storeTwo] = await twoServers();
+		const { one, two } = throttlesOnOneClock();
+		for (let attempt = 0; attempt < 4; attempt++) await fail(one, 'address-x', storeOne);
+		await two.recordSuccess('sam', 'address-x', storeTwo);
+		for (let attempt = 0; attempt < 5; attempt++)
+			expect(await fail(one, 'address-x', storeOne)).toBe(true);
+	});
+
+	it('paces a name guessed from many addresses with one check at a time across both servers', async () => {
+		const [storeOne, storeTwo] = await twoServers();
+		const { clock, one, two } = throttlesOnOneClock();
+		for (let bot = 0; bot < 10; bot++)
+			expect(await fail(bot % 2 ? two : one, `bot-${bot}`, bot % 2 ? storeTwo : storeOne)).toBe(
+				true,
+			);
+		// Both servers asked at once: one check is allowed, the other waits for the next slot.
+		const [first, second] = await Promise.all([
+			one.beginAttempt('sam', 'bot-a', storeOne),
+			two.beginAttempt('sam', 'bot-b', storeTwo),
+		]);
+		expect([first.allowed, second.allowed].sort()).toEqual([false, true]);
+		const slot = first.allowed ? first : second;
+		const waiting = first.allowed ? second : first;
+		expect(waiting.retryAt).toEqual(slot.retryAt);
+		expect(slot.retryAt.getTime() % 1000).toBe(0);
+		clock.advance(slot.retryAt.getTime() - clock.now());
+		expect((await two.beginAttempt('sam', 'bot-b', storeTwo)).allowed).toBe(true);
+	});
+
+	it('keeps neither the name nor a moment of an attempt, and deletes a window once it has ended', async () => {
+		const [store] = await twoServers();
+		const { clock, one } = throttlesOnOneClock();
+		await fail(one, 'address-x', store);
+		const windows = () =>
+			store.read((scope) =>
+				selectRows<{ name: string; key: string; startedAt: string }>(
+					scope,
+					sql`SELECT name, key, started_at AS "startedAt" FROM rate_limit_windows ORDER BY name`,
+				),
+			);
+		const kept = await windows();
+		expect(kept.map((row) => row.name)).toEqual([
+			'sign-in-failures-by-account',
+			'sign-in-failures-by-account-and-address',
+			'sign-in-failures-by-address',
+		]);
+		for (const row of kept) {
+			expect(row.key).not.toContain('sam');
+			expect(row.startedAt).toBe(String(Date.UTC(2026, 11, 3, 12, 0)));
+		}
+		clock.advance(15 * MINUTE);
+		await fail(one, 'address-y', store);
+		const later = await windows();
+		expect(later).toHaveLength(3);
+		expect(later.filter((row) => row.key.includes('address-x'))).toEqual([]);
+		for (const row of later) expect(row.startedAt).toBe(String(Date.UTC(2026, 11, 3, 12, 15)));
 	});
 });

@@ -1,13 +1,29 @@
+import type { RateLimitDecision } from '../rate-limiter.ts';
 import { SignInThrottle } from '../sign-in-throttle.ts';
 import { getStore, type Store } from '../../../db/store.ts';
 import { addressKey } from './address-key.ts';
 import { appendAuditEvent } from './audit.ts';
 import { findModeratorForSignIn, normalizeUsername } from './moderators.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { SharedSignInThrottle } from './shared-sign-in-throttle.ts';
 import { endSessionNow, startModeratorSession } from './session.ts';
 
-/** Per address and name, per address, and a pace per name: see SignInThrottle for why. */
-const throttle = new SignInThrottle();
+/**
+ * Per address and name, per address, and a pace per name: see SignInThrottle for why. One
+ * SQLite server keeps them in memory; on PostgreSQL every server shares them in the database.
+ */
+interface Throttle {
+	beginAttempt(
+		name: string,
+		addressId: string,
+		store: Store,
+	): RateLimitDecision | Promise<RateLimitDecision>;
+	recordFailure(name: string, addressId: string, store: Store): void | Promise<void>;
+	recordSuccess(name: string, addressId: string, store: Store): void | Promise<void>;
+}
+const inMemory = new SignInThrottle();
+const shared = new SharedSignInThrottle();
+const throttleFor = (store: Store): Throttle => (store.engine === 'postgres' ? shared : inMemory);
 
 export type SignInResult =
 	| { outcome: 'signed-in'; token: string; expiresAt: Date; needsSecondFactor: boolean }
@@ -28,7 +44,8 @@ export async function signIn(
 ): Promise<SignInResult> {
 	const name = normalizeUsername(username);
 	const addressId = addressKey(clientAddress);
-	const decision = throttle.beginAttempt(name, addressId);
+	const throttle = throttleFor(store);
+	const decision = await throttle.beginAttempt(name, addressId, store);
 	if (!decision.allowed) return { outcome: 'locked', retryAt: decision.retryAt };
 	const moderator = await findModeratorForSignIn(name, store);
 	const valid =
@@ -36,13 +53,13 @@ export async function signIn(
 			? await verifyPassword(moderator.passwordHash, password)
 			: await verifyAgainstDummy(password);
 	if (!valid || !moderator) {
-		throttle.recordFailure(name, addressId);
+		await throttle.recordFailure(name, addressId, store);
 		await store.transact((scope) =>
 			appendAuditEvent(scope, { moderatorId: moderator?.id ?? null, action: 'sign-in-failed' }),
 		);
 		return { outcome: 'refused' };
 	}
-	throttle.recordSuccess(name, addressId);
+	await throttle.recordSuccess(name, addressId, store);
 	const session = await startModeratorSession(
 		moderator.id,
 		{ secondFactorVerified: !moderator.hasSecondFactor },
