@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sqliteStore, type Store } from '../../db/store.ts';
+import { openPostgresStore, sqliteStore, type Store } from '../../db/store.ts';
 import { decideSubmission } from '../../src/lib/server/moderation/decisions.ts';
 import { editSubmission } from '../../src/lib/server/moderation/edits.ts';
 import { addModerator } from '../../src/lib/server/moderators.ts';
@@ -151,45 +151,64 @@ describe('purgeDeclinedStories (SQLite only: the bytes of the data folder on dis
 });
 
 // Each case starts a Node process: slow on a busy machine.
-describe(
-	'npm run db:purge (SQLite only: the script opens the file at DATABASE_PATH)',
-	{ timeout: 60_000 },
-	() => {
-		const purge = (env: Record<string, string>) =>
-			promisify(execFile)(process.execPath, [join(ROOT, 'scripts/db-purge.ts')], {
-				cwd: ROOT,
-				env: { ...process.env, ...env },
-			}).then(
-				({ stdout }) => ({ code: 0, output: stdout }),
-				(error: { code: number; stderr: string }) => ({ code: error.code, output: error.stderr }),
-			);
+describe('npm run db:purge', { timeout: 60_000 }, () => {
+	const purge = (env: Record<string, string>) =>
+		promisify(execFile)(process.execPath, [join(ROOT, 'scripts/db-purge.ts')], {
+			cwd: ROOT,
+			env: { ...process.env, ...env },
+		}).then(
+			({ stdout }) => ({ code: 0, output: stdout }),
+			(error: { code: number; stderr: string }) => ({ code: error.code, output: error.stderr }),
+		);
 
-		it('erases the declined stories past DECLINED_RETENTION_DAYS in the file at DATABASE_PATH', async () => {
-			const temp = testStores.tempDatabase();
-			const { storyDecided, rowOf } = await moderatedStore(sqliteStore(temp.database));
-			const declined = await storyDecided(
-				'Quillendorf',
-				'decline',
-				new Date(Date.now() - 8 * DAY_MS),
-			);
-			const result = await purge({ DATABASE_PATH: temp.path, DECLINED_RETENTION_DAYS: '7' });
-			expect(result).toEqual({
-				code: 0,
-				output: expect.stringContaining('erased the text of 1 declined story'),
-			});
-			expect((await rowOf(declined.id)).textErased).toBe(true);
+	it('erases the declined stories past DECLINED_RETENTION_DAYS in the file at DATABASE_PATH', async () => {
+		const temp = testStores.tempDatabase();
+		const { storyDecided, rowOf } = await moderatedStore(sqliteStore(temp.database));
+		const declined = await storyDecided(
+			'Quillendorf',
+			'decline',
+			new Date(Date.now() - 8 * DAY_MS),
+		);
+		const result = await purge({ DATABASE_PATH: temp.path, DECLINED_RETENTION_DAYS: '7' });
+		expect(result).toEqual({
+			code: 0,
+			output: expect.stringContaining('erased the text of 1 declined story'),
 		});
+		expect((await rowOf(declined.id)).textErased).toBe(true);
+	});
 
-		it('refuses a bad setting (78) and a missing database (66)', async () => {
-			const temp = testStores.tempDatabase();
-			expect(await purge({ DATABASE_PATH: temp.path, DECLINED_RETENTION_DAYS: 'thirty' })).toEqual({
-				code: 78,
-				output: expect.stringContaining('DECLINED_RETENTION_DAYS'),
-			});
-			expect(await purge({ DATABASE_PATH: join(dirname(temp.path), 'missing.db') })).toEqual({
-				code: 66,
-				output: expect.stringContaining('No database'),
-			});
+	it('erases them in the database at DATABASE_URL, and their words leave its data folder', async () => {
+		const url = await testStores.cluster.createMigratedDatabase();
+		const store = testStores.closeAfterTest(openPostgresStore(url));
+		const { storyDecided, rowOf } = await moderatedStore(store);
+		const declined = await storyDecided('Brannoway', 'decline', new Date(Date.now() - 8 * DAY_MS));
+		const kept = await storyDecided('Oskelmire', 'decline', new Date(Date.now() - 2 * DAY_MS));
+		// Set for SQLite too, as an operator's environment may be: DATABASE_URL wins.
+		const missingFile = join(testStores.cluster.dataFolder, 'missing.db');
+		const result = await purge({
+			DATABASE_URL: url,
+			DATABASE_PATH: missingFile,
+			DECLINED_RETENTION_DAYS: '7',
 		});
-	},
-);
+		expect(result).toEqual({
+			code: 0,
+			output: expect.stringContaining('erased the text of 1 declined story'),
+		});
+		expect((await rowOf(declined.id)).textErased).toBe(true);
+		expect((await rowOf(kept.id)).textErased).toBe(false);
+		// The story, its pen name and the decline note that quoted it: in no file, WAL included.
+		expect(findWordsOnDisk(testStores.cluster.dataFolder, ['Brannoway'])).toEqual([]);
+	});
+
+	it('refuses a bad setting (78) and a missing database (66)', async () => {
+		const temp = testStores.tempDatabase();
+		expect(await purge({ DATABASE_PATH: temp.path, DECLINED_RETENTION_DAYS: 'thirty' })).toEqual({
+			code: 78,
+			output: expect.stringContaining('DECLINED_RETENTION_DAYS'),
+		});
+		expect(await purge({ DATABASE_PATH: join(dirname(temp.path), 'missing.db') })).toEqual({
+			code: 66,
+			output: expect.stringContaining('No database'),
+		});
+	});
+});
