@@ -73,6 +73,20 @@ describe('npm run db:migrate with DATABASE_URL', { timeout: 60_000 }, () => {
 		expect(await settingNames(storeAt(url))).toEqual([]);
 	});
 
+	it('takes the Unix-socket form of the URL, and shows it without the password', async () => {
+		// postgresql://postgres@<folder>:<port>/<database> as the socket form libpq documents:
+		// no host in the authority, the folder and port as parameters.
+		const { hostname, port, pathname } = new URL(await cluster.createDatabase());
+		const url =
+			`postgresql://postgres@${pathname}?host=${hostname}&port=${port}` +
+			'&password=unused-by-trust';
+		const result = await npmRun('db:migrate', [], { DATABASE_URL: url });
+		expect(result).toMatchObject({ code: 0, stderr: '' });
+		expect(result.stdout).toContain(`${migrationCount} migration(s) applied.`);
+		expect(result.stdout).toContain(`host=${decodeURIComponent(hostname)}`);
+		expect(result.stdout).not.toContain('unused-by-trust');
+	});
+
 	it('refuses a DATABASE_URL that is not PostgreSQL', async () => {
 		const result = await npmRun('db:migrate', [], { DATABASE_URL: 'mysql://localhost/site' });
 		expect(result.code).toBe(64);
