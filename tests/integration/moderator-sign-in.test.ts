@@ -45,7 +45,7 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (engine) => {
 	beforeEach(async () => {
 		store = await testStores.freshStore(engine);
 	});
-	// The sign-in throttle is per process: each engine's run guesses from its own addresses.
+	// SQLite's sign-in throttle is this process's memory: each engine's run guesses from its own addresses.
 	const address = (last: number) => `198.51.100.${last + (engine === 'sqlite' ? 0 : 100)}`;
 
 	async function moderator(): Promise<{ id: string; username: string }> {

@@ -191,6 +191,23 @@ export async function findModeratorForSignIn(
 }
 
 /**
+ * Whether the password a sign-in checked still lets the moderator in: the account is not
+ * disabled and still has the hash that was checked (a reset replaces it). Read in the
+ * caller's transaction, the one that keeps the sign-in's session.
+ */
+export async function isCheckedPasswordCurrent(
+	{ query, tables: { moderators } }: Scope,
+	moderatorId: string,
+	checkedHash: string,
+): Promise<boolean> {
+	const [row] = await query
+		.select({ passwordHash: moderators.passwordHash, disabledAt: moderators.disabledAt })
+		.from(moderators)
+		.where(eq(moderators.id, moderatorId));
+	return row !== undefined && row.disabledAt === null && row.passwordHash === checkedHash;
+}
+
+/**
  * Disables a moderator: they can no longer sign in, every session of theirs ends at once,
  * and the change is audited ('moderator-disabled', by `byModeratorId` or null for the
  * command line). Throws `ModeratorError` 'not-found', 'already-disabled', or 'last-admin'

@@ -3,7 +3,11 @@ import { SignInThrottle } from '../sign-in-throttle.ts';
 import { getStore, type Store } from '../../../db/store.ts';
 import { addressKey } from './address-key.ts';
 import { appendAuditEvent } from './audit.ts';
-import { findModeratorForSignIn, normalizeUsername } from './moderators.ts';
+import {
+	findModeratorForSignIn,
+	isCheckedPasswordCurrent,
+	normalizeUsername,
+} from './moderators.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { SharedSignInThrottle } from './shared-sign-in-throttle.ts';
 import { endSessionNow, startModeratorSession } from './session.ts';
@@ -65,9 +69,19 @@ export async function signIn(
 		{ secondFactorVerified: !moderator.hasSecondFactor },
 		store,
 	);
-	await store.transact((scope) =>
-		appendAuditEvent(scope, { moderatorId: moderator.id, action: 'signed-in' }),
-	);
+	// A reset or a disable that committed while argon2 ran ended every session but this one,
+	// which did not exist yet. So the session stands only if the account still holds the
+	// hash that was checked, read in the transaction that audits the sign-in: SQLite runs the
+	// two one after the other; PostgreSQL's SERIALIZABLE refuses one of the two interleaved.
+	const stands = await store.transact(async (scope) => {
+		if (!(await isCheckedPasswordCurrent(scope, moderator.id, moderator.passwordHash))) {
+			await endSessionNow(scope, session.token);
+			return false;
+		}
+		await appendAuditEvent(scope, { moderatorId: moderator.id, action: 'signed-in' });
+		return true;
+	});
+	if (!stands) return { outcome: 'refused' };
 	return { outcome: 'signed-in', ...session, needsSecondFactor: moderator.hasSecondFactor };
 }
 
