@@ -218,7 +218,8 @@ export const dailyMarks = pgTable(
 
 /**
  * Rate-limit windows shared by every app server (SQLite's one process keeps them in memory):
- * one row per limit and daily address key, deleted once its window has ended.
+ * one row per limit and daily address key, with the counts of the current clock period and
+ * of the one before it, deleted once both have ended.
  */
 export const rateLimitWindows = pgTable(
 	'rate_limit_windows',
@@ -228,6 +229,8 @@ export const rateLimitWindows = pgTable(
 		/** Milliseconds since the epoch. */
 		startedAt: bigint('started_at', { mode: 'number' }).notNull(),
 		count: integer('count').notNull(),
+		/** The count of the period before started_at's (src/lib/sliding-window.ts). */
+		previousCount: integer('previous_count').notNull().default(0),
 	},
 	(table) => [
 		primaryKey({ columns: [table.name, table.key] }),

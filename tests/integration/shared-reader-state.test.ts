@@ -35,6 +35,16 @@ async function publishedStory(store: Store): Promise<string> {
 	return publishThroughDomain(store, draft, await addModeratorRow(store));
 }
 
+/** One limit, named 'test', as each of two servers holds it, on a clock the test moves. */
+function limitersOnTwoServers(
+	stores: [Store, Store],
+	limit: { limit: number; windowMs: number; now: () => number },
+): [SharedRateLimiter, SharedRateLimiter] {
+	const on = (store: Store) =>
+		new SharedRateLimiter({ name: 'test', ...limit, store: () => store });
+	return [on(stores[0]), on(stores[1])];
+}
+
 const markRows = (store: Store) =>
 	store.read(({ query, tables }) => query.select().from(tables.dailyMarks));
 
@@ -107,36 +117,60 @@ describe('on two app servers sharing PostgreSQL', () => {
 		expect(rows.map((row) => Number(row.startedAt))).toEqual([Date.parse('2026-12-03T12:00:00Z')]);
 	});
 
-	it('holds a rate limit across servers, opens it again when the window ends, and deletes ended windows', async () => {
+	it('holds a rate limit across servers, opens it again as the window slides on, and deletes ended windows', async () => {
 		const [one, two] = await twoServers();
 		let now = Date.parse('2026-12-03T12:00:00Z');
-		const limiterOn = (store: Store) =>
-			new SharedRateLimiter({
-				name: 'test',
-				limit: 3,
-				windowMs: 60_000,
-				store: () => store,
-				now: () => now,
-			});
-		const [onOne, onTwo] = [limiterOn(one), limiterOn(two)];
+		const [onOne, onTwo] = limitersOnTwoServers([one, two], {
+			limit: 3,
+			windowMs: 60_000,
+			now: () => now,
+		});
 
 		const decisions = await Promise.all(
 			[onOne, onTwo, onOne, onTwo].map((limiter) => limiter.take('address-key')),
 		);
 		expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
 		expect((await onTwo.take('another-address')).allowed).toBe(true);
+		// The three count in full as the next minute begins, two thirds of them 20 seconds in.
 		expect(decisions.find((decision) => !decision.allowed)!.retryAt).toEqual(
-			new Date(now + 60_000),
+			new Date('2026-12-03T12:01:20Z'),
 		);
 
 		now += 60_000;
+		expect((await onOne.take('address-key')).allowed).toBe(false);
+		now += 20_000;
 		expect((await onOne.take('address-key')).allowed).toBe(true);
-		now += 120_000;
+		now += 100_000;
 		await onTwo.take('a-third-address');
 		const { rows } = await two.read((scope) =>
 			postgresOf(scope).execute(sql`SELECT key FROM rate_limit_windows ORDER BY key`),
 		);
 		expect(rows).toEqual([{ key: 'a-third-address' }]);
+	});
+
+	it('does not let a limit used up just before the hour ends be used again just after it', async () => {
+		let now = Date.parse('2026-12-03T12:59:50Z');
+		const [onOne, onTwo] = limitersOnTwoServers(await twoServers(), {
+			limit: 5,
+			windowMs: 3_600_000,
+			now: () => now,
+		});
+		for (let take = 0; take < 5; take++)
+			expect((await (take % 2 ? onTwo : onOne).take('address-key')).allowed).toBe(true);
+
+		now = Date.parse('2026-12-03T13:00:05Z');
+		const refused = await onTwo.take('address-key');
+		expect(refused.allowed).toBe(false);
+		// The five count in full as 13:00 begins, four fifths of them 12 minutes in.
+		expect(refused.retryAt).toEqual(new Date('2026-12-03T13:12:00Z'));
+		// Being refused costs nothing: a writer who retries is not pushed further back.
+		now = Date.parse('2026-12-03T13:11:59Z');
+		expect((await onOne.take('address-key')).allowed).toBe(false);
+		now = Date.parse('2026-12-03T13:12:00Z');
+		expect((await onOne.take('address-key')).allowed).toBe(true);
+		const again = await onTwo.take('address-key');
+		expect(again.allowed).toBe(false);
+		expect(again.retryAt).toEqual(new Date('2026-12-03T13:24:00Z'));
 	});
 });
 
@@ -155,7 +189,7 @@ describe('moderator sign-in limits on two app servers sharing PostgreSQL', () =>
 		return decision.allowed;
 	}
 
-	it('stops an address after 5 wrong passwords for a name on either server, until the quarter hour ends', async () => {
+	it('stops an address after 5 wrong passwords for a name on either server, until they slide out of its last quarter hour', async () => {
 		const [storeOne, storeTwo] = await twoServers();
 		const { clock, one, two } = throttlesOnOneClock();
 		const answers = [];
@@ -165,11 +199,31 @@ describe('moderator sign-in limits on two app servers sharing PostgreSQL', () =>
 			);
 		expect(answers).toEqual([true, true, true, true, true, false]);
 		const refused = await one.beginAttempt('sam', 'address-x', storeOne);
-		expect(refused.retryAt.toISOString()).toBe('2026-12-03T12:15:00.000Z');
-		// The owner, elsewhere, is not stopped; and the next quarter hour starts afresh.
+		// The five count in full as 12:15 begins, four fifths of them 3 minutes in.
+		expect(refused.retryAt.toISOString()).toBe('2026-12-03T12:18:00.000Z');
+		// The owner, elsewhere, is not stopped.
 		expect((await two.beginAttempt('sam', 'address-y', storeTwo)).allowed).toBe(true);
-		clock.advance(14 * MINUTE);
+		clock.advance(16 * MINUTE);
+		expect((await two.beginAttempt('sam', 'address-x', storeTwo)).allowed).toBe(false);
+		clock.advance(MINUTE);
 		expect((await two.beginAttempt('sam', 'address-x', storeTwo)).allowed).toBe(true);
+	});
+
+	it('does not let 5 wrong passwords just before a quarter hour ends be followed by 5 more just after', async () => {
+		const [storeOne, storeTwo] = await twoServers();
+		const { clock, one, two } = throttlesOnOneClock();
+		clock.advance(13 * MINUTE + 50_000);
+		for (let attempt = 0; attempt < 5; attempt++)
+			expect(
+				await fail(attempt % 2 ? two : one, 'address-x', attempt % 2 ? storeTwo : storeOne),
+			).toBe(true);
+		clock.advance(15_000);
+		const refused = await two.beginAttempt('sam', 'address-x', storeTwo);
+		expect(refused.allowed).toBe(false);
+		expect(refused.retryAt.toISOString()).toBe('2026-12-03T12:18:00.000Z');
+		clock.advance(refused.retryAt.getTime() - clock.now());
+		expect(await fail(one, 'address-x', storeOne)).toBe(true);
+		expect((await two.beginAttempt('sam', 'address-x', storeTwo)).allowed).toBe(false);
 	});
 
 	it('clears an address’s failures for a name when its right password is given on the other server', async () => {
@@ -202,7 +256,7 @@ describe('moderator sign-in limits on two app servers sharing PostgreSQL', () =>
 		expect((await two.beginAttempt('sam', 'bot-b', storeTwo)).allowed).toBe(true);
 	});
 
-	it('keeps neither the name nor a moment of an attempt, and deletes a window once it has ended', async () => {
+	it('keeps neither the name nor a moment of an attempt, and deletes counts once the quarter hour after theirs has ended', async () => {
 		const [store] = await twoServers();
 		const { clock, one } = throttlesOnOneClock();
 		await fail(one, 'address-x', store);
@@ -225,9 +279,22 @@ describe('moderator sign-in limits on two app servers sharing PostgreSQL', () =>
 		}
 		clock.advance(15 * MINUTE);
 		await fail(one, 'address-y', store);
+		// 12:00's failures still count in part through 12:15–12:30.
+		expect((await windows()).filter((row) => row.key.includes('address-x'))).toHaveLength(2);
+		clock.advance(15 * MINUTE);
+		await fail(one, 'address-z', store);
 		const later = await windows();
-		expect(later).toHaveLength(3);
 		expect(later.filter((row) => row.key.includes('address-x'))).toEqual([]);
-		for (const row of later) expect(row.startedAt).toBe(String(Date.UTC(2026, 11, 3, 12, 15)));
+		expect(
+			later.map((row) => [row.key.includes('address-y'), Number(row.startedAt)]).sort(),
+		).toEqual(
+			[
+				[true, Date.UTC(2026, 11, 3, 12, 15)],
+				[true, Date.UTC(2026, 11, 3, 12, 15)],
+				[false, Date.UTC(2026, 11, 3, 12, 30)],
+				[false, Date.UTC(2026, 11, 3, 12, 30)],
+				[false, Date.UTC(2026, 11, 3, 12, 30)],
+			].sort(),
+		);
 	});
 });

@@ -1,13 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { rateLimitWindows } from '../../../db/schema-pg.ts';
-import { postgresOf, type Store } from '../../../db/store.ts';
+import { postgresOf, selectRows, type Store } from '../../../db/store.ts';
 import type { RateLimitDecision } from '../rate-limiter.ts';
+import { countsAt, periodStartOf, slidingWindowDecision } from '../sliding-window.ts';
 import { isStorageFailure } from './storage-failure.ts';
 
 /**
- * A fixed-window rate limit held in PostgreSQL, so that it holds whichever app server a
- * request reaches. A window is one row per limit and daily address key (address-key.ts),
- * for one whole clock period, deleted once it has ended.
+ * A rate limit held in PostgreSQL, so that it holds whichever app server a request reaches.
+ * One row per limit and daily address key (address-key.ts) keeps the counts of the current
+ * whole clock period and of the one before it (sliding-window.ts: the earlier one counts in
+ * part, so a limit used up just before a period ends is not all there again just after).
+ * Rows whose periods have both ended are deleted.
  */
 export class SharedRateLimiter {
 	readonly #name: string;
@@ -48,41 +51,66 @@ export class SharedRateLimiter {
 
 	async #take(key: string): Promise<RateLimitDecision> {
 		const now = this.#now();
-		// Windows are whole clock periods (12:00–13:00 for an hour), never begun at a request:
-		// a start kept in the database must not record when a writer or reader acted.
-		const windowStart = now - (now % this.#windowMs);
-		// One statement, atomic by itself (the row is locked while it changes). It needs no
-		// transaction: a SERIALIZABLE one would fail concurrent takes of the site-wide row,
-		// where this lets them wait their turn. Its commit does not wait for the disk
+		const periodMs = this.#windowMs;
+		// Periods are whole clock ones (12:00–13:00 for an hour), never begun at a request: a
+		// start kept in the database must not record when a writer or reader acted.
+		const periodStart = periodStartOf(now, periodMs);
+		const kept = {
+			startedAt: rateLimitWindows.startedAt,
+			count: rateLimitWindows.count,
+			previousCount: rateLimitWindows.previousCount,
+		};
+		const previous = sql`CASE ${kept.startedAt}
+			WHEN ${periodStart}::bigint THEN ${kept.previousCount}
+			WHEN ${periodStart - periodMs}::bigint THEN ${kept.count} ELSE 0 END`;
+		const current = sql`CASE ${kept.startedAt} WHEN ${periodStart}::bigint THEN ${kept.count} ELSE 0 END`;
+		// One statement, atomic by itself (the row is locked while it changes), which counts the
+		// event only if it fits: slidingWindowDecision's test, in whole numbers. A refusal
+		// changes nothing (the row stays as it was), so retrying costs a writer nothing. It
+		// needs no transaction: a SERIALIZABLE one would fail concurrent takes of the site-wide
+		// row, where this lets them wait their turn. Its commit does not wait for the disk
 		// (synchronous_commit off, for this statement only): a count lost in a crash costs
 		// nothing, and the site-wide row, which every story updates, would otherwise take one
-		// story per disk flush. The count stops at limit + 1: past the limit.
-		const [window] = await this.#store().read(async (scope) => {
-			const { rows } = await postgresOf(scope).execute<{ startedAt: string; count: number }>(sql`
-				INSERT INTO ${rateLimitWindows} (name, key, started_at, count)
-				SELECT ${this.#name}, ${key}, ${windowStart}::bigint, 1
+		// story per disk flush.
+		const taken = await this.#store().read(async (scope) => {
+			const { rows } = await postgresOf(scope).execute(sql`
+				INSERT INTO ${rateLimitWindows} (name, key, started_at, count, previous_count)
+				SELECT ${this.#name}, ${key}, ${periodStart}::bigint, 1, 0
 				FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_waiting_for_disk
+				WHERE ${this.#limit}::integer >= 1
 				ON CONFLICT (name, key) DO UPDATE SET
 					started_at = excluded.started_at,
-					count = CASE WHEN ${rateLimitWindows.startedAt} < excluded.started_at
-						THEN 1 ELSE least(${rateLimitWindows.count} + 1, ${this.#limit + 1}::integer) END
-				RETURNING started_at AS "startedAt", count`);
-			return rows;
+					previous_count = ${previous},
+					count = ${current} + 1
+				WHERE (${previous}) * ${periodStart + periodMs - now}::bigint
+					+ (${current} + 1) * ${periodMs}::bigint <= ${this.#limit * periodMs}::bigint
+				RETURNING 1`);
+			return rows.length > 0;
 		});
-		if (now >= this.#nextCleanupAt) await this.#deleteEnded(windowStart);
-		return {
-			allowed: window!.count <= this.#limit,
-			retryAt: new Date(Number(window!.startedAt) + this.#windowMs),
-		};
+		if (now >= this.#nextCleanupAt) await this.#deleteEnded(periodStart);
+		if (taken) return { allowed: true, retryAt: new Date(periodStart + periodMs) };
+		const [row] = await this.#store().read((scope) =>
+			selectRows<{ startedAt: string; count: number; previousCount: number }>(
+				scope,
+				sql`
+					SELECT started_at AS "startedAt", count, previous_count AS "previousCount"
+					FROM ${rateLimitWindows} WHERE name = ${this.#name} AND key = ${key}`,
+			),
+		);
+		const counts = countsAt(row && { ...row, startedAt: Number(row.startedAt) }, now, periodMs);
+		const decision = slidingWindowDecision(counts, { limit: this.#limit, periodMs, now });
+		// Another server's event between the two statements may have rolled the row on; the
+		// refusal stands, and may be retried at once.
+		return decision.allowed ? { allowed: false, retryAt: new Date(now) } : decision;
 	}
 
-	/** Windows that have ended hold nothing worth keeping: deleted at most once a minute. */
-	async #deleteEnded(windowStart: number): Promise<void> {
+	/** A row whose two periods have both ended counts nothing: deleted at most once a minute. */
+	async #deleteEnded(periodStart: number): Promise<void> {
 		this.#nextCleanupAt = this.#now() + 60_000;
 		await this.#store().read((scope) =>
 			postgresOf(scope).execute(sql`
 				DELETE FROM ${rateLimitWindows}
-				WHERE name = ${this.#name} AND started_at < ${windowStart}::bigint`),
+				WHERE name = ${this.#name} AND started_at < ${periodStart - this.#windowMs}::bigint`),
 		);
 	}
 }

@@ -3,6 +3,12 @@ import { rateLimitWindows } from '../../../db/schema-pg.ts';
 import { selectRows, type Store } from '../../../db/store.ts';
 import type { RateLimitDecision } from '../rate-limiter.ts';
 import {
+	countsAt,
+	eventsWithinWindow,
+	periodStartOf,
+	slidingWindowDecision,
+} from '../sliding-window.ts';
+import {
 	FIFTEEN_MINUTES,
 	SIGN_IN_FAILURES_BEFORE_PACING,
 	SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
@@ -25,8 +31,9 @@ const NEXT_CHECK = 'sign-in-next-check';
  * everywhere, and a paced name takes one check at a time across every server.
  *
  * Rows of rate_limit_windows, like the other shared limits: failures counted per whole
- * clock quarter hour and deleted once it has ended, and a paced name's next check, to the
- * second, deleted once it has passed. They are keyed by the daily address key and by the
+ * clock quarter hour, the one before counting in part (sliding-window.ts), deleted once the
+ * quarter hour after theirs has ended; and a paced name's next check, to the second, deleted
+ * once it has passed. They are keyed by the daily address key and by the
  * same daily HMAC of the name, never the name: a password typed into the wrong box must not
  * reach the disk.
  */
@@ -44,26 +51,42 @@ export class SharedSignInThrottle {
 	 */
 	async beginAttempt(name: string, addressId: string, store: Store): Promise<RateLimitDecision> {
 		const now = this.#now();
-		const windowStart = now - (now % FIFTEEN_MINUTES);
+		const periodStart = periodStartOf(now, FIFTEEN_MINUTES);
 		const account = accountKey(name);
-		const counted = await run<{ name: string; count: number }>(
+		const kept = await run<{
+			name: string;
+			startedAt: string;
+			count: number;
+			previousCount: number;
+		}>(
 			store,
 			sql`
-				SELECT name, count FROM ${rateLimitWindows}
-				WHERE started_at = ${windowStart}::bigint AND (name, key) IN (
+				SELECT name, started_at AS "startedAt", count, previous_count AS "previousCount"
+				FROM ${rateLimitWindows}
+				WHERE started_at >= ${periodStart - FIFTEEN_MINUTES}::bigint AND (name, key) IN (
 					(${BY_ACCOUNT_AND_ADDRESS}, ${pairKey(account, addressId)}),
 					(${BY_ADDRESS}, ${addressId}),
 					(${BY_ACCOUNT}, ${account})
 				)`,
 		);
-		const failures = (limit: string) => counted.find((row) => row.name === limit)?.count ?? 0;
-		if (
-			failures(BY_ACCOUNT_AND_ADDRESS) >= SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS ||
-			failures(BY_ADDRESS) >= SIGN_IN_FAILURES_PER_ADDRESS
-		) {
-			return { allowed: false, retryAt: new Date(windowStart + FIFTEEN_MINUTES) };
+		const failures = (limit: string) => {
+			const row = kept.find((candidate) => candidate.name === limit);
+			return countsAt(row && { ...row, startedAt: Number(row.startedAt) }, now, FIFTEEN_MINUTES);
+		};
+		for (const [counter, limit] of [
+			[BY_ACCOUNT_AND_ADDRESS, SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS],
+			[BY_ADDRESS, SIGN_IN_FAILURES_PER_ADDRESS],
+		] as const) {
+			const decision = slidingWindowDecision(failures(counter), {
+				limit,
+				periodMs: FIFTEEN_MINUTES,
+				now,
+			});
+			if (!decision.allowed) return decision;
 		}
-		const accountFailures = failures(BY_ACCOUNT);
+		const accountFailures = Math.ceil(
+			eventsWithinWindow(failures(BY_ACCOUNT), now, FIFTEEN_MINUTES),
+		);
 		if (accountFailures < SIGN_IN_FAILURES_BEFORE_PACING)
 			return { allowed: true, retryAt: new Date(now) };
 		// Paced: the check that moves the next-check moment on is the one allowed. Two servers
@@ -91,21 +114,30 @@ export class SharedSignInThrottle {
 	/** Counts a wrong password (or an unknown name) against the pair, the address and the name. */
 	async recordFailure(name: string, addressId: string, store: Store): Promise<void> {
 		const now = this.#now();
-		const windowStart = now - (now % FIFTEEN_MINUTES);
+		const periodStart = periodStartOf(now, FIFTEEN_MINUTES);
 		const account = accountKey(name);
+		const kept = {
+			startedAt: rateLimitWindows.startedAt,
+			count: rateLimitWindows.count,
+			previousCount: rateLimitWindows.previousCount,
+		};
+		// countsAt's roll-over, in SQL: a row of the quarter hour before becomes the previous count.
 		await run(
 			store,
 			sql`
 				INSERT INTO ${rateLimitWindows} (name, key, started_at, count) VALUES
-					(${BY_ACCOUNT_AND_ADDRESS}, ${pairKey(account, addressId)}, ${windowStart}::bigint, 1),
-					(${BY_ADDRESS}, ${addressId}, ${windowStart}::bigint, 1),
-					(${BY_ACCOUNT}, ${account}, ${windowStart}::bigint, 1)
+					(${BY_ACCOUNT_AND_ADDRESS}, ${pairKey(account, addressId)}, ${periodStart}::bigint, 1),
+					(${BY_ADDRESS}, ${addressId}, ${periodStart}::bigint, 1),
+					(${BY_ACCOUNT}, ${account}, ${periodStart}::bigint, 1)
 				ON CONFLICT (name, key) DO UPDATE SET
 					started_at = excluded.started_at,
-					count = CASE WHEN ${rateLimitWindows.startedAt} < excluded.started_at
-						THEN 1 ELSE ${rateLimitWindows.count} + 1 END`,
+					previous_count = CASE ${kept.startedAt}
+						WHEN ${periodStart}::bigint THEN ${kept.previousCount}
+						WHEN ${periodStart - FIFTEEN_MINUTES}::bigint THEN ${kept.count} ELSE 0 END,
+					count = CASE ${kept.startedAt}
+						WHEN ${periodStart}::bigint THEN ${kept.count} + 1 ELSE 1 END`,
 		);
-		if (now >= this.#nextCleanupAt) await this.#deleteEnded(store, now, windowStart);
+		if (now >= this.#nextCleanupAt) await this.#deleteEnded(store, now, periodStart);
 	}
 
 	/**
@@ -121,15 +153,18 @@ export class SharedSignInThrottle {
 		);
 	}
 
-	/** Quarter hours that have ended, and next checks that have passed: at most once a minute. */
-	async #deleteEnded(store: Store, now: number, windowStart: number): Promise<void> {
+	/**
+	 * Counts whose quarter hour and the one after it have both ended, and next checks that have
+	 * passed: at most once a minute.
+	 */
+	async #deleteEnded(store: Store, now: number, periodStart: number): Promise<void> {
 		this.#nextCleanupAt = now + 60_000;
 		await run(
 			store,
 			sql`
 				DELETE FROM ${rateLimitWindows}
 				WHERE (name IN (${BY_ACCOUNT_AND_ADDRESS}, ${BY_ADDRESS}, ${BY_ACCOUNT})
-						AND started_at < ${windowStart}::bigint)
+						AND started_at < ${periodStart - FIFTEEN_MINUTES}::bigint)
 					OR (name = ${NEXT_CHECK} AND started_at < ${now}::bigint)`,
 		);
 	}

@@ -1,0 +1,1 @@
+ALTER TABLE "rate_limit_windows" ADD COLUMN "previous_count" integer DEFAULT 0 NOT NULL;
