@@ -15,6 +15,7 @@ import { readSubmissionLimits } from '../src/lib/server/limits.ts';
 import { readTrustedProxyHops } from '../src/server/http/client-address.ts';
 import { countActiveModerators } from '../src/lib/server/moderators.ts';
 import { createFrontDoor } from '../src/server/http/front-door.ts';
+import { startDeletingEndedLimitRows } from '../src/lib/server/ended-limit-rows.ts';
 import { answerClientError, refuseTunnel } from '../src/server/http/socket-answers.ts';
 import { readDeclinedRetentionDays, startDailyPurge } from '../src/lib/server/retention.ts';
 import { openStorage } from '../src/lib/server/serving-storage.ts';
@@ -33,6 +34,8 @@ const storage = await openStorage();
 // Declined stories lose their text after the retention period, and the day's reader marks
 // at midnight (SECURITY.md).
 startDailyPurge(getStore(), declinedRetentionDays);
+// On PostgreSQL, rate-limit rows go when their windows end, whether or not anyone comes back.
+startDeletingEndedLimitRows(getStore());
 if ((await countActiveModerators()) === 0) {
 	console.log('No moderator yet: add one with `npm run moderator -- add <username> --admin`.');
 }

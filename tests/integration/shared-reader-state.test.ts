@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openPostgresStore, postgresOf, selectRows, type Store } from '../../db/store.ts';
 import { forgetEarlierDays } from '../../src/lib/server/daily-marks.ts';
+import {
+	deleteEndedLimitRows,
+	startDeletingEndedLimitRows,
+} from '../../src/lib/server/ended-limit-rows.ts';
 import { addReaction } from '../../src/lib/server/reactions.ts';
 import { reportStory } from '../../src/lib/server/reports.ts';
 import { SharedRateLimiter } from '../../src/lib/server/shared-rate-limiter.ts';
@@ -43,6 +47,17 @@ function limitersOnTwoServers(
 	const on = (store: Store) =>
 		new SharedRateLimiter({ name: 'test', ...limit, store: () => store });
 	return [on(stores[0]), on(stores[1])];
+}
+
+/** One take of an hourly limit of 5 at `time`, as a request would make. */
+async function takeOnceAt(store: Store, name: string, time: string): Promise<void> {
+	await new SharedRateLimiter({
+		name,
+		limit: 5,
+		windowMs: 3_600_000,
+		store: () => store,
+		now: () => Date.parse(time),
+	}).take('address-key');
 }
 
 const markRows = (store: Store) =>
@@ -296,5 +311,62 @@ describe('moderator sign-in limits on two app servers sharing PostgreSQL', () =>
 				[false, Date.UTC(2026, 11, 3, 12, 30)],
 			].sort(),
 		);
+	});
+
+	it('deletes every limit’s ended rows on a quiet site, where no one comes back to that limit', async () => {
+		const [store] = await twoServers();
+		const { clock, one } = throttlesOnOneClock();
+		clock.advance(30 * MINUTE); // 12:31
+		for (let bot = 0; bot < 10; bot++) await fail(one, `bot-${bot}`, store);
+		const paced = await one.beginAttempt('sam', 'bot-a', store);
+		expect(paced.retryAt.toISOString()).toBe('2026-12-03T12:31:01.000Z');
+		await takeOnceAt(store, 'submissions-by-address', '2026-12-03T12:34:56Z');
+		const namesLeftAfterSweepAt = async (time: string) => {
+			await deleteEndedLimitRows(store, Date.parse(time));
+			const rows = await store.read((scope) =>
+				selectRows<{ name: string }>(scope, sql`SELECT name FROM rate_limit_windows`),
+			);
+			return [...new Set(rows.map((row) => row.name))].sort();
+		};
+		const signInCounts = [
+			'sign-in-failures-by-account',
+			'sign-in-failures-by-account-and-address',
+			'sign-in-failures-by-address',
+		];
+		expect(await namesLeftAfterSweepAt('2026-12-03T12:31:00.500Z')).toEqual(
+			[...signInCounts, 'sign-in-next-check', 'submissions-by-address'].sort(),
+		);
+		expect(await namesLeftAfterSweepAt('2026-12-03T12:59:59.999Z')).toEqual(
+			[...signInCounts, 'submissions-by-address'].sort(),
+		);
+		expect(await namesLeftAfterSweepAt('2026-12-03T13:00:00Z')).toEqual(['submissions-by-address']);
+		expect(await namesLeftAfterSweepAt('2026-12-03T13:59:59.999Z')).toEqual([
+			'submissions-by-address',
+		]);
+		expect(await namesLeftAfterSweepAt('2026-12-03T14:00:00Z')).toEqual([]);
+	});
+
+	describe('each server’s sweep', () => {
+		afterEach(() => {
+			vi.useRealTimers();
+		});
+
+		it('deletes a limit’s ended rows within a minute, with no request to set it off', async () => {
+			const [store] = await twoServers();
+			await takeOnceAt(store, 'previews-by-address', '2026-12-03T12:34:56Z');
+			vi.useFakeTimers({ toFake: ['setInterval', 'Date'] });
+			vi.setSystemTime(Date.parse('2026-12-03T14:00:00Z'));
+			const stop = startDeletingEndedLimitRows(store);
+			try {
+				await vi.advanceTimersByTimeAsync(MINUTE);
+				await expect
+					.poll(() =>
+						store.read((scope) => selectRows(scope, sql`SELECT name FROM rate_limit_windows`)),
+					)
+					.toEqual([]);
+			} finally {
+				stop();
+			}
+		});
 	});
 });

@@ -3,6 +3,7 @@ import { rateLimitWindows } from '../../../db/schema-pg.ts';
 import { postgresOf, selectRows, type Store } from '../../../db/store.ts';
 import type { RateLimitDecision } from '../rate-limiter.ts';
 import { countsAt, periodStartOf, slidingWindowDecision } from '../sliding-window.ts';
+import { LONGEST_LIMIT_PERIOD_MS } from './ended-limit-rows.ts';
 import { isStorageFailure } from './storage-failure.ts';
 
 /**
@@ -10,7 +11,8 @@ import { isStorageFailure } from './storage-failure.ts';
  * One row per limit and daily address key (address-key.ts) keeps the counts of the current
  * whole clock period and of the one before it (sliding-window.ts: the earlier one counts in
  * part, so a limit used up just before a period ends is not all there again just after).
- * Rows whose periods have both ended are deleted.
+ * Rows whose periods have both ended are deleted: by the limit as it is used, and on a quiet
+ * site by the sweep of ended-limit-rows.ts.
  */
 export class SharedRateLimiter {
 	readonly #name: string;
@@ -27,6 +29,10 @@ export class SharedRateLimiter {
 		store: () => Store;
 		now?: () => number;
 	}) {
+		// The sweep of ended rows (ended-limit-rows.ts) relies on this.
+		if (LONGEST_LIMIT_PERIOD_MS % options.windowMs !== 0) {
+			throw new Error(`A shared limit's period must divide the hour, not ${options.windowMs} ms.`);
+		}
 		this.#name = options.name;
 		this.#limit = options.limit;
 		this.#windowMs = options.windowMs;

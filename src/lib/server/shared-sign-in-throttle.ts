@@ -16,13 +16,18 @@ import {
 	paceMs,
 } from '../sign-in-throttle.ts';
 import { addressKey } from './address-key.ts';
+import {
+	SIGN_IN_COUNTS,
+	SIGN_IN_NEXT_CHECK as NEXT_CHECK,
+	deleteEndedLimitRows,
+} from './ended-limit-rows.ts';
 
 /** The rows this keeps in rate_limit_windows, by their `name`. */
-const BY_ACCOUNT_AND_ADDRESS = 'sign-in-failures-by-account-and-address';
-const BY_ADDRESS = 'sign-in-failures-by-address';
-const BY_ACCOUNT = 'sign-in-failures-by-account';
-/** A paced name's next check: its started_at is the second from which one may begin. */
-const NEXT_CHECK = 'sign-in-next-check';
+const {
+	byAccountAndAddress: BY_ACCOUNT_AND_ADDRESS,
+	byAddress: BY_ADDRESS,
+	byAccount: BY_ACCOUNT,
+} = SIGN_IN_COUNTS;
 
 /**
  * SignInThrottle's rules (sign-in-throttle.ts: the limits, and why a name is only ever
@@ -137,7 +142,10 @@ export class SharedSignInThrottle {
 					count = CASE ${kept.startedAt}
 						WHEN ${periodStart}::bigint THEN ${kept.count} + 1 ELSE 1 END`,
 		);
-		if (now >= this.#nextCleanupAt) await this.#deleteEnded(store, now, periodStart);
+		if (now >= this.#nextCleanupAt) {
+			this.#nextCleanupAt = now + 60_000;
+			await deleteEndedLimitRows(store, now);
+		}
 	}
 
 	/**
@@ -150,22 +158,6 @@ export class SharedSignInThrottle {
 			sql`
 				DELETE FROM ${rateLimitWindows}
 				WHERE name = ${BY_ACCOUNT_AND_ADDRESS} AND key = ${pairKey(accountKey(name), addressId)}`,
-		);
-	}
-
-	/**
-	 * Counts whose quarter hour and the one after it have both ended, and next checks that have
-	 * passed: at most once a minute.
-	 */
-	async #deleteEnded(store: Store, now: number, periodStart: number): Promise<void> {
-		this.#nextCleanupAt = now + 60_000;
-		await run(
-			store,
-			sql`
-				DELETE FROM ${rateLimitWindows}
-				WHERE (name IN (${BY_ACCOUNT_AND_ADDRESS}, ${BY_ADDRESS}, ${BY_ACCOUNT})
-						AND started_at < ${periodStart - FIFTEEN_MINUTES}::bigint)
-					OR (name = ${NEXT_CHECK} AND started_at < ${now}::bigint)`,
 		);
 	}
 }
