@@ -2,8 +2,14 @@ import { sql } from 'drizzle-orm';
 import { rateLimitWindows } from '../../../db/schema-pg.ts';
 import { postgresOf, selectRows, type Store } from '../../../db/store.ts';
 import type { RateLimitDecision } from '../rate-limiter.ts';
-import { countsAt, periodStartOf, slidingWindowDecision } from '../sliding-window.ts';
+import { periodStartOf, slidingWindowDecision } from '../sliding-window.ts';
 import { LONGEST_LIMIT_PERIOD_MS } from './ended-limit-rows.ts';
+import {
+	KEPT_COUNTS,
+	countsOfRow,
+	rolledOverCounts,
+	type KeptCountsRow,
+} from './kept-period-counts.ts';
 import { isStorageFailure } from './storage-failure.ts';
 
 /**
@@ -61,15 +67,7 @@ export class SharedRateLimiter {
 		// Periods are whole clock ones (12:00–13:00 for an hour), never begun at a request: a
 		// start kept in the database must not record when a writer or reader acted.
 		const periodStart = periodStartOf(now, periodMs);
-		const kept = {
-			startedAt: rateLimitWindows.startedAt,
-			count: rateLimitWindows.count,
-			previousCount: rateLimitWindows.previousCount,
-		};
-		const previous = sql`CASE ${kept.startedAt}
-			WHEN ${periodStart}::bigint THEN ${kept.previousCount}
-			WHEN ${periodStart - periodMs}::bigint THEN ${kept.count} ELSE 0 END`;
-		const current = sql`CASE ${kept.startedAt} WHEN ${periodStart}::bigint THEN ${kept.count} ELSE 0 END`;
+		const { previous, current } = rolledOverCounts(periodStart, periodMs);
 		// One statement, atomic by itself (the row is locked while it changes), which counts the
 		// event only if it fits: slidingWindowDecision's test, in whole numbers. A refusal
 		// changes nothing (the row stays as it was), so retrying costs a writer nothing. It
@@ -96,15 +94,16 @@ export class SharedRateLimiter {
 		if (now >= this.#nextCleanupAt) await this.#deleteEnded(periodStart);
 		if (taken) return { allowed: true, retryAt: new Date(periodStart + periodMs) };
 		const [row] = await this.#store().read((scope) =>
-			selectRows<{ startedAt: string; count: number; previousCount: number }>(
+			selectRows<KeptCountsRow>(
 				scope,
-				sql`
-					SELECT started_at AS "startedAt", count, previous_count AS "previousCount"
-					FROM ${rateLimitWindows} WHERE name = ${this.#name} AND key = ${key}`,
+				sql`SELECT ${KEPT_COUNTS} FROM ${rateLimitWindows} WHERE name = ${this.#name} AND key = ${key}`,
 			),
 		);
-		const counts = countsAt(row && { ...row, startedAt: Number(row.startedAt) }, now, periodMs);
-		const decision = slidingWindowDecision(counts, { limit: this.#limit, periodMs, now });
+		const decision = slidingWindowDecision(countsOfRow(row, now, periodMs), {
+			limit: this.#limit,
+			periodMs,
+			now,
+		});
 		// Another server's event between the two statements may have rolled the row on; the
 		// refusal stands, and may be retried at once.
 		return decision.allowed ? { allowed: false, retryAt: new Date(now) } : decision;

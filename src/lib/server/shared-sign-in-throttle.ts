@@ -2,12 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rateLimitWindows } from '../../../db/schema-pg.ts';
 import { selectRows, type Store } from '../../../db/store.ts';
 import type { RateLimitDecision } from '../rate-limiter.ts';
-import {
-	countsAt,
-	eventsWithinWindow,
-	periodStartOf,
-	slidingWindowDecision,
-} from '../sliding-window.ts';
+import { eventsWithinWindow, periodStartOf, slidingWindowDecision } from '../sliding-window.ts';
 import {
 	FIFTEEN_MINUTES,
 	SIGN_IN_FAILURES_BEFORE_PACING,
@@ -21,6 +16,12 @@ import {
 	SIGN_IN_NEXT_CHECK as NEXT_CHECK,
 	deleteEndedLimitRows,
 } from './ended-limit-rows.ts';
+import {
+	KEPT_COUNTS,
+	countsOfRow,
+	rolledOverCounts,
+	type KeptCountsRow,
+} from './kept-period-counts.ts';
 
 /** The rows this keeps in rate_limit_windows, by their `name`. */
 const {
@@ -38,9 +39,8 @@ const {
  * Rows of rate_limit_windows, like the other shared limits: failures counted per whole
  * clock quarter hour, the one before counting in part (sliding-window.ts), deleted once the
  * quarter hour after theirs has ended; and a paced name's next check, to the second, deleted
- * once it has passed. They are keyed by the daily address key and by the
- * same daily HMAC of the name, never the name: a password typed into the wrong box must not
- * reach the disk.
+ * once it has passed. They are keyed by the daily address key and by the same daily HMAC of
+ * the name, never the name: a password typed into the wrong box must not reach the disk.
  */
 export class SharedSignInThrottle {
 	readonly #now: () => number;
@@ -58,26 +58,22 @@ export class SharedSignInThrottle {
 		const now = this.#now();
 		const periodStart = periodStartOf(now, FIFTEEN_MINUTES);
 		const account = accountKey(name);
-		const kept = await run<{
-			name: string;
-			startedAt: string;
-			count: number;
-			previousCount: number;
-		}>(
+		const kept = await run<KeptCountsRow & { name: string }>(
 			store,
 			sql`
-				SELECT name, started_at AS "startedAt", count, previous_count AS "previousCount"
-				FROM ${rateLimitWindows}
+				SELECT name, ${KEPT_COUNTS} FROM ${rateLimitWindows}
 				WHERE started_at >= ${periodStart - FIFTEEN_MINUTES}::bigint AND (name, key) IN (
 					(${BY_ACCOUNT_AND_ADDRESS}, ${pairKey(account, addressId)}),
 					(${BY_ADDRESS}, ${addressId}),
 					(${BY_ACCOUNT}, ${account})
 				)`,
 		);
-		const failures = (limit: string) => {
-			const row = kept.find((candidate) => candidate.name === limit);
-			return countsAt(row && { ...row, startedAt: Number(row.startedAt) }, now, FIFTEEN_MINUTES);
-		};
+		const failures = (limit: string) =>
+			countsOfRow(
+				kept.find((row) => row.name === limit),
+				now,
+				FIFTEEN_MINUTES,
+			);
 		for (const [counter, limit] of [
 			[BY_ACCOUNT_AND_ADDRESS, SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS],
 			[BY_ADDRESS, SIGN_IN_FAILURES_PER_ADDRESS],
@@ -121,12 +117,7 @@ export class SharedSignInThrottle {
 		const now = this.#now();
 		const periodStart = periodStartOf(now, FIFTEEN_MINUTES);
 		const account = accountKey(name);
-		const kept = {
-			startedAt: rateLimitWindows.startedAt,
-			count: rateLimitWindows.count,
-			previousCount: rateLimitWindows.previousCount,
-		};
-		// countsAt's roll-over, in SQL: a row of the quarter hour before becomes the previous count.
+		const { previous, current } = rolledOverCounts(periodStart, FIFTEEN_MINUTES);
 		await run(
 			store,
 			sql`
@@ -136,11 +127,8 @@ export class SharedSignInThrottle {
 					(${BY_ACCOUNT}, ${account}, ${periodStart}::bigint, 1)
 				ON CONFLICT (name, key) DO UPDATE SET
 					started_at = excluded.started_at,
-					previous_count = CASE ${kept.startedAt}
-						WHEN ${periodStart}::bigint THEN ${kept.previousCount}
-						WHEN ${periodStart - FIFTEEN_MINUTES}::bigint THEN ${kept.count} ELSE 0 END,
-					count = CASE ${kept.startedAt}
-						WHEN ${periodStart}::bigint THEN ${kept.count} + 1 ELSE 1 END`,
+					previous_count = ${previous},
+					count = ${current} + 1`,
 		);
 		if (now >= this.#nextCleanupAt) {
 			this.#nextCleanupAt = now + 60_000;
